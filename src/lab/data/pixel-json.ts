@@ -61,89 +61,87 @@ export function decodePixelJson(
 ): { pixels: Uint8Array; n: number } {
   // Every value takes at least one digit and one separator.
   const pixels = new Uint8Array(Math.ceil(text.length / 2));
+  const decimals = encoding === 'unit-decimals';
+  const length = text.length;
   let count = 0;
   let depth = 0;
   let rowStart = 0;
-  let inString = false;
-  let inNumber = false;
-  let integerPart = 0;
-  let fraction = 0;
-  let fractionDigits = -1; // -1: no decimal point seen
 
-  const fail = (offset: number, problem: string): never => {
-    throw new Error(`${file}: corrupt pixel data at byte ${offset}: ${problem}`);
-  };
-
-  const finishNumber = (offset: number): void => {
-    let byte: number;
-    if (encoding === 'bytes') {
-      if (fractionDigits >= 0) fail(offset, 'expected an integer pixel value 0..255, found a decimal');
-      if (integerPart > 255) fail(offset, `pixel value ${integerPart} is out of range 0..255`);
-      byte = integerPart;
-    } else {
-      const digits = Math.max(fractionDigits, 0);
-      if (digits > 3) fail(offset, 'expected at most 3 decimals');
-      const milli = integerPart * 1000 + fraction * POWERS_OF_TEN[digits];
-      if (milli > 1000) fail(offset, `pixel value ${milli / 1000} is out of range [0, 1]`);
-      byte = MILLI_TO_BYTE[milli];
-    }
-    pixels[count++] = byte;
-    inNumber = false;
-    integerPart = 0;
-    fraction = 0;
-    fractionDigits = -1;
-  };
-
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === CHAR.backslash) i++;
-      else if (c === CHAR.quote) inString = false;
-      continue;
-    }
+  for (let i = 0; i < length; i++) {
+    let c = text[i];
     if (c >= CHAR.zero && c <= CHAR.nine) {
-      inNumber = true;
-      if (fractionDigits >= 0) {
-        fraction = fraction * 10 + (c - CHAR.zero);
-        fractionDigits++;
-        if (fractionDigits > 3) fail(i, 'expected at most 3 decimals');
-      } else {
+      // A number: digits [. digits]. Read it whole here; the loop is the hot path (55M values).
+      const start = i;
+      let integerPart = c - CHAR.zero;
+      c = ++i < length ? text[i] : 0;
+      while (c >= CHAR.zero && c <= CHAR.nine) {
         integerPart = integerPart * 10 + (c - CHAR.zero);
-        if (integerPart > 1000) fail(i, 'number too large for a pixel');
+        if (integerPart > 1000) corrupt(file, i, 'number too large for a pixel');
+        c = ++i < length ? text[i] : 0;
       }
+      let byte: number;
+      if (decimals) {
+        let fraction = 0;
+        let digits = 0;
+        if (c === CHAR.dot) {
+          c = ++i < length ? text[i] : 0;
+          while (c >= CHAR.zero && c <= CHAR.nine) {
+            if (++digits > 3) corrupt(file, i, 'expected at most 3 decimals');
+            fraction = fraction * 10 + (c - CHAR.zero);
+            c = ++i < length ? text[i] : 0;
+          }
+          if (digits === 0) corrupt(file, i, "expected a digit after '.'");
+        }
+        const milli = integerPart * 1000 + fraction * POWERS_OF_TEN[digits];
+        if (milli > 1000) corrupt(file, start, `pixel value ${milli / 1000} is out of range [0, 1]`);
+        byte = MILLI_TO_BYTE[milli];
+      } else {
+        if (c === CHAR.dot) corrupt(file, i, 'expected an integer pixel value 0..255, found a decimal');
+        if (integerPart > 255) corrupt(file, start, `pixel value ${integerPart} is out of range 0..255`);
+        byte = integerPart;
+      }
+      pixels[count++] = byte;
+      i--; // the terminator is handled by the next iteration
       continue;
     }
-    if (c === CHAR.dot) {
-      if (!inNumber || fractionDigits >= 0) fail(i, "unexpected '.'");
-      fractionDigits = 0;
+    if (
+      c === CHAR.comma ||
+      isWhitespace(c) ||
+      c === CHAR.colon ||
+      c === CHAR.braceOpen ||
+      c === CHAR.braceClose
+    ) {
       continue;
     }
-    if (inNumber) finishNumber(i);
-    if (c === CHAR.comma || isWhitespace(c) || c === CHAR.colon || c === CHAR.braceOpen) continue;
-    if (c === CHAR.braceClose) continue;
-    if (c === CHAR.quote) {
-      inString = true;
-    } else if (c === CHAR.open) {
+    if (c === CHAR.open) {
       depth++;
-      if (depth > 2) fail(i, 'arrays nested deeper than rows of pixels');
+      if (depth > 2) corrupt(file, i, 'arrays nested deeper than rows of pixels');
       if (depth === 2) rowStart = count;
     } else if (c === CHAR.close) {
-      if (depth === 0) fail(i, "unbalanced ']'");
+      if (depth === 0) corrupt(file, i, "unbalanced ']'");
       if (depth === 2) {
         const rowLength = count - rowStart;
         if (rowLength !== 0 && rowLength !== sampleSize) {
-          fail(i, `image row has ${rowLength} values, expected ${sampleSize}`);
+          corrupt(file, i, `image row has ${rowLength} values, expected ${sampleSize}`);
         }
       }
       depth--;
+    } else if (c === CHAR.quote) {
+      // Skip a string (the "data" key).
+      i++;
+      while (i < length && text[i] !== CHAR.quote) i += text[i] === CHAR.backslash ? 2 : 1;
+      if (i >= length) corrupt(file, length, 'file ends inside a string (truncated?)');
     } else {
-      fail(i, `unexpected character ${JSON.stringify(String.fromCharCode(c))}`);
+      corrupt(file, i, `unexpected character ${JSON.stringify(String.fromCharCode(c))}`);
     }
   }
-  if (inNumber) finishNumber(text.length);
-  if (inString || depth !== 0) fail(text.length, 'file ends inside an array or string (truncated?)');
+  if (depth !== 0) corrupt(file, length, 'file ends inside an array (truncated?)');
   if (count % sampleSize !== 0) {
-    fail(text.length, `${count} values is not a whole number of ${sampleSize}-pixel images`);
+    corrupt(file, length, `${count} values is not a whole number of ${sampleSize}-pixel images`);
   }
   return { pixels: pixels.subarray(0, count), n: count / sampleSize };
+}
+
+function corrupt(file: string, offset: number, problem: string): never {
+  throw new Error(`${file}: corrupt pixel data at byte ${offset}: ${problem}`);
 }

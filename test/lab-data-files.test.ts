@@ -133,6 +133,8 @@ describe('IDX loader (MNIST / Fashion-MNIST files)', () => {
     );
     writeFileSync(file, Buffer.concat([idxImages(24), Buffer.alloc(5)]));
     expect(() => loadDataset('mnist', { dataPath: dir })).toThrow(/has 18,837 bytes \(5 bytes too many\)/);
+    writeFileSync(file, idxImages(0));
+    expect(() => loadDataset('mnist', { dataPath: dir })).toThrow(`${file}: holds no images`);
     writeFileSync(file, Buffer.from([0, 0]));
     expect(() => loadDataset('mnist', { dataPath: dir })).toThrow(
       `${file}: file is 2 bytes, too short for an IDX header`,

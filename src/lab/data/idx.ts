@@ -107,6 +107,7 @@ export function readIdxPair(
   const labels = readIdxFile(labelsFile, IDX_LABELS_MAGIC);
   const [n, rows, cols] = images.dims;
   const [labelCount] = labels.dims;
+  if (n === 0) throw new DataFileError(imagesFile, 'holds no images (the header declares a count of 0)');
   if (n !== labelCount) {
     throw new DataFileError(
       labelsFile,

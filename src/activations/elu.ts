@@ -1,0 +1,29 @@
+import type { ActivationSpec } from './spec.js';
+
+/**
+ * ELU: f(x) = x for x > 0, alpha * (e^x - 1) otherwise (expm1, no cancellation near 0).
+ * f'(x) = 1 for x > 0, alpha * e^x for x <= 0 (f'(0) = alpha, as PyTorch).
+ * Clevert, Unterthiner, Hochreiter, arXiv:1511.07289.
+ */
+export const elu: ActivationSpec = {
+  name: 'elu',
+  aliases: [],
+  title: 'Exponential Linear Unit',
+  formula: 'x if x > 0 else alpha * (exp(x) - 1)',
+  derivativeFormula: '1 if x > 0 else alpha * exp(x)',
+  reference: 'Clevert et al., Fast and Accurate Deep Network Learning by ELUs, arXiv:1511.07289',
+  kinks: "x = 0 when alpha != 1: f'(0) = alpha",
+  params: [
+    {
+      name: 'alpha',
+      default: 1,
+      min: 0,
+      max: Number.POSITIVE_INFINITY,
+      minInclusive: true,
+      maxInclusive: false,
+      description: 'saturation value -alpha for x -> -Inf',
+    },
+  ],
+  value: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
+  derivative: (x, p) => (x > 0 ? 1 : p.alpha * Math.exp(x)),
+};

@@ -1,0 +1,27 @@
+import { goluDerivative, goluValue } from '../math/gompertz.js';
+import { type ActivationSpec, positiveParam } from './spec.js';
+
+/**
+ * GoLU, the Gompertz Linear Unit: f(x) = alpha * x * exp(-beta * exp(-gamma * x)).
+ *
+ * f'(x) = alpha * exp(-beta e^{-gamma x}) * (1 + beta gamma x e^{-gamma x}).
+ * Das, Safari, Adriaensen, Hutter, "Gompertz Linear Units", NeurIPS 2025, arXiv:2502.03654;
+ * parameterisation of the official code (github.com/automl/GoLU). Smooth everywhere; minimum at
+ * x = -W(1) ~ -0.5671 for beta = gamma = 1. Computed in double-double internally (see math/gompertz.ts).
+ */
+export const golu: ActivationSpec = {
+  name: 'golu',
+  aliases: [],
+  title: 'Gompertz Linear Unit',
+  formula: 'alpha * x * exp(-beta * exp(-gamma * x))',
+  derivativeFormula: 'alpha * exp(-beta e^(-gamma x)) * (1 + beta gamma x e^(-gamma x))',
+  reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654; github.com/automl/GoLU',
+  kinks: 'none',
+  params: [
+    { ...positiveParam('alpha', 1, 'output scale'), learnable: true },
+    { ...positiveParam('beta', 1, 'gate displacement along x'), learnable: true },
+    { ...positiveParam('gamma', 1, 'gate growth rate'), learnable: true },
+  ],
+  value: (x, p) => goluValue(x, p.alpha, p.beta, p.gamma),
+  derivative: (x, p) => goluDerivative(x, p.alpha, p.beta, p.gamma),
+};

@@ -1,0 +1,70 @@
+import { registry } from './index.js';
+import type { ActivationSpec, ParamSpec, Params } from './spec.js';
+
+const byName = new Map<string, ActivationSpec>();
+for (const spec of registry) {
+  for (const key of [spec.name, ...spec.aliases]) {
+    if (byName.has(key)) throw new Error(`gatelab: duplicate activation name or alias '${key}'`);
+    byName.set(key, spec);
+  }
+}
+
+/** Canonical names of every activation, in registry order. */
+export function activationNames(): string[] {
+  return registry.map((spec) => spec.name);
+}
+
+/** The spec for a canonical name or alias; an unknown name throws an error listing the valid ones. */
+export function getSpec(name: string): ActivationSpec {
+  const key = String(name).trim().toLowerCase().replace(/-/g, '_');
+  const spec = byName.get(key);
+  if (spec === undefined) {
+    const aliases = registry.flatMap((s) => s.aliases.map((a) => `${a} (= ${s.name})`));
+    throw new Error(
+      `gatelab: unknown activation '${name}'. Valid names: ${activationNames().join(', ')}; aliases: ${aliases.join(', ')}`,
+    );
+  }
+  return spec;
+}
+
+/** "(0, Infinity)", "[1, 64] (integer)" and the like. */
+export function describeRange(param: ParamSpec): string {
+  const lo = `${param.minInclusive ? '[' : '('}${param.min}`;
+  const hi = `${param.max}${param.maxInclusive ? ']' : ')'}`;
+  return `${lo}, ${hi}${param.integer ? ' (integer)' : ''}`;
+}
+
+function inRange(param: ParamSpec, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (param.integer && !Number.isInteger(value)) return false;
+  const aboveMin = param.minInclusive ? value >= param.min : value > param.min;
+  const belowMax = param.maxInclusive ? value <= param.max : value < param.max;
+  return aboveMin && belowMax;
+}
+
+/**
+ * Fills defaults and validates every parameter. An unknown parameter name or an out-of-range
+ * value throws a RangeError naming the parameter and its valid range.
+ */
+export function resolveParams(spec: ActivationSpec, given: Readonly<Record<string, unknown>> = {}): Params {
+  const known = new Set(spec.params.map((p) => p.name));
+  for (const key of Object.keys(given)) {
+    if (given[key] === undefined) continue;
+    if (!known.has(key)) {
+      const valid = spec.params.length > 0 ? spec.params.map((p) => p.name).join(', ') : 'none';
+      throw new RangeError(`gatelab: ${spec.name} has no parameter '${key}' (its parameters: ${valid})`);
+    }
+  }
+  const resolved: Record<string, number> = {};
+  for (const param of spec.params) {
+    const raw = given[param.name];
+    const value = raw === undefined ? param.default : raw;
+    if (typeof value !== 'number' || !inRange(param, value)) {
+      throw new RangeError(
+        `gatelab: ${spec.name} parameter '${param.name}' must be a number in ${describeRange(param)}, got ${String(value)}`,
+      );
+    }
+    resolved[param.name] = value;
+  }
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The `gatelab` command line. Each command lives in its own file under src/cli/ and registers itself here.
+ */
+import { Command } from 'commander';
+import { registerCompare } from './compare.js';
+import { registerList } from './list.js';
+import { registerPlot } from './plot.js';
+import { registerStats } from './stats.js';
+import { registerTrain } from './train.js';
+
+const program = new Command();
+program
+  .name('gatelab')
+  .description('Self-gated activation functions: exact math, fast kernels, and a lab to compare them on real data.')
+  .showHelpAfterError();
+
+registerList(program);
+registerTrain(program);
+registerCompare(program);
+registerStats(program);
+registerPlot(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`gatelab: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

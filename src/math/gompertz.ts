@@ -1,0 +1,90 @@
+/**
+ * The Gompertz gate g(x) = exp(-beta * exp(-gamma * x)) and the pieces GoLU and its derivative need.
+ *
+ * Why double-double: with t = exp(-gamma x), g = exp(-beta t) has relative error beta*t times the
+ * relative error of t, i.e. up to ~745 ulp near underflow if t is a plain float64. We carry t, beta*t
+ * and g as double-doubles, and keep g as mantissa * 2^k so products like x * g or t * g are formed
+ * before the one final scaling (no premature underflow).
+ */
+import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd } from './double-double.js';
+
+/** Beyond this, beta*t is so large that g = exp(-beta t) underflows every product (e^-2000 * 1e308^3 = 0). */
+const HUGE_EXPONENT = 2000;
+/** exp(-gamma x) is 0 or Inf for every parameter once |gamma x| exceeds this. */
+const EXP_ARGUMENT_LIMIT = 1e5;
+
+/** The gate as g = gm * 2^gk, and a = beta * t = am * 2^ak. `underflow` marks g == 0 for all purposes. */
+export interface GompertzParts {
+  readonly gm: DD;
+  readonly gk: number;
+  readonly am: DD;
+  readonly ak: number;
+  readonly underflow: boolean;
+}
+
+const ZERO_A: GompertzParts = { gm: [1, 0], gk: 0, am: [0, 0], ak: 0, underflow: false };
+const UNDERFLOW: GompertzParts = { gm: [0, 0], gk: 0, am: [Infinity, 0], ak: 0, underflow: true };
+
+/** Gate pieces for finite x. */
+export function gompertzParts(x: number, beta: number, gamma: number): GompertzParts {
+  const [yh, yl] = twoProd(-gamma, x); // y = -gamma x, exactly as hi + lo
+  if (yh < -EXP_ARGUMENT_LIMIT) return ZERO_A;
+  if (yh > EXP_ARGUMENT_LIMIT || yh + Math.log(beta) > Math.log(HUGE_EXPONENT)) return UNDERFLOW;
+  const t = expDD(yh, yl);
+  const am = ddMulNumber(t.m, beta);
+  const ak = t.k;
+  const ah = ldexp(am[0], ak);
+  const al = ldexp(am[1], ak);
+  const g = expDD(-ah, -al);
+  return { gm: g.m, gk: g.k, am, ak, underflow: false };
+}
+
+/** alpha * x * g(x): GoLU. */
+export function goluValue(x: number, alpha: number, beta: number, gamma: number): number {
+  if (x !== x) return x;
+  if (x === Number.POSITIVE_INFINITY) return x;
+  if (x === Number.NEGATIVE_INFINITY) return -0;
+  const parts = gompertzParts(x, beta, gamma);
+  if (parts.underflow) return x < 0 ? -0 : 0;
+  const product = ddMul(twoProd(alpha, x), parts.gm);
+  return ldexp(product[0] + product[1], parts.gk);
+}
+
+/**
+ * GoLU'(x) = alpha * g * (1 + beta gamma x t). Formed as g * (1 + gamma x a) with a = beta t in
+ * double-double, so there is no 0 * Inf for large negative x and no cancellation near the minimum
+ * (x = -W(1) ~ -0.567 for beta = gamma = 1), where 1 + gamma x a crosses zero.
+ */
+export function goluDerivative(x: number, alpha: number, beta: number, gamma: number): number {
+  if (x !== x) return x;
+  if (x === Number.POSITIVE_INFINITY) return alpha;
+  if (x === Number.NEGATIVE_INFINITY) return -0;
+  const parts = gompertzParts(x, beta, gamma);
+  if (parts.underflow) return x < 0 ? -0 : 0;
+  const gxa = ddMul(twoProd(gamma, x), parts.am); // gamma x a, as mantissa * 2^ak
+  const s: DD = [ldexp(gxa[0], parts.ak), ldexp(gxa[1], parts.ak)];
+  const onePlusS = ddAdd([1, 0], s);
+  const product = ddMulNumber(ddMul(parts.gm, onePlusS), alpha);
+  return ldexp(product[0] + product[1], parts.gk);
+}
+
+/** alpha * g(x): the Gompertz gate. */
+export function gompertzValue(x: number, alpha: number, beta: number, gamma: number): number {
+  if (x !== x) return x;
+  if (x === Number.POSITIVE_INFINITY) return alpha;
+  if (x === Number.NEGATIVE_INFINITY) return 0;
+  const parts = gompertzParts(x, beta, gamma);
+  if (parts.underflow) return 0;
+  const product = ddMulNumber(parts.gm, alpha);
+  return ldexp(product[0] + product[1], parts.gk);
+}
+
+/** d/dx alpha * g(x) = alpha * gamma * a * g, with a = beta t, formed before one final scaling. */
+export function gompertzDerivative(x: number, alpha: number, beta: number, gamma: number): number {
+  if (x !== x) return x;
+  if (!Number.isFinite(x)) return 0;
+  const parts = gompertzParts(x, beta, gamma);
+  if (parts.underflow) return 0;
+  const product = ddMulNumber(ddMulNumber(ddMul(parts.am, parts.gm), alpha), gamma);
+  return ldexp(product[0] + product[1], parts.gk + parts.ak);
+}

@@ -3,11 +3,9 @@
  * The `gatelab` command line. Each command lives in its own file under src/cli/ and registers itself here.
  */
 import { Command } from 'commander';
-import { registerCompare } from './compare.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
 import { registerStats } from './stats.js';
-import { registerTrain } from './train.js';
 
 const program = new Command();
 program
@@ -16,8 +14,6 @@ program
   .showHelpAfterError();
 
 registerList(program);
-registerTrain(program);
-registerCompare(program);
 registerStats(program);
 registerPlot(program);
 

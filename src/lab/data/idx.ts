@@ -11,7 +11,6 @@
  * @module
  */
 
-import { join } from 'node:path';
 import { assembleDataset, type ByteImages, range } from './assemble.js';
 import { DataFileError, findFile, formatBytes, readDataFile, requireDirectory } from './files.js';
 import type { Dataset, ImageLoadOptions } from './types.js';
@@ -201,7 +200,7 @@ export function loadIdxDataset(
   return assembleDataset(
     {
       name: description.name,
-      source: typeof source === 'string' ? join(source) : files.trainImages,
+      source: typeof source === 'string' ? source : files.trainImages,
       inputShape: [1, train.rows, train.cols],
       numClasses,
       classNames: description.classNames,

@@ -64,8 +64,13 @@ class CharTokenizer {
   private readonly bmpIds = new Int32Array(65536).fill(-1);
   private readonly astralIds = new Map<number, number>();
   private readonly codePoints: number[] = [];
-  private tokens = new Int32Array(1 << 16);
+  private tokens: Int32Array;
   length = 0;
+
+  /** @param capacity expected number of characters (a file's byte count is an upper bound). */
+  constructor(capacity = 1 << 16) {
+    this.tokens = new Int32Array(Math.max(1, capacity));
+  }
 
   private idOf(codePoint: number): number {
     if (codePoint < 65536) {
@@ -177,7 +182,7 @@ function makeCorpus(
 /** Builds a character-level corpus from a string already in memory. */
 export function textCorpusFromString(text: string, name = 'text', source = 'string'): TextCorpus {
   if (text.length === 0) throw new Error(`${name}: the text is empty`);
-  const tokenizer = new CharTokenizer();
+  const tokenizer = new CharTokenizer(text.length);
   tokenizer.add(text);
   const { vocab, tokens } = tokenizer.finish();
   return makeCorpus(name, source, vocab, tokens, false);
@@ -215,7 +220,7 @@ function tokenizeFile(path: string, maxBytes: number): { tokenizer: CharTokenize
   const size = statSync(path).size;
   const limit = Math.min(size, maxBytes);
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  const tokenizer = new CharTokenizer();
+  const tokenizer = new CharTokenizer(limit);
   const buffer = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(limit, 1)));
   const fd = openSync(path, 'r');
   try {

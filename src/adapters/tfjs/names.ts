@@ -1,0 +1,48 @@
+/**
+ * Kernel names and attribute handling shared by every backend of `gatelab/tfjs`.
+ * Forward kernel `Gatelab<Name>` takes `{ x }`; backward kernel `Gatelab<Name>Grad` takes `{ dy, x }` and
+ * returns dy * f'(x). The activation's parameters travel as kernel attributes named like the catalog's.
+ */
+import { resolveParams } from '../../activations/resolve.js';
+import type { ActivationSpec, Params } from '../../activations/spec.js';
+
+function pascalCase(name: string): string {
+  return name
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Forward kernel name, e.g. `GatelabGolu`, `GatelabGeluTanh`. */
+export function forwardKernelName(spec: ActivationSpec): string {
+  return `Gatelab${pascalCase(spec.name)}`;
+}
+
+/** Backward kernel name, e.g. `GatelabGoluGrad`. */
+export function gradKernelName(spec: ActivationSpec): string {
+  return `${forwardKernelName(spec)}Grad`;
+}
+
+/** lowerCamelCase of a canonical name (`gelu_tanh` -> `geluTanh`), the form tfjs-layers keeps through save/load. */
+export function camelName(name: string): string {
+  const pascal = pascalCase(name);
+  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
+}
+
+/** Kernel attributes -> validated catalog parameters (defaults filled, ranges checked). */
+export function paramsFromAttrs(
+  spec: ActivationSpec,
+  attrs: Readonly<Record<string, unknown>> | undefined,
+): Params {
+  const given: Record<string, unknown> = {};
+  for (const param of spec.params) {
+    const value = attrs?.[param.name];
+    if (value !== undefined) given[param.name] = value;
+  }
+  return resolveParams(spec, given);
+}
+
+/** Parameters in the spec's order, as plain numbers (for shader uniforms). */
+export function orderedParams(spec: ActivationSpec, params: Params): number[] {
+  return spec.params.map((param) => params[param.name]);
+}

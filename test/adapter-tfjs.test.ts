@@ -1,0 +1,180 @@
+/**
+ * gatelab/tfjs on TensorFlow.js 4.22 in Node: the cpu and wasm backends.
+ * Kernels vs the float64 catalog, gradients, NaN/extreme inputs, registration, errors.
+ * Training, serialization and replaceActivations are in adapter-tfjs-models.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { activation } from '../src/activation.js';
+import { registry } from '../src/activations/index.js';
+import {
+  activationId,
+  applyActivation,
+  describeActivationId,
+  forwardKernelName,
+  golu,
+  goluWithTensors,
+  layers,
+  registerActivations,
+} from '../src/adapters/tfjs/index.js';
+import { EXTREME_INPUTS, paramSetsFor, TEST_INPUTS } from './adapter-tfjs-fixtures.js';
+
+// tfjs greets Node users with a banner on first use of the cpu backend; PROD mutes tfjs's console output.
+tf.env().set('PROD', true);
+registerActivations(tf);
+
+const f32 = (values: readonly number[]) => tf.tensor1d(values as number[], 'float32');
+
+/** Index and values of the first element where two arrays differ bit for bit (NaN equals NaN). */
+function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): string | undefined {
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) return `index ${i}: got ${actual[i]}, expected ${expected[i]}`;
+  }
+  return undefined;
+}
+
+describe.each(['cpu', 'wasm'])('gatelab/tfjs kernels on the %s backend', (backend) => {
+  beforeAll(async () => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    await tf.ready();
+  });
+
+  for (const spec of registry) {
+    for (const params of paramSetsFor(spec.name)) {
+      const label = `${spec.name}(${JSON.stringify(params)})`;
+
+      it(`${label}: forward equals the catalog rounded once to float32`, () => {
+        const reference = activation(spec.name, params);
+        const expected = TEST_INPUTS.map((x) => Math.fround(reference.value(x)));
+        const y = applyActivation(spec.name, f32(TEST_INPUTS), params);
+        expect(y.dtype).toBe('float32');
+        expect(firstMismatch(y.dataSync(), expected)).toBeUndefined();
+      });
+
+      it(`${label}: gradient equals dy * f'(x) of the catalog`, () => {
+        const reference = activation(spec.name, params);
+        // dy = w (not ones) so the backward kernel's multiplication by the upstream gradient is checked too.
+        const w = TEST_INPUTS.map((_, i) => Math.fround(0.5 + ((i * 37) % 11) / 8));
+        const expected = TEST_INPUTS.map((x, i) => Math.fround(w[i] * reference.derivative(x)));
+        const weights = f32(w);
+        const grad = tf.grad((x: tf.Tensor) =>
+          tf.sum(tf.mul(applyActivation(spec.name, x, params), weights)),
+        );
+        expect(firstMismatch(grad(f32(TEST_INPUTS)).dataSync(), expected)).toBeUndefined();
+      });
+    }
+
+    it(`${spec.name}: finite values and gradients at ${EXTREME_INPUTS.join(', ')}; NaN propagates`, () => {
+      const x = f32(EXTREME_INPUTS);
+      const y = applyActivation(spec.name, x).dataSync();
+      const g = tf
+        .grad((t: tf.Tensor) => applyActivation(spec.name, t))(x)
+        .dataSync();
+      for (let i = 0; i < EXTREME_INPUTS.length; i++) {
+        expect(Number.isFinite(y[i]), `f(${EXTREME_INPUTS[i]}) = ${y[i]}`).toBe(true);
+        expect(Number.isFinite(g[i]), `f'(${EXTREME_INPUTS[i]}) = ${g[i]}`).toBe(true);
+      }
+      const nan = f32([Number.NaN]);
+      expect(applyActivation(spec.name, nan).dataSync()[0]).toBeNaN();
+      expect(
+        tf
+          .grad((t: tf.Tensor) => applyActivation(spec.name, t))(nan)
+          .dataSync()[0],
+      ).toBeNaN();
+    });
+  }
+
+  it('casts non-float inputs and keeps the shape', () => {
+    const x = tf.tensor2d([[-2, 0, 3]], [1, 3], 'int32');
+    const y = golu(x);
+    expect(y.dtype).toBe('float32');
+    expect(y.shape).toEqual([1, 3]);
+    expect(Array.from(y.dataSync())).toEqual([-2, 0, 3].map((v) => Math.fround(activation('golu').value(v))));
+    expect(Array.from(golu([1, 2]).dataSync())).toEqual(
+      [1, 2].map((v) => Math.fround(activation('golu').value(v))),
+    );
+  });
+
+  it('learnable GoLU: gradients in x, alpha, beta, gamma match the analytic derivatives', () => {
+    const xs = [-100, -3, -1, -0.5, 0, 0.5, 1, 3, 1e4].map(Math.fround);
+    const [a, b, g] = [1.3, 0.7, 1.6].map(Math.fround);
+    const x = f32(xs);
+    const grads = tf.grads((xt: tf.Tensor, at: tf.Tensor, bt: tf.Tensor, gt: tf.Tensor) =>
+      tf.sum(goluWithTensors(xt, at, bt, gt)),
+    )([x, f32([a]), f32([b]), f32([g])]);
+    const [dx, da, db, dg] = grads.map((t) => Array.from(t.dataSync()));
+    const reference = activation('golu', { alpha: a, beta: b, gamma: g });
+    // float64 analytic partials: with e = exp(-gamma x), gate = exp(-beta e):
+    // d/dalpha = x gate, d/dbeta = -alpha x e gate, d/dgamma = alpha beta x^2 e gate.
+    let sumA = 0;
+    let sumB = 0;
+    let sumG = 0;
+    for (const v of xs) {
+      const e = Math.exp(-g * v);
+      const gate = Math.exp(-b * e);
+      const eGate = Number.isFinite(e) ? e * gate : 0;
+      sumA += v * gate;
+      sumB += -a * v * eGate;
+      sumG += a * b * v * v * eGate;
+    }
+    for (let i = 0; i < xs.length; i++) {
+      expect(dx[i]).toBeCloseTo(reference.derivative(xs[i]), 5);
+    }
+    expect(Math.abs(da[0] - sumA) / Math.abs(sumA)).toBeLessThan(1e-5);
+    expect(Math.abs(db[0] - sumB) / Math.abs(sumB)).toBeLessThan(1e-5);
+    expect(Math.abs(dg[0] - sumG) / Math.abs(sumG)).toBeLessThan(1e-5);
+    for (const t of [dx, da, db, dg]) for (const v of t) expect(Number.isFinite(v)).toBe(true);
+  });
+});
+
+describe('gatelab/tfjs registration and errors', () => {
+  let warn: ReturnType<typeof vi.spyOn>;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    warn = vi.spyOn(console, 'warn');
+  });
+  afterAll(() => warn.mockRestore());
+
+  it('registerActivations is idempotent and registers kernels for cpu, wasm, webgl and webgpu', () => {
+    tf.env().set('PROD', false);
+    try {
+      const again = registerActivations(tf);
+      expect(warn).not.toHaveBeenCalled();
+      expect(again.kernels).toContain('GatelabGolu');
+      expect(again.kernels).toContain('GatelabGoluGrad');
+      expect(again.kernels).toHaveLength(registry.length * 2);
+      for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
+        for (const kernel of again.kernels)
+          expect(tf.getKernel(kernel, backend), `${kernel}/${backend}`).toBeDefined();
+      }
+      for (const spec of registry) expect(tf.getGradient(forwardKernelName(spec))).toBeDefined();
+      expect(again.layerClasses).toEqual(['GatelabActivation', 'GatelabLearnableGolu', 'GatelabPReLU']);
+    } finally {
+      tf.env().set('PROD', true);
+    }
+  });
+
+  it('rejects unknown activations and out-of-range parameters with clear messages', () => {
+    expect(() => applyActivation('gluu', f32([1]))).toThrow(/unknown activation 'gluu'.*golu/);
+    expect(() => golu(f32([1]), { alpha: -1 })).toThrow(/golu parameter 'alpha'/);
+    expect(() => applyActivation('gem', f32([1]), { n: 1.5 })).toThrow(/gem parameter 'n'.*integer/);
+    expect(() => applyActivation('golu', f32([1]), { delta: 1 })).toThrow(/no parameter 'delta'/);
+    expect(() => layers.activation({ activation: 'nope' })).toThrow(/unknown activation 'nope'/);
+    expect(() => layers.learnableGolu({ alpha: 0 })).toThrow(/'alpha' must be a positive finite number/);
+    expect(() => activationId('segem', { lambda: 2 })).toThrow(/segem parameter 'lambda'/);
+  });
+
+  it('activation identifiers are stable under tfjs snake_case/camelCase conversion', () => {
+    expect(activationId('golu')).toBe('golu');
+    expect(activationId('gelu')).toBe('gatelabGelu');
+    expect(activationId('gelu_tanh')).toBe('geluTanh');
+    const id = activationId('egem', { n: 2, epsilon: 1e-7 });
+    expect(id).toBe('egem(n=2,epsilon=1e-7)');
+    expect(describeActivationId(id)?.params).toEqual({ n: 2, epsilon: 1e-7 });
+    const snake = 'leaky_relu(slope=0.2)';
+    expect(describeActivationId(snake)?.spec.name).toBe('leaky_relu');
+    expect(describeActivationId('relu')).toBeUndefined();
+    expect(describeActivationId('gatelabRelu')?.spec.name).toBe('relu');
+  });
+});

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { activation, getSpec, list, registry, resolveParams } from '../src/index.js';
 
 const FINITE_PROBES = [
-  -1e300, -1e4, -1000, -745, -100, -40, -30, -20, -10, -5, -2, -1, -0.75, -0.5671, -0.5, -1e-5, -1e-300, -5e-324,
-  -0, 0, 5e-324, 1e-300, 1e-5, 0.5, 1, 2, 5, 6, 10, 20, 30, 40, 100, 1000, 1e4, 3.4028234663852886e38, 1e300,
+  -1e300, -1e4, -1000, -745, -100, -40, -30, -20, -10, -5, -2, -1, -0.75, -0.5671, -0.5, -1e-5, -1e-300,
+  -5e-324, -0, 0, 5e-324, 1e-300, 1e-5, 0.5, 1, 2, 5, 6, 10, 20, 30, 40, 100, 1000, 1e4,
+  3.4028234663852886e38, 1e300,
 ];
 
 describe.each(registry.map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
@@ -70,17 +71,41 @@ describe.each(registry.map((spec) => [spec.name, spec] as const))('%s', (name, s
   });
 
   it('rejects bad arrays with clear errors', () => {
-    expect(() => f.forward([1, 2] as unknown as Float32Array)).toThrow(/Float32Array or Float64Array, got Array/);
+    expect(() => f.forward([1, 2] as unknown as Float32Array)).toThrow(
+      /Float32Array or Float64Array, got Array/,
+    );
     expect(() => f.forward(new Float32Array(3), new Float32Array(2))).toThrow(/length 2 but x has length 3/);
-    expect(() => f.backward(new Float32Array(3), new Float64Array(3))).toThrow(/Float64Array but x is a Float32Array/);
+    expect(() => f.backward(new Float32Array(3), new Float64Array(3) as unknown as Float32Array)).toThrow(
+      /Float64Array but x is a Float32Array/,
+    );
   });
 });
 
 describe('registry and lookup', () => {
   it('has the 22 canonical names', () => {
     expect(registry.map((s) => s.name)).toEqual([
-      'golu', 'gompertz', 'gelu', 'gelu_tanh', 'gelu_sigmoid', 'gem', 'egem', 'segem', 'fmish', 'relu', 'leaky_relu',
-      'prelu', 'elu', 'selu', 'celu', 'softplus', 'swish', 'mish', 'sigmoid', 'tanh', 'softsign', 'relu6',
+      'golu',
+      'gompertz',
+      'gelu',
+      'gelu_tanh',
+      'gelu_sigmoid',
+      'gem',
+      'egem',
+      'segem',
+      'fmish',
+      'relu',
+      'leaky_relu',
+      'prelu',
+      'elu',
+      'selu',
+      'celu',
+      'softplus',
+      'swish',
+      'mish',
+      'sigmoid',
+      'tanh',
+      'softsign',
+      'relu6',
     ]);
     expect(list()).toHaveLength(22);
   });
@@ -92,16 +117,24 @@ describe('registry and lookup', () => {
   });
 
   it('lists the valid names for an unknown one', () => {
-    expect(() => activation('goloo')).toThrow(/unknown activation 'goloo'. Valid names: golu, gompertz, gelu/);
+    expect(() => activation('goloo')).toThrow(
+      /unknown activation 'goloo'. Valid names: golu, gompertz, gelu/,
+    );
   });
 
   it('names the parameter and its range for a bad value', () => {
     expect(() => activation('golu', { alpha: -1 })).toThrow(RangeError);
-    expect(() => activation('golu', { alpha: -1 })).toThrow(/golu parameter 'alpha' must be a number in \(0, Infinity\), got -1/);
-    expect(() => activation('gem', { n: 1.5 })).toThrow(/'n' must be a number in \[1, 64\] \(integer\), got 1.5/);
+    expect(() => activation('golu', { alpha: -1 })).toThrow(
+      /golu parameter 'alpha' must be a number in \(0, Infinity\), got -1/,
+    );
+    expect(() => activation('gem', { n: 1.5 })).toThrow(
+      /'n' must be a number in \[1, 64\] \(integer\), got 1.5/,
+    );
     expect(() => activation('segem', { lambda: 2 })).toThrow(/'lambda' must be a number in \(0, 1\]/);
     expect(() => activation('leaky_relu', { slope: Number.NaN })).toThrow(/'slope'/);
-    expect(() => activation('relu', { alpha: 1 })).toThrow(/relu has no parameter 'alpha' \(its parameters: none\)/);
+    expect(() => activation('relu', { alpha: 1 })).toThrow(
+      /relu has no parameter 'alpha' \(its parameters: none\)/,
+    );
     expect(() => activation('egem', { epsilon: 0 })).toThrow(/'epsilon' must be a number in \(0, Infinity\)/);
   });
 });

@@ -13,6 +13,6 @@ export const relu6: ActivationSpec = {
   reference: 'Krizhevsky, Convolutional Deep Belief Networks on CIFAR-10, 2010',
   kinks: "x = 0 and x = 6: f' = 0",
   params: [],
-  value: (x) => (x > 0 ? (x < 6 ? x : 6) : x !== x ? x : 0),
+  value: (x) => (x > 0 ? Math.min(x, 6) : x !== x ? x : 0),
   derivative: (x) => (x > 0 && x < 6 ? 1 : x !== x ? x : 0),
 };

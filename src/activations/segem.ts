@@ -16,7 +16,8 @@ export const segem: ActivationSpec = {
   aliases: ['se_gem'],
   title: 'SE-GEM (E-GEM with a leaky rational negative branch; library definition)',
   formula: 'x >= 0: x^(2n+1) / (epsilon + x^(2n)); x < 0: lambda * x^(2n+1) / (epsilon + x^(2n))',
-  derivativeFormula: 'x >= 0: egem\'(x); x < 0: lambda * x^(2n) ((2n+1) epsilon + x^(2n)) / (epsilon + x^(2n))^2',
+  derivativeFormula:
+    "x >= 0: egem'(x); x < 0: lambda * x^(2n) ((2n+1) epsilon + x^(2n)) / (epsilon + x^(2n))^2",
   reference: 'after Krause, GEM activation functions, arXiv:2604.21677 (negative branch: gatelab)',
   kinks: 'none (C^(2n) at 0)',
   params: [
@@ -29,7 +30,7 @@ export const segem: ActivationSpec = {
       max: 1,
       minInclusive: false,
       maxInclusive: true,
-      description: 'slope scale of the negative branch (f\' -> lambda as x -> -Inf)',
+      description: "slope scale of the negative branch (f' -> lambda as x -> -Inf)",
     },
   ],
   value(x, p) {

@@ -13,7 +13,8 @@ export const selu: ActivationSpec = {
   name: 'selu',
   aliases: [],
   title: 'Scaled Exponential Linear Unit',
-  formula: 'scale * (x if x > 0 else alpha * (exp(x) - 1)), scale = 1.0507009873554805, alpha = 1.6732632423543772',
+  formula:
+    'scale * (x if x > 0 else alpha * (exp(x) - 1)), scale = 1.0507009873554805, alpha = 1.6732632423543772',
   derivativeFormula: 'scale if x > 0 else scale * alpha * exp(x)',
   reference: 'Klambauer et al., Self-Normalizing Neural Networks, arXiv:1706.02515',
   kinks: "x = 0: f'(0) = scale * alpha",

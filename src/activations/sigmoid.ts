@@ -1,4 +1,4 @@
-import { sigmoid as stableSigmoid, sigmoidDerivative } from '../math/stable.js';
+import { sigmoidDerivative, sigmoid as stableSigmoid } from '../math/stable.js';
 import type { ActivationSpec } from './spec.js';
 
 /**

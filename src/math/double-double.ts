@@ -63,7 +63,7 @@ function ddDivInt(a: DD, n: number): DD {
 }
 
 // ln 2 = LN2_HI + LN2_LO + O(2^-86); LN2_HI has 21 trailing zero bits so k * LN2_HI is exact for |k| < 2^21.
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 
 /**

@@ -144,6 +144,8 @@ export function trainingCurvesFigure(
           encoding: {
             y: { field: 'lo', type: 'quantitative', title: null, scale: { zero: false } },
             y2: { field: 'hi' },
+            // The legend comes from the lines; the pale band swatches would only blur it.
+            color: { ...activationColor(names), legend: null },
           },
         },
         {

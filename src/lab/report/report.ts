@@ -1,0 +1,348 @@
+/**
+ * `buildRunsReport`: one self-contained HTML page about a set of runs — a generated summary of what was
+ * compared and what came out, a results table (mean ± std and SEM over seeds), training curves with
+ * seed bands, final-metric bars, the learning-rate heatmap when runs differ in learning rate, and the
+ * diagnostics / landscape sections when those files are present in the run folders.
+ */
+import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
+import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
+import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
+import { renderSvg } from './render.js';
+import type { LoadedRun } from './runs.js';
+
+export interface ReportOptions {
+  title?: string;
+  /** Shown in the header; default now. */
+  generatedAt?: Date;
+}
+
+/** Language tasks are judged by perplexity (lower is better), the rest by accuracy (higher is better). */
+export type MetricKind = 'accuracy' | 'perplexity';
+
+export interface RunGroup {
+  /** Display name: the activation label, plus "@ lr" when the task's runs use several learning rates. */
+  key: string;
+  label: string;
+  lr: number;
+  runs: LoadedRun[];
+  /** Test accuracy in % or test perplexity, over completed seeds. */
+  metric: SeedSummary | null;
+  testLoss: SeedSummary | null;
+  msPerStep: SeedSummary | null;
+  diverged: number;
+  incomplete: number;
+}
+
+export function metricKind(runs: readonly LoadedRun[]): MetricKind {
+  return runs.some((r) => r.test?.perplexity !== undefined || r.val?.perplexity !== undefined)
+    ? 'perplexity'
+    : 'accuracy';
+}
+
+function metricOf(run: LoadedRun, kind: MetricKind): number {
+  if (run.status !== 'completed' || run.test === null) return Number.NaN;
+  return kind === 'perplexity' ? (run.test.perplexity ?? Math.exp(run.test.loss)) : 100 * run.test.accuracy;
+}
+
+/** Groups one task's runs by activation label (and learning rate when several are present). */
+export function groupRuns(runs: readonly LoadedRun[], kind: MetricKind): RunGroup[] {
+  const lrs = new Set(runs.map((r) => r.lr));
+  const keyOf = (r: LoadedRun) => (lrs.size > 1 ? `${r.label} @ lr ${r.lr}` : r.label);
+  const keys = [...new Set(runs.map(keyOf))];
+  const groups = keys.map((key) => {
+    const mine = runs.filter((r) => keyOf(r) === key);
+    const completed = mine.filter((r) => r.status === 'completed' && r.test !== null);
+    return {
+      key,
+      label: mine[0].label,
+      lr: mine[0].lr,
+      runs: mine,
+      metric: seedSummary(completed.map((r) => metricOf(r, kind))),
+      testLoss: seedSummary(completed.map((r) => r.test!.loss)),
+      msPerStep: seedSummary(completed.map((r) => r.msPerStep)),
+      diverged: mine.filter((r) => r.status === 'diverged').length,
+      incomplete: mine.filter((r) => r.status === 'incomplete').length,
+    };
+  });
+  const better = kind === 'accuracy' ? -1 : 1;
+  return groups.sort((a, b) => {
+    if (a.metric === null || b.metric === null) return a.metric === null ? 1 : -1;
+    return better * (a.metric.mean - b.metric.mean);
+  });
+}
+
+function fmt(x: number, digits: number): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/** Keys of config.json whose values differ between runs (other than what a comparison varies anyway). */
+export function differingSettings(runs: readonly LoadedRun[]): string[] {
+  const ignored = new Set(['seed', 'activation', 'activationLabel', 'startedAt', 'modelDescription', 'lr']);
+  const keys = new Set(runs.flatMap((r) => Object.keys(r.config)));
+  return [...keys].filter(
+    (k) => !ignored.has(k) && new Set(runs.map((r) => JSON.stringify(r.config[k] ?? null))).size > 1,
+  );
+}
+
+/** The model description with the run's activation written as <activation> (it is the same for all). */
+function modelText(run: LoadedRun): string {
+  if (!run.model) return '';
+  return `${run.model.split(run.label).join('<activation>')}; `;
+}
+
+/** The generated plain-language summary of one task's comparison. */
+export function describeComparison(
+  task: string,
+  runs: readonly LoadedRun[],
+  groups: readonly RunGroup[],
+  kind: MetricKind,
+): string {
+  const labels = [...new Set(runs.map((r) => r.label))];
+  const seeds = new Set(runs.map((r) => r.seed));
+  const lrs = [...new Set(runs.map((r) => r.lr))].sort((a, b) => b - a);
+  const first = runs[0].config;
+  const parts: string[] = [];
+  const setup = [
+    `${first.epochs} epoch${first.epochs === 1 ? '' : 's'}`,
+    `${first.optimizer}`,
+    lrs.length === 1 ? `learning rate ${lrs[0]}` : `learning rates ${lrs.join(', ')}`,
+    `batch ${first.batchSize}`,
+  ];
+  parts.push(
+    `${runs.length} run${runs.length === 1 ? '' : 's'} of ${task} compare ${labels.length} activation${labels.length === 1 ? '' : 's'} (${labels.join(', ')}) over ${seeds.size} seed${seeds.size === 1 ? '' : 's'}: ${modelText(runs[0])}${setup.join(', ')}.`,
+  );
+  if (runs[0].data) parts.push(`Data: ${runs[0].data}.`);
+  const differing = differingSettings(runs);
+  if (differing.length > 0)
+    parts.push(
+      `Note: the runs also differ in ${differing.join(', ')}, so not every difference is the activation's.`,
+    );
+  const ranked = groups.filter((g) => g.metric !== null);
+  const unit = kind === 'accuracy' ? '%' : '';
+  const name = kind === 'accuracy' ? 'test accuracy' : 'test perplexity';
+  const show = (g: RunGroup) =>
+    `${g.key} ${fmt(g.metric!.mean, kind === 'accuracy' ? 2 : 3)}${unit}${g.metric!.n > 1 ? ` (SEM ${fmt(g.metric!.sem, kind === 'accuracy' ? 2 : 3)})` : ''}`;
+  if (ranked.length === 0) {
+    parts.push('No run finished with a test result.');
+  } else if (ranked.length === 1) {
+    parts.push(`Mean ${name}: ${show(ranked[0])}.`);
+  } else {
+    const [best, second] = ranked;
+    const gap = Math.abs(best.metric!.mean - second.metric!.mean);
+    const noise = Math.sqrt((best.metric!.sem || 0) ** 2 + (second.metric!.sem || 0) ** 2);
+    let verdict: string;
+    if (!(best.metric!.n > 1 && second.metric!.n > 1))
+      verdict = 'with one seed each there is no noise estimate, so this ordering is not evidence';
+    else if (gap > 2 * noise)
+      verdict = `the gap of ${fmt(gap, 3)} is more than twice the combined standard error (${fmt(noise, 3)})`;
+    else
+      verdict = `the gap of ${fmt(gap, 3)} is within twice the combined standard error (${fmt(noise, 3)}): not distinguishable with these seeds`;
+    parts.push(`Best mean ${name}: ${show(best)}, then ${show(second)}; ${verdict}.`);
+    if (ranked.length > 2) parts.push(`Full order: ${ranked.map((g) => g.key).join(' > ')}.`);
+  }
+  const diverged = runs.filter((r) => r.status === 'diverged');
+  if (diverged.length > 0) {
+    parts.push(
+      `Diverged (loss became NaN/Inf): ${diverged.map((r) => `${r.label} seed ${r.seed}${r.diverged ? ` at step ${r.diverged.step}` : ''}`).join('; ')}.`,
+    );
+  }
+  const incomplete = runs.filter((r) => r.status === 'incomplete');
+  if (incomplete.length > 0)
+    parts.push(`Unfinished (no summary.json): ${incomplete.map((r) => r.id).join(', ')}.`);
+  return parts.join(' ');
+}
+
+function pm(s: SeedSummary | null, digits: number): string {
+  if (s === null) return '—';
+  return s.n > 1 ? `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)}` : fmt(s.mean, digits);
+}
+
+function semText(s: SeedSummary | null, digits: number): string {
+  return s === null || !Number.isFinite(s.sem) ? '—' : fmt(s.sem, digits);
+}
+
+function resultsTable(groups: readonly RunGroup[], kind: MetricKind): string {
+  const metricHeader = kind === 'accuracy' ? 'test accuracy % (mean ± std)' : 'test perplexity (mean ± std)';
+  const digits = kind === 'accuracy' ? 2 : 3;
+  const rows = groups.map((g) => [
+    g.key,
+    pm(g.metric, digits),
+    semText(g.metric, digits),
+    pm(g.testLoss, 4),
+    pm(g.msPerStep, 1),
+    `${g.runs.length - g.diverged - g.incomplete}/${g.runs.length}${g.diverged ? `, ${g.diverged} diverged` : ''}${g.incomplete ? `, ${g.incomplete} unfinished` : ''}`,
+  ]);
+  return htmlTable(
+    ['activation', metricHeader, 'SEM', 'test loss', 'ms/step', 'runs ok'],
+    rows,
+    [1, 2, 3, 4],
+  );
+}
+
+/** Mean and min-max band over seeds of a per-step series, per group. */
+function bandRows(
+  groups: readonly RunGroup[],
+  metric: string,
+  series: (run: LoadedRun) => { step: number; value: number }[],
+): CurveRow[] {
+  const rows: CurveRow[] = [];
+  for (const g of groups) {
+    const byStep = new Map<number, number[]>();
+    for (const run of g.runs) {
+      for (const { step, value } of series(run)) {
+        if (!Number.isFinite(value)) continue;
+        if (!byStep.has(step)) byStep.set(step, []);
+        byStep.get(step)!.push(value);
+      }
+    }
+    for (const step of [...byStep.keys()].sort((a, b) => a - b)) {
+      const values = byStep.get(step)!;
+      const s = seedSummary(values)!;
+      rows.push({ activation: g.key, metric, step, mean: s.mean, lo: s.min, hi: s.max });
+    }
+  }
+  return rows;
+}
+
+/** Renders a figure into an inline block; ids get a per-report running prefix. */
+export type FigureRenderer = (fig: Parameters<typeof renderSvg>[0], caption: string) => Promise<string>;
+
+function figureRenderer(): FigureRenderer {
+  let count = 0;
+  return async (fig, caption) => {
+    count++;
+    return figure(await renderSvg(fig), `fig${count}`, caption);
+  };
+}
+
+async function taskSection(task: string, runs: LoadedRun[], renderFigure: FigureRenderer): Promise<string> {
+  const kind = metricKind(runs);
+  const groups = groupRuns(runs, kind);
+  const html: string[] = [`<h2>${escapeHtml(task)}</h2>`];
+  html.push(`<p class="summary">${escapeHtml(describeComparison(task, runs, groups, kind))}</p>`);
+  html.push(resultsTable(groups, kind));
+  // Curves keep the groups' first-seen order so colours match the bars.
+  const curveRows = [
+    ...bandRows(groups, 'train loss', (r) => r.steps.map((s) => ({ step: s.step, value: s.loss }))),
+    ...bandRows(groups, kind === 'accuracy' ? 'val accuracy %' : 'val perplexity', (r) =>
+      r.evals
+        .filter((e) => e.split === 'val')
+        .map((e) => ({
+          step: e.step,
+          value: kind === 'accuracy' ? 100 * e.accuracy : (e.perplexity ?? Math.exp(e.loss)),
+        })),
+    ),
+  ];
+  if (curveRows.length > 0) {
+    html.push(
+      await renderFigure(
+        trainingCurvesFigure(curveRows, `${task}: training curves`),
+        'Line: mean over seeds; band: lowest to highest seed. Training loss as logged during training; validation metric after each epoch.',
+      ),
+    );
+  }
+  const withMetric = groups.filter((g) => g.metric !== null);
+  if (withMetric.length > 0) {
+    const metricName = kind === 'accuracy' ? 'test accuracy %' : 'test perplexity';
+    const bars = withMetric.flatMap((g) => [
+      {
+        activation: g.key,
+        value: g.metric!.mean,
+        error: Number.isFinite(g.metric!.sem) ? g.metric!.sem : 0,
+        panel: metricName,
+      },
+      {
+        activation: g.key,
+        value: g.testLoss!.mean,
+        error: Number.isFinite(g.testLoss!.sem) ? g.testLoss!.sem : 0,
+        panel: 'test loss',
+      },
+    ]);
+    html.push(
+      await renderFigure(
+        barFigure(bars, `${task}: final test metrics`, 'whiskers: ± SEM over seeds'),
+        'Mean over completed seeds, whiskers ± one standard error of the mean.',
+      ),
+    );
+  }
+  const lrs = new Set(runs.map((r) => r.lr));
+  if (lrs.size > 1) {
+    html.push('<h3>Learning-rate ablation</h3>');
+    const cells: { activation: string; lr: number; mean: number; sem: number }[] = [];
+    const labels = [...new Set(runs.map((r) => r.label))];
+    for (const label of labels) {
+      for (const lr of lrs) {
+        const s = seedSummary(
+          runs.filter((r) => r.label === label && r.lr === lr).map((r) => metricOf(r, kind)),
+        );
+        cells.push({
+          activation: label,
+          lr,
+          mean: s?.mean ?? Number.NaN,
+          sem: s && Number.isFinite(s.sem) ? s.sem : 0,
+        });
+      }
+    }
+    html.push(
+      await renderFigure(
+        lrHeatmapFigure(
+          cells,
+          kind === 'accuracy' ? 'test accuracy %' : 'test perplexity',
+          kind === 'accuracy',
+        ),
+        'Each cell: mean ± SEM over seeds; NaN marks a setting where every seed diverged.',
+      ),
+    );
+  }
+  return html.join('\n');
+}
+
+function runsTable(runs: readonly LoadedRun[]): string {
+  const rows = runs.map((r) => [
+    r.id,
+    r.task,
+    r.label,
+    String(r.seed),
+    String(r.lr),
+    r.status,
+    r.test ? fmt(100 * r.test.accuracy, 2) : '—',
+    r.test ? fmt(r.test.loss, 4) : '—',
+    r.steps.length > 0 ? String(r.steps[r.steps.length - 1].step) : '—',
+    fmt(r.msPerStep, 1),
+  ]);
+  return htmlTable(
+    ['run', 'task', 'activation', 'seed', 'lr', 'status', 'test acc %', 'test loss', 'last step', 'ms/step'],
+    rows,
+    [3, 4, 6, 7, 8, 9],
+  );
+}
+
+/** The whole report as one HTML string. */
+export async function buildRunsReport(
+  runs: readonly LoadedRun[],
+  options: ReportOptions = {},
+): Promise<string> {
+  if (runs.length === 0) throw new Error('report: no runs given');
+  const renderFigure = figureRenderer();
+  const tasks = [...new Set(runs.map((r) => r.task))];
+  const title = options.title ?? `gatelab report: ${tasks.join(', ')}`;
+  const generated = (options.generatedAt ?? new Date()).toISOString().replace('T', ' ').slice(0, 19);
+  const body: string[] = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="meta">Generated ${escapeHtml(generated)} UTC by gatelab from ${runs.length} run folder${runs.length === 1 ? '' : 's'}. Self-contained: opens offline.</p>`,
+  ];
+  for (const task of tasks)
+    body.push(
+      await taskSection(
+        task,
+        runs.filter((r) => r.task === task),
+        renderFigure,
+      ),
+    );
+  body.push('<h2>Runs</h2>', runsTable(runs));
+  body.push('<details><summary>Configurations (config.json of each run)</summary>');
+  for (const r of runs)
+    body.push(`<h3>${escapeHtml(r.id)}</h3><pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre>`);
+  body.push('</details>');
+  return htmlPage(title, body.join('\n'));
+}

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
+import { registerReport } from './report.js';
 import { registerStats } from './stats.js';
 
 const program = new Command();
@@ -16,6 +17,7 @@ program
 registerList(program);
 registerStats(program);
 registerPlot(program);
+registerReport(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`gatelab: ${error instanceof Error ? error.message : String(error)}\n`);

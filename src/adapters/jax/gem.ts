@@ -1,0 +1,64 @@
+/**
+ * The GEM family (GEM, E-GEM, SE-GEM) for jax-js: rational gates with integer powers.
+ */
+import { numpy as np } from '@jax-js/jax';
+import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
+import { integerPower, type JaxArray } from './math.js';
+
+export interface GemOptions {
+  /** Order, a whole number in [1, 64] (default 1); the function is C^(2n) at 0. */
+  n?: number;
+}
+
+export interface EgemOptions extends GemOptions {
+  /** Smoothing scale, > 0 (default 1e-4). */
+  epsilon?: number;
+}
+
+export interface SegemOptions extends EgemOptions {
+  /** Slope scale of the negative branch, in (0, 1] (default 0.01). */
+  lambda?: number;
+}
+
+/**
+ * r(x) = x^(2n+1) / (epsilon + x^(2n)), odd in x, without overflow: for |x| <= 1 directly
+ * (x^(2n) <= 1), for |x| > 1 as x / (1 + epsilon x^(-2n)). Powers are repeated products, not
+ * exp(m log x): exact up to rounding and differentiable to every order. Consumes x.
+ */
+function rationalGate(x: JaxArray, n: number, epsilon: number): JaxArray {
+  const inner = np.abs(x.ref).lessEqual(1);
+  const xInner = np.where(inner.ref, x.ref, 0);
+  const power = integerPower(xInner.ref, 2 * n);
+  const nearZero = xInner.mul(power.ref).div(power.add(epsilon));
+  const xOuter = np.where(inner.ref, 2, x);
+  const inversePower = integerPower(np.reciprocal(xOuter.ref), 2 * n);
+  const far = xOuter.div(inversePower.mul(epsilon).add(1));
+  return np.where(inner, nearZero, far);
+}
+
+/** Zero for x <= 0 (NaN stays NaN). */
+function positiveSide(x: JaxArray, n: number, epsilon: number): JaxArray {
+  return np.where(x.ref.lessEqual(0), 0, rationalGate(x, n, epsilon));
+}
+
+/**
+ * GEM: `gem(x) = x^(2n+1) / (1 + x^(2n))` for x > 0, else 0. Krause, arXiv:2604.21677.
+ * C^(2n) at 0; derivatives of every order by autodiff.
+ */
+export const gem: ActivationFunction<GemOptions> = defineActivation('gem', (x, p: KernelParams) =>
+  positiveSide(x, p.n as number, 1),
+);
+
+/** E-GEM: `egem(x) = x^(2n+1) / (epsilon + x^(2n))` for x > 0, else 0. Krause, arXiv:2604.21677. */
+export const egem: ActivationFunction<EgemOptions> = defineActivation('egem', (x, p: KernelParams) =>
+  positiveSide(x, p.n as number, p.epsilon as number),
+);
+
+/**
+ * SE-GEM (the catalog's definition): E-GEM for x >= 0, `lambda * x^(2n+1) / (epsilon + x^(2n))` for
+ * x < 0, so f' > 0 everywhere (no dead units) and f' -> lambda as x -> -Inf.
+ */
+export const segem: ActivationFunction<SegemOptions> = defineActivation('segem', (x, p: KernelParams) => {
+  const scale = np.where(x.ref.less(0), p.lambda as number, 1);
+  return rationalGate(x, p.n as number, p.epsilon as number).mul(scale);
+});

@@ -1,0 +1,46 @@
+/**
+ * The logistic family for jax-js: sigmoid, Swish/SiLU and softplus, all from the sign-branched
+ * stable sigmoid/softplus compositions (no overflow, no NaN gradients for any finite x).
+ */
+import { numpy as np } from '@jax-js/jax';
+import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
+import * as stable from './math.js';
+
+export interface SwishOptions {
+  /** Gate sharpness, > 0 (default 1 = SiLU). */
+  beta?: number;
+}
+
+export interface SoftplusOptions {
+  /** Sharpness, > 0 (default 1). */
+  beta?: number;
+  /** Above beta * x > threshold, return x (PyTorch; default 20, Infinity disables). */
+  threshold?: number;
+}
+
+/** Logistic sigmoid: `1 / (1 + exp(-x))`, branched on the sign of x. */
+export const sigmoid: ActivationFunction<Record<string, never>> = defineActivation('sigmoid', stable.sigmoid);
+
+/** Swish / SiLU: `x * sigmoid(beta * x)`. Ramachandran et al., arXiv:1710.05941. */
+export const swish: ActivationFunction<SwishOptions> = defineActivation('swish', (x, p: KernelParams) => {
+  const beta = p.beta as number;
+  return x.ref.mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
+});
+
+/**
+ * Softplus: `log(1 + exp(beta x)) / beta`, and x where beta x > threshold (PyTorch's definition),
+ * computed as (max(z, 0) + log1p(e^-|z|)) / beta: finite for every finite x (jax-js's
+ * log(exp(x) + 1) is Inf beyond x = 88). Derivative sigmoid(beta x), and 1 above the threshold.
+ */
+export const softplus: ActivationFunction<SoftplusOptions> = defineActivation(
+  'softplus',
+  (x, p: KernelParams) => {
+    const beta = p.beta as number;
+    const threshold = p.threshold as number;
+    const z = beta === 1 ? x.ref : x.ref.mul(beta);
+    const smooth = beta === 1 ? stable.softplus(z.ref) : stable.softplus(z.ref).div(beta);
+    return np.where(z.greater(threshold), x, smooth);
+  },
+);
+
+export { sigmoid as logistic, swish as silu };

@@ -1,0 +1,135 @@
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { currentLauncher, runCompare } from '../lab/compare/runner.js';
+import type { ActivationChoice } from '../lab/models/activationSpec.js';
+import { getTask } from '../lab/tasks.js';
+import { resolveRunConfig } from '../lab/train/run.js';
+import { addRunOptions, jsonReplacer, parseActivation, type RunCliOptions, runOverrides } from './train.js';
+
+/** "relu,gelu,golu:gamma=2:beta=0.5" -> activation choices (validated against the catalog). */
+export function parseActivationList(text: string): ActivationChoice[] {
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) throw new Error('--activations needs at least one name, e.g. relu,gelu,golu');
+  return items.map((item) => {
+    const [name, ...params] = item.split(':');
+    return parseActivation(name, params);
+  });
+}
+
+/** "3" -> seeds 0, 1, 2; "0,5,9" -> those seeds. */
+export function parseSeeds(text: string): number[] {
+  if (text.includes(',')) {
+    const seeds = text.split(',').map((s) => Number(s.trim()));
+    if (seeds.some((s) => !Number.isSafeInteger(s)))
+      throw new Error(`--seeds: '${text}' is not a list of integers`);
+    if (new Set(seeds).size !== seeds.length) throw new Error(`--seeds: '${text}' repeats a seed`);
+    return seeds;
+  }
+  const count = Number(text);
+  if (!(Number.isInteger(count) && count >= 1)) {
+    throw new Error(`--seeds must be a count (e.g. 3 = seeds 0,1,2) or a list (e.g. 0,5,9), got '${text}'`);
+  }
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** The run options of `compare`, turned back into `train` arguments for the child processes. */
+export function trainArguments(o: RunCliOptions): string[] {
+  const args: string[] = [];
+  const pairs: [string, string | undefined][] = [
+    ['--epochs', o.epochs],
+    ['--lr', o.lr],
+    ['--batch-size', o.batchSize],
+    ['--optimizer', o.optimizer],
+    ['--momentum', o.momentum],
+    ['--weight-decay', o.weightDecay],
+    ['--schedule', o.schedule],
+    ['--clip', o.clip],
+    ['--max-steps', o.maxSteps],
+    ['--eval-batch-size', o.evalBatchSize],
+    ['--data', o.data],
+    ['--limit-train', o.limitTrain],
+    ['--limit-eval', o.limitEval],
+    ['--steps-per-epoch', o.stepsPerEpoch],
+    ['--eval-batches', o.evalBatches],
+  ];
+  for (const [flag, value] of pairs) if (value !== undefined) args.push(flag, value);
+  if (o.nesterov === true) args.push('--nesterov');
+  if (o.nesterov === false) args.push('--no-nesterov');
+  for (const m of o.model) args.push('--model', m);
+  return args;
+}
+
+type CompareCli = RunCliOptions & {
+  activations: string;
+  seeds: string;
+  jobs?: string;
+  json?: boolean;
+  id?: string;
+  quiet?: boolean;
+};
+
+/** `gatelab compare`: activations x seeds in parallel processes, then a table of mean ± std, SEM and ranking. */
+export function registerCompare(program: Command): void {
+  const command = program
+    .command('compare')
+    .description(
+      'train every activation x seed on a task in parallel processes and print a paper-style table',
+    )
+    .requiredOption(
+      '--activations <list>',
+      'comma-separated names; parameters with colons, e.g. relu,gelu,golu:gamma=2',
+    )
+    .option('--seeds <n|list>', 'number of seeds (0..n-1) or a list like 0,5,9', '3')
+    .option('--jobs <n>', `parallel runs (default: cores = ${availableParallelism()})`);
+  addRunOptions(command)
+    .option('--id <name>', 'folder name of this comparison under the runs dir')
+    .option('--json', 'print the full result as JSON (table included)')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      '\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3',
+    )
+    .action(async (o: CompareCli) => {
+      const task = getTask(o.task);
+      const activations = parseActivationList(o.activations);
+      const seeds = parseSeeds(o.seeds);
+      // Validate every option here, before any child starts.
+      const config = resolveRunConfig(o.task, activations[0], runOverrides(o));
+      const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
+      const modelOptions = Object.entries(config.model)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      const schedule =
+        config.schedule.kind === 'constant'
+          ? 'constant'
+          : config.schedule.kind === 'step'
+            ? `step every ${config.schedule.every} x${config.schedule.gamma}`
+            : `cosine (warmup ${config.schedule.warmup})`;
+      const optimizer =
+        config.optimizer === 'sgd'
+          ? `sgd momentum ${config.momentum}${config.nesterov ? ' nesterov' : ''}`
+          : 'adamw';
+      const details = [
+        `training: ${config.epochs} epochs${config.maxSteps !== null ? ` (max ${config.maxSteps} steps)` : ''}, batch ${config.batchSize}, ${optimizer} lr ${config.lr} wd ${config.weightDecay}, ${schedule}${config.clipNorm !== null ? `, clip ${config.clipNorm}` : ''}${modelOptions ? `, model ${modelOptions}` : ''}`,
+      ];
+      const result = await runCompare({
+        task: task.name,
+        kind: task.dataset === 'text' ? 'language' : 'classification',
+        activations,
+        seeds,
+        jobs,
+        trainArgs: trainArguments(o),
+        runsDir: o.runsDir,
+        id: o.id,
+        launcher: currentLauncher(),
+        details,
+        progress: o.quiet || o.json ? 'none' : 'auto',
+      });
+      if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+      else process.stdout.write(`\n${result.table}`);
+      if (result.outcomes.every((x) => x.summary === null)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,19 @@
+/** How models name their activation: a catalog name plus optional parameter overrides. */
+import { type ActivationFn, activationFn } from '../nn/activation.js';
+
+export interface ActivationChoice {
+  name: string;
+  params?: Record<string, number>;
+}
+
+/** "golu(alpha=1, beta=0.5)" style label. */
+export function activationLabel(choice: ActivationChoice): string {
+  const entries = Object.entries(choice.params ?? {});
+  if (entries.length === 0) return choice.name;
+  return `${choice.name}(${entries.map(([k, v]) => `${k}=${v}`).join(', ')})`;
+}
+
+/** The jax-js function for a choice. */
+export function resolveActivation(choice: ActivationChoice): ActivationFn {
+  return activationFn(choice.name, choice.params ?? {});
+}

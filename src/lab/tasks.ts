@@ -1,0 +1,304 @@
+/**
+ * Named experiments: which data, which model, which training defaults. Every default can be overridden
+ * from the command line; `--data` switches a task to a user's full-size data set on disk.
+ */
+import { loadDataset, loadTextCorpus } from './data/index.js';
+import { type ActivationChoice, cnn, gpt, type Model, type ModelKind, mlp, resnet } from './models/index.js';
+import type { ScheduleSpec } from './optim/schedule.js';
+import { classificationData, languageData, type TrainingData } from './train/data.js';
+
+export interface TrainingDefaults {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: 'sgd' | 'adamw';
+  weightDecay: number;
+  momentum: number;
+  nesterov: boolean;
+  schedule: ScheduleSpec;
+  clipNorm: number | null;
+  evalBatchSize: number;
+}
+
+/** Model options a task fixes by default; `--model key=value` overrides them. */
+export type ModelOptions = Record<string, number | boolean | number[]>;
+
+export interface TaskSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly model: ModelKind;
+  readonly dataset: 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'text';
+  /** CIFAR is not embedded: the task needs --data. */
+  readonly needsData: boolean;
+  readonly defaults: TrainingDefaults;
+  readonly modelDefaults: ModelOptions;
+  /** Language tasks: steps per "epoch" (between evaluations) and evaluation batches per split. */
+  readonly text?: { stepsPerEpoch: number; evalBatches: number };
+}
+
+const sgdResnet = {
+  optimizer: 'sgd',
+  lr: 0.1,
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+  schedule: { kind: 'cosine', warmup: 0, minRatio: 0 },
+  clipNorm: null,
+} as const;
+
+export const TASKS: readonly TaskSpec[] = [
+  {
+    name: 'mnist-mlp',
+    summary:
+      'GoLU-paper ablation MLP ([Linear 512, LayerNorm, act] x depth + classifier) on the embedded 10,000 MNIST digits',
+    model: 'mlp',
+    dataset: 'mnist',
+    needsData: false,
+    defaults: {
+      epochs: 5,
+      batchSize: 128,
+      lr: 1e-3,
+      optimizer: 'adamw',
+      weightDecay: 0.01,
+      momentum: 0.9,
+      nesterov: false,
+      schedule: { kind: 'cosine', warmup: 0, minRatio: 0 },
+      clipNorm: null,
+      evalBatchSize: 500,
+    },
+    modelDefaults: { depth: 2, width: 512 },
+  },
+  {
+    name: 'fashion-cnn',
+    summary:
+      'conv-BN-act CNN (32, 64 channels, max pooling) on embedded Fashion-MNIST (60,000 training images)',
+    model: 'cnn',
+    dataset: 'fashion-mnist',
+    needsData: false,
+    defaults: {
+      epochs: 2,
+      batchSize: 64,
+      lr: 1e-3,
+      optimizer: 'adamw',
+      weightDecay: 0.01,
+      momentum: 0.9,
+      nesterov: false,
+      schedule: { kind: 'cosine', warmup: 0, minRatio: 0 },
+      clipNorm: null,
+      evalBatchSize: 250,
+    },
+    modelDefaults: { channels: [32, 64], convsPerStage: 1 },
+  },
+  {
+    name: 'mnist-resnet',
+    summary: 'ResNet-20 (16/32/64 channels, BasicBlocks) on the embedded 10,000 MNIST digits at 28x28',
+    model: 'resnet',
+    dataset: 'mnist',
+    needsData: false,
+    defaults: { ...sgdResnet, epochs: 3, batchSize: 128, evalBatchSize: 250 },
+    modelDefaults: { depth: 20 },
+  },
+  {
+    name: 'text-gpt',
+    summary:
+      'character-level baby GPT (nanoGPT layout, 2 layers, 4 heads, width 128, context 64) on Moby-Dick',
+    model: 'gpt',
+    dataset: 'text',
+    needsData: false,
+    defaults: {
+      epochs: 5,
+      batchSize: 32,
+      lr: 1e-3,
+      optimizer: 'adamw',
+      weightDecay: 0.1,
+      momentum: 0.9,
+      nesterov: false,
+      schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
+      clipNorm: 1,
+      evalBatchSize: 32,
+    },
+    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 128, dropout: 0 },
+    text: { stepsPerEpoch: 200, evalBatches: 8 },
+  },
+  {
+    name: 'cifar10-resnet',
+    summary: 'ResNet-20 on CIFAR-10 (needs --data: the extracted binary version)',
+    model: 'resnet',
+    dataset: 'cifar10',
+    needsData: true,
+    defaults: { ...sgdResnet, epochs: 10, batchSize: 128, evalBatchSize: 250 },
+    modelDefaults: { depth: 20 },
+  },
+  {
+    name: 'cifar100-resnet',
+    summary: 'ResNet-20 on CIFAR-100 fine labels (needs --data: the extracted binary version)',
+    model: 'resnet',
+    dataset: 'cifar100',
+    needsData: true,
+    defaults: { ...sgdResnet, epochs: 10, batchSize: 128, evalBatchSize: 250 },
+    modelDefaults: { depth: 20 },
+  },
+];
+
+/** Task names, in listing order. */
+export function taskNames(): string[] {
+  return TASKS.map((t) => t.name);
+}
+
+/** The task called `name`; unknown names throw an error listing the valid ones. */
+export function getTask(name: string): TaskSpec {
+  const task = TASKS.find((t) => t.name === name);
+  if (task === undefined)
+    throw new Error(`gatelab: unknown task '${name}'. Valid tasks: ${taskNames().join(', ')}`);
+  return task;
+}
+
+export interface TaskDataOptions {
+  /** A directory (IDX / CIFAR files) or a text file of the user's full data set. */
+  dataPath?: string;
+  /** Keep at most this many training examples (images); quick runs and tests. */
+  limitTrain?: number;
+  /** Keep at most this many validation and test examples each (images). */
+  limitEval?: number;
+  /** Language tasks: context length (must match the model's blockSize). */
+  blockSize?: number;
+  stepsPerEpoch?: number;
+  evalBatches?: number;
+}
+
+/** Loads the task's data set (embedded unless dataPath is given). */
+export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): TrainingData {
+  if (task.needsData && options.dataPath === undefined) {
+    throw new Error(`gatelab: task '${task.name}' needs --data <path> (${task.summary})`);
+  }
+  if (task.dataset === 'text') {
+    const corpus = loadTextCorpus(options.dataPath === undefined ? {} : { path: options.dataPath });
+    return languageData(corpus, {
+      blockSize: options.blockSize ?? Number(task.modelDefaults.blockSize),
+      stepsPerEpoch: options.stepsPerEpoch ?? task.text!.stepsPerEpoch,
+      evalBatches: options.evalBatches ?? task.text!.evalBatches,
+    });
+  }
+  const limit =
+    options.limitTrain !== undefined || options.limitEval !== undefined
+      ? { train: options.limitTrain, val: options.limitEval, test: options.limitEval }
+      : undefined;
+  const dataset = loadDataset(task.dataset, {
+    dataPath: options.dataPath,
+    standardize: task.dataset === 'cifar10' || task.dataset === 'cifar100',
+    layout: 'NHWC',
+    limit,
+  });
+  return classificationData(dataset);
+}
+
+/** Builds the task's model for `data` with the activation and model-option overrides. */
+export function buildTaskModel(
+  task: TaskSpec,
+  data: TrainingData,
+  activation: ActivationChoice,
+  overrides: ModelOptions = {},
+): Model {
+  const options = { ...task.modelDefaults, ...overrides };
+  const allowed = Object.keys(MODEL_OPTION_KEYS[task.model]);
+  for (const key of Object.keys(overrides)) {
+    if (!allowed.includes(key)) {
+      throw new Error(
+        `gatelab: model option '${key}' does not apply to ${task.model}; valid: ${allowed.join(', ')}`,
+      );
+    }
+  }
+  const num = (key: string) => options[key] as number | undefined;
+  const list = (key: string) => {
+    const value = options[key];
+    return typeof value === 'number' ? [value] : (value as number[] | undefined);
+  };
+  const image = data.inputShape as [number, number, number];
+  switch (task.model) {
+    case 'mlp':
+      return mlp({
+        inputShape: data.inputShape,
+        numClasses: data.outputSize,
+        activation,
+        depth: num('depth'),
+        width: num('width'),
+        layerNorm: options.layerNorm as boolean | undefined,
+        dropout: num('dropout'),
+      });
+    case 'cnn':
+      return cnn({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        channels: list('channels'),
+        convsPerStage: num('convsPerStage'),
+        dropout: num('dropout'),
+      });
+    case 'resnet':
+      return resnet({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        depth: num('depth'),
+        widths: list('widths') as [number, number, number] | undefined,
+      });
+    case 'gpt': {
+      const blockSize = num('blockSize');
+      if (blockSize !== undefined && blockSize !== data.inputShape[0]) {
+        throw new Error(
+          `gatelab: gpt blockSize ${blockSize} differs from the data's context ${data.inputShape[0]}`,
+        );
+      }
+      return gpt({
+        vocabSize: data.outputSize,
+        activation,
+        blockSize,
+        nLayer: num('nLayer'),
+        nHead: num('nHead'),
+        nEmbd: num('nEmbd'),
+        dropout: num('dropout'),
+      });
+    }
+  }
+}
+
+/** The `--model key=value` options of each model kind, with what they mean. */
+export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
+  mlp: {
+    depth: 'blocks (1..4 in the paper)',
+    width: 'hidden width',
+    layerNorm: 'true/false',
+    dropout: 'rate',
+  },
+  cnn: {
+    channels: 'channels per stage, e.g. 32,64',
+    convsPerStage: 'conv layers per stage',
+    dropout: 'rate',
+  },
+  resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
+  gpt: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
+};
+
+/** Parses "key=value" model options: numbers, comma lists of numbers, true/false. */
+export function parseModelOptions(entries: readonly string[]): ModelOptions {
+  const out: ModelOptions = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new Error(`gatelab: model option '${entry}' must look like key=value`);
+    const key = entry.slice(0, eq).trim();
+    const raw = entry.slice(eq + 1).trim();
+    if (raw === 'true' || raw === 'false') out[key] = raw === 'true';
+    else if (raw.includes(',')) {
+      const list = raw.split(',').map(Number);
+      if (list.some((v) => !Number.isFinite(v)))
+        throw new Error(`gatelab: model option ${key}: '${raw}' is not a list of numbers`);
+      out[key] = list;
+    } else {
+      const value = Number(raw);
+      if (raw === '' || !Number.isFinite(value))
+        throw new Error(`gatelab: model option ${key}: '${raw}' is not a number`);
+      out[key] = value;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/** The files of one run: runs/<id>/config.json, metrics.jsonl, summary.json. */
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** JSON cannot hold NaN/Infinity: write them as strings so a diverged loss stays visible. */
+export function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  }
+  return value;
+}
+
+/** A filesystem-safe, readable run id: task-activation-sSEED-YYYYMMDD-HHMMSS. */
+export function makeRunId(parts: string[], date = new Date()): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return [...parts, stamp].map(safeName).join('-');
+}
+
+/** Lower-case letters, digits, '.', '_', '=' and '-' only. */
+export function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._=-]+/g, '_');
+}
+
+export class RunDirectory {
+  readonly dir: string;
+
+  /** Creates runsDir/id (adding -2, -3, ... if it exists). */
+  constructor(runsDir: string, id: string) {
+    let dir = resolve(runsDir, id);
+    for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${id}-${n}`);
+    mkdirSync(dir, { recursive: true });
+    this.dir = dir;
+    writeFileSync(join(dir, 'metrics.jsonl'), '');
+  }
+
+  writeConfig(config: unknown): void {
+    writeFileSync(join(this.dir, 'config.json'), `${JSON.stringify(jsonSafe(config), null, 2)}\n`);
+  }
+
+  appendMetric(record: Record<string, unknown>): void {
+    appendFileSync(join(this.dir, 'metrics.jsonl'), `${JSON.stringify(jsonSafe(record))}\n`);
+  }
+
+  writeSummary(summary: unknown): void {
+    writeFileSync(join(this.dir, 'summary.json'), `${JSON.stringify(jsonSafe(summary), null, 2)}\n`);
+  }
+}

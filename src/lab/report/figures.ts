@@ -239,14 +239,19 @@ export function densityFigure(rows: readonly DensityRow[], title: string, xTitle
     data: { values: rows as unknown as Record<string, unknown>[] },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle },
-      color: activationColor(names),
     },
     layer: [
       {
         mark: { type: 'area', opacity: 0.12 },
-        encoding: { y: { field: 'density', type: 'quantitative', title: 'density', stack: null } },
+        encoding: {
+          y: { field: 'density', type: 'quantitative', title: 'density', stack: null },
+          color: { ...activationColor(names), legend: null },
+        },
       },
-      { mark: { type: 'line', strokeWidth: 2 }, encoding: { y: { field: 'density', type: 'quantitative' } } },
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: { y: { field: 'density', type: 'quantitative' }, color: activationColor(names) },
+      },
     ],
   });
 }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
+import { registerVariance } from './variance.js';
 import { registerStats } from './stats.js';
 
 const program = new Command();
@@ -18,6 +19,7 @@ registerList(program);
 registerStats(program);
 registerPlot(program);
 registerReport(program);
+registerVariance(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`gatelab: ${error instanceof Error ? error.message : String(error)}\n`);

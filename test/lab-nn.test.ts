@@ -361,7 +361,7 @@ describe('dropout', () => {
   it('is the identity without a key and keeps about 1 - rate of the units, scaled by 1/(1 - rate)', () => {
     const x = np.ones([4000]);
     expect(dropout(x.ref, 0.5, null).sum().item()).toBe(4000);
-    const y = dropout(x, 0.25, random.key(7)).dataSync();
+    const y = dropout(x, 0.25, random.key(7)).dataSync() as Float32Array;
     const kept = y.filter((v) => v !== 0);
     expect(kept.every((v) => Math.abs(v - 4 / 3) < 1e-6)).toBe(true);
     expect(kept.length / 4000).toBeGreaterThan(0.72);

@@ -1,0 +1,148 @@
+/**
+ * gatelab/tfjs GPU kernels in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+ * the webgl (GLSL) and webgpu (WGSL) forward and gradient kernels of every activation must match the cpu
+ * kernels, computed in the same page, within float32 tolerance.
+ *
+ * A backend the browser does not offer is reported as SKIPPED with the reason (never passed); without
+ * /usr/bin/chromium the whole file is skipped with that reason (CI installs it first).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../src/activations/index.js';
+import { paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
+import { type BrowserPage, chromiumMissingReason, openBrowserPage } from './harness.js';
+import type { BackendProbe, GatelabTfjsPage, KernelResult } from './tfjs-page.js';
+
+/**
+ * Float32 tolerance for GPU vs cpu: |gpu - cpu| <= 2^-19 |cpu| + 2^-22, i.e. 16 float32 ulps relative
+ * plus 2 ulps of 1 absolute (derivative formulas such as s + x s (1 - s) add O(1) terms that cancel
+ * near their zeros, and tails like GoLU's exp(-beta e^-x) amplify the few-ulp error GLSL ES 3.0 and
+ * WGSL allow in exp). The test prints the worst error / tolerance ratio per backend.
+ */
+const RELATIVE = 2 ** -19;
+const ABSOLUTE = 2 ** -22;
+
+const missing = chromiumMissingReason();
+if (missing !== undefined) console.warn(`SKIPPED gatelab/tfjs browser tests: ${missing}`);
+
+function key(name: string, params: Record<string, number>): string {
+  return `${name}${JSON.stringify(params)}`;
+}
+
+/** The worst element of gpu vs cpu, as a message, or undefined when all are within tolerance. */
+function mismatch(kind: string, gpu: number[], cpu: number[]): { message?: string; worst: number } {
+  let worst = 0;
+  let message: string | undefined;
+  for (let i = 0; i < cpu.length; i++) {
+    const allowed = RELATIVE * Math.abs(cpu[i]) + ABSOLUTE;
+    const error = Math.abs(gpu[i] - cpu[i]);
+    const bothNaN = Number.isNaN(gpu[i]) && Number.isNaN(cpu[i]);
+    const ratio = bothNaN ? 0 : Number.isNaN(error) ? Number.POSITIVE_INFINITY : error / allowed;
+    if (ratio > worst) worst = ratio;
+    if (ratio > 1 && message === undefined) {
+      message = `${kind} at x = ${TEST_INPUTS[i]}: gpu ${gpu[i]}, cpu ${cpu[i]} (error ${error}, allowed ${allowed})`;
+    }
+  }
+  return { message, worst };
+}
+
+describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () => {
+  let browser: BrowserPage;
+  const cpu = new Map<string, KernelResult>();
+  const probes = new Map<string, BackendProbe>();
+  const results = new Map<string, Promise<Map<string, KernelResult>>>();
+
+  type PageGlobal = { gatelabTfjs: GatelabTfjsPage };
+  const probe = (backend: string) =>
+    browser.page.evaluate((b) => (globalThis as unknown as PageGlobal).gatelabTfjs.probe(b), backend);
+  const run = (backend: string) =>
+    browser.page.evaluate((b) => (globalThis as unknown as PageGlobal).gatelabTfjs.run(b), backend);
+
+  /** Runs a backend's kernels once (lazily) and indexes the results by activation and params. */
+  const resultsFor = (backend: string) => {
+    let pending = results.get(backend);
+    if (pending === undefined) {
+      pending = run(backend).then((list) => new Map(list.map((r) => [key(r.name, r.params), r])));
+      results.set(backend, pending);
+    }
+    return pending;
+  };
+
+  beforeAll(async () => {
+    browser = await openBrowserPage({
+      entry: 'test/browser/tfjs-page.ts',
+      title: 'gatelab/tfjs browser tests',
+    });
+    await browser.waitForGlobal('gatelabTfjs');
+    for (const backend of ['cpu', 'webgl', 'webgpu']) probes.set(backend, await probe(backend));
+    const cpuProbe = probes.get('cpu');
+    if (!cpuProbe?.available) throw new Error(`the cpu backend must run in the page: ${cpuProbe?.detail}`);
+    for (const [k, r] of await resultsFor('cpu')) cpu.set(k, r);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the cpu backend in the browser gives the same numbers as in Node (the catalog rounded once)', async () => {
+    const { activation } = await import('../../src/activation.js');
+    for (const result of cpu.values()) {
+      const reference = activation(result.name, result.params);
+      const expected = TEST_INPUTS.map((x) => Math.fround(reference.value(x)));
+      expect(result.forward, result.name).toEqual(expected);
+    }
+  });
+
+  for (const backend of ['webgl', 'webgpu']) {
+    describe(backend, () => {
+      const worst = { forward: 0, gradient: 0, where: '' };
+
+      it(`${backend} is available in headless Chromium (else SKIPPED with the reason)`, (ctx) => {
+        const found = probes.get(backend);
+        if (found === undefined || !found.available) {
+          const reason = `${backend} unavailable: ${found?.detail ?? 'not probed'}`;
+          console.warn(`SKIPPED ${reason}`);
+          ctx.skip(reason);
+        }
+        console.info(`${backend}: ${found?.detail}`);
+      });
+
+      for (const spec of registry) {
+        for (const params of paramSetsFor(spec.name)) {
+          const label = key(spec.name, params);
+          it(`${backend} ${label}: forward and gradient match cpu within float32 tolerance`, async (ctx) => {
+            const found = probes.get(backend);
+            if (found === undefined || !found.available) ctx.skip(`${backend} unavailable: ${found?.detail}`);
+            const gpu = (await resultsFor(backend)).get(label);
+            const reference = cpu.get(label);
+            expect(gpu, `${backend} returned ${label}`).toBeDefined();
+            expect(reference).toBeDefined();
+            if (gpu === undefined || reference === undefined) return;
+            const forward = mismatch('forward', gpu.forward, reference.forward);
+            const gradient = mismatch('gradient', gpu.gradient, reference.gradient);
+            if (forward.worst > worst.forward) worst.forward = forward.worst;
+            if (gradient.worst > worst.gradient) {
+              worst.gradient = gradient.worst;
+              worst.where = label;
+            }
+            expect(forward.message).toBeUndefined();
+            expect(gradient.message).toBeUndefined();
+          });
+        }
+      }
+
+      afterAll(() => {
+        if (probes.get(backend)?.available) {
+          console.info(
+            `${backend}: worst error / tolerance = ${worst.forward.toFixed(3)} (forward), ${worst.gradient.toFixed(3)} (gradient, ${worst.where})`,
+          );
+        }
+      });
+    });
+  }
+});
+
+if (missing !== undefined) {
+  describe('gatelab/tfjs in headless Chromium', () => {
+    it.skip(`SKIPPED: ${missing}`, () => {});
+  });
+}

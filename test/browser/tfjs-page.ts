@@ -1,0 +1,109 @@
+/**
+ * Browser page for the gatelab/tfjs GPU tests (bundled by harness.ts). Exposes `globalThis.gatelabTfjs`:
+ * `probe(backend)` says whether tfjs can use a backend here (and why not), `run(backend)` evaluates every
+ * activation's forward and gradient kernels on TEST_INPUTS and returns plain arrays.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { registry } from '../../src/activations/index.js';
+import { applyActivation, registerActivations } from '../../src/adapters/tfjs/index.js';
+import { paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
+
+export interface BackendProbe {
+  backend: string;
+  available: boolean;
+  /** Why the backend is unavailable, or a description of what runs it. */
+  detail: string;
+}
+
+export interface KernelResult {
+  name: string;
+  params: Record<string, number>;
+  forward: number[];
+  gradient: number[];
+}
+
+export interface GatelabTfjsPage {
+  probe(backend: string): Promise<BackendProbe>;
+  run(backend: string): Promise<KernelResult[]>;
+}
+
+registerActivations(tf);
+
+async function describeWebGpu(): Promise<{ ok: boolean; detail: string }> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (gpu === undefined)
+    return { ok: false, detail: 'navigator.gpu is undefined (WebGPU not exposed by this browser)' };
+  const adapter = (await gpu.requestAdapter()) as {
+    info?: { vendor?: string; architecture?: string };
+  } | null;
+  if (adapter === null)
+    return { ok: false, detail: 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter)' };
+  return {
+    ok: true,
+    detail: `WebGPU adapter ${adapter.info?.vendor ?? '?'}/${adapter.info?.architecture ?? '?'}`,
+  };
+}
+
+function describeWebGl(): { ok: boolean; detail: string } {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (gl === null)
+    return { ok: false, detail: 'canvas.getContext("webgl2") returned null (no WebGL2 context)' };
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer =
+    info === null ? gl.getParameter(gl.RENDERER) : gl.getParameter(info.UNMASKED_RENDERER_WEBGL);
+  return { ok: true, detail: `WebGL2 renderer ${renderer}` };
+}
+
+const page: GatelabTfjsPage = {
+  async probe(backend) {
+    const context =
+      backend === 'webgpu' ? await describeWebGpu() : backend === 'webgl' ? describeWebGl() : undefined;
+    if (context !== undefined && !context.ok) return { backend, available: false, detail: context.detail };
+    let selected = false;
+    try {
+      selected = await tf.setBackend(backend);
+      await tf.ready();
+    } catch (error) {
+      return {
+        backend,
+        available: false,
+        detail: `tf.setBackend('${backend}') threw: ${(error as Error).message}`,
+      };
+    }
+    if (!selected || tf.getBackend() !== backend) {
+      return {
+        backend,
+        available: false,
+        detail: `tf.setBackend('${backend}') failed (see the page console)`,
+      };
+    }
+    const float32 = backend === 'webgl' ? tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') : true;
+    if (!float32)
+      return { backend, available: false, detail: 'WebGL cannot render to float32 textures here' };
+    return { backend, available: true, detail: context?.detail ?? backend };
+  },
+
+  async run(backend) {
+    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} unavailable`);
+    await tf.ready();
+    const results: KernelResult[] = [];
+    for (const spec of registry) {
+      for (const params of paramSetsFor(spec.name)) {
+        const x = tf.tensor1d(TEST_INPUTS as number[], 'float32');
+        const forward = applyActivation(spec.name, x, params);
+        const gradient = tf.grad((t: tf.Tensor) => applyActivation(spec.name, t, params))(x);
+        results.push({
+          name: spec.name,
+          params: { ...params },
+          forward: Array.from(await forward.data()),
+          gradient: Array.from(await gradient.data()),
+        });
+        tf.dispose([x, forward, gradient]);
+      }
+    }
+    return results;
+  },
+};
+
+(globalThis as unknown as { gatelabTfjs: GatelabTfjsPage }).gatelabTfjs = page;

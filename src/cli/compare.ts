@@ -59,6 +59,9 @@ export function trainArguments(o: RunCliOptions): string[] {
   if (o.nesterov === true) args.push('--nesterov');
   if (o.nesterov === false) args.push('--no-nesterov');
   for (const m of o.model) args.push('--model', m);
+  if (o.diagnostics === true) args.push('--diagnostics');
+  else if (typeof o.diagnostics === 'string') args.push('--diagnostics', o.diagnostics);
+  if (o.saveWeights) args.push('--save-weights');
   return args;
 }
 

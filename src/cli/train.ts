@@ -1,5 +1,10 @@
 import { type Command, Option } from 'commander';
 import { getSpec, resolveParams } from '../activations/resolve.js';
+import {
+  DEFAULT_DIAGNOSTICS_EVERY,
+  recorderHooks,
+  recorderOptionsFromFlags,
+} from '../lab/analysis/recorder.js';
 import type { ActivationChoice } from '../lab/models/activationSpec.js';
 import { parseSchedule } from '../lab/optim/schedule.js';
 import { getTask, MODEL_OPTION_KEYS, parseModelOptions, TASKS, taskNames } from '../lab/tasks.js';
@@ -34,6 +39,9 @@ export interface RunCliOptions {
   stepsPerEpoch?: string;
   evalBatches?: string;
   runsDir: string;
+  /** `--diagnostics [every]`: true or the interval. */
+  diagnostics?: string | boolean;
+  saveWeights?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -71,7 +79,12 @@ export function addRunOptions(command: Command): Command {
     .option('--limit-eval <n>', 'image tasks: use only the first n validation and test images')
     .option('--steps-per-epoch <n>', 'text tasks: training steps between evaluations')
     .option('--eval-batches <n>', 'text tasks: evaluation batches per split')
-    .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs');
+    .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
+    .option(
+      '--diagnostics [every]',
+      `record per-layer activation mean/variance, dead units, gradient norms every N steps (default ${DEFAULT_DIAGNOSTICS_EVERY}) and final weight histograms into diagnostics.json`,
+    )
+    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape');
 }
 
 function int(value: string | undefined, name: string): number | undefined {
@@ -198,7 +211,13 @@ export function registerTrain(program: Command): void {
         const activation = parseActivation(o.activation, o.param);
         const config = resolveRunConfig(o.task, activation, runOverrides(o));
         const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
-        const summary = await runExperiment(config, { runsDir: o.runsDir, runId: o.runId, progress });
+        const recorder = recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
+        const summary = await runExperiment(config, {
+          runsDir: o.runsDir,
+          runId: o.runId,
+          progress,
+          attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
+        });
         if (o.json) process.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
         else if (progress !== 'json') printSummary(summary);
         if (progress === 'json')

@@ -3,11 +3,13 @@
  * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
  */
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
+import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
 import { buildTaskModel, getTask, loadTaskData, type ModelOptions, type TaskDataOptions } from '../tasks.js';
+import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { makeRunId, RunDirectory } from './runDir.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
@@ -115,6 +117,8 @@ export interface RunOptions {
   progress?: ProgressMode | ProgressSink;
   /** Extra trainer hooks (diagnostics). */
   hooks?: TrainHooks;
+  /** Extra hooks that need the built model, the data and the run folder (diagnostics, saved weights). */
+  attach?: (run: { model: Model; data: TrainingData; config: RunConfig; dir: string }) => TrainHooks;
 }
 
 /** Runs one experiment and writes its files. Returns the summary (also on divergence). */
@@ -142,8 +146,10 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const sink =
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
+  const attached = options.attach?.({ model, data, config, dir: run.dir });
   const hooks: TrainHooks = {
     ...options.hooks,
+    ...attached,
     onStart(info) {
       sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`);
       options.hooks?.onStart?.(info);

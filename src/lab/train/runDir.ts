@@ -18,9 +18,12 @@ export function makeRunId(parts: string[], date = new Date()): string {
   return [...parts, stamp].map(safeName).join('-');
 }
 
-/** Lower-case letters, digits, '.', '_', '=' and '-' only. */
+/** Letters, digits, '.', '_', '=' and '-' only: "golu(gamma=2, beta=1)" -> "golu_gamma=2_beta=1". */
 export function safeName(text: string): string {
-  return text.replace(/[^A-Za-z0-9._=-]+/g, '_');
+  return text
+    .replace(/[^A-Za-z0-9._=-]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 export class RunDirectory {

@@ -72,6 +72,11 @@ export interface TrainHooks {
     batch: HostBatch;
   }): void;
   diagnosticsEvery?: number;
+  /**
+   * Called once when training ends (completed or diverged), with the final trees, before they are
+   * released: final weight statistics and saved weights (src/lab/analysis/recorder.ts).
+   */
+  onFinish?(info: { params: ArrayTree; modelState: ArrayTree; stepsDone: number }): void;
 }
 
 export interface TrainResult {
@@ -214,6 +219,7 @@ export async function train(
       test = evaluate('test');
       hooks.onEval?.({ step, epoch: epochsDone, split: 'test', result: test });
     }
+    hooks.onFinish?.({ params: state.params, modelState: state.modelState, stepsDone: step });
     const trainSeconds = (performance.now() - trainStart - evalMs) / 1000;
     const msPerStep = step > 1 ? timedMs / (step - 1) : firstStepMs;
     return {

@@ -92,7 +92,7 @@ for (const c of cases) {
       y.dispose();
       const out = model.apply(params, state, x, evaluationContext());
       expect(out.logits.shape).toEqual([c.batch().outRows, model.outputSize]);
-      const values = out.logits.dataSync();
+      const values = Array.from(out.logits.dataSync() as Float32Array);
       expect(values.every((v) => Number.isFinite(v))).toBe(true);
       tree.dispose(out.state as never);
     });

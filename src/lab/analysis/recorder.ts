@@ -1,0 +1,91 @@
+/**
+ * Trainer hooks that record diagnostics (diagnostics.json) and save the final weights (weights.json +
+ * weights.bin) into the run folder. `gatelab train --diagnostics [every] --save-weights` uses them.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActivationChoice } from '../models/activationSpec.js';
+import type { Model } from '../models/types.js';
+import type { TrainingData } from '../train/data.js';
+import { createProbe } from '../train/probe.js';
+import { jsonSafe } from '../train/runDir.js';
+import { batchArrays, type TrainHooks } from '../train/trainer.js';
+import {
+  DEAD_GRADIENT_THRESHOLD,
+  type DiagnosticsFile,
+  type DiagnosticsSnapshot,
+  diagnoseProbe,
+  summarizeWeights,
+} from './diagnostics.js';
+import { saveWeights } from './weights.js';
+
+export interface RecorderOptions {
+  /** Record diagnostics every this many steps (0 = off). */
+  diagnosticsEvery: number;
+  /** Save the final weights for `gatelab landscape`. */
+  saveWeights: boolean;
+}
+
+/** What the run provides once its model, data and folder exist. */
+export interface RunContext {
+  model: Model;
+  data: TrainingData;
+  config: { activation: ActivationChoice; seed: number };
+  dir: string;
+}
+
+/** Builds the hooks for one run. */
+export function recorderHooks(options: RecorderOptions, run: RunContext): TrainHooks {
+  const snapshots: DiagnosticsSnapshot[] = [];
+  const every = options.diagnosticsEvery;
+  const probe = every > 0 ? createProbe(run.model) : null;
+  const hooks: TrainHooks = {
+    onFinish({ params, modelState }) {
+      probe?.dispose();
+      if (every > 0) {
+        const file: DiagnosticsFile = {
+          version: 1,
+          activation: run.config.activation,
+          every,
+          deadThreshold: DEAD_GRADIENT_THRESHOLD,
+          snapshots,
+          weights: summarizeWeights(params),
+        };
+        writeFileSync(join(run.dir, 'diagnostics.json'), `${JSON.stringify(jsonSafe(file))}\n`);
+      }
+      if (options.saveWeights) saveWeights(run.dir, params, modelState);
+    },
+  };
+  if (probe !== null) {
+    hooks.diagnosticsEvery = every;
+    hooks.onDiagnostics = ({ step, epoch, params, modelState, batch }) => {
+      const [x, y] = batchArrays(run.data, batch);
+      const result = probe.run(params, modelState, x, y);
+      snapshots.push({ step, epoch, ...diagnoseProbe(result, run.config.activation) });
+    };
+  }
+  return hooks;
+}
+
+/** Default diagnostics interval when `--diagnostics` is given without a number. */
+export const DEFAULT_DIAGNOSTICS_EVERY = 20;
+
+/**
+ * Recorder options from the CLI flags `--diagnostics [every]` (true or a string) and `--save-weights`;
+ * null when neither is set. A bad interval throws an error naming the flag.
+ */
+export function recorderOptionsFromFlags(
+  diagnostics: string | boolean | undefined,
+  saveWeightsFlag: boolean | undefined,
+): RecorderOptions | null {
+  let every = 0;
+  if (diagnostics === true) every = DEFAULT_DIAGNOSTICS_EVERY;
+  else if (typeof diagnostics === 'string') {
+    every = Number(diagnostics);
+    if (!(Number.isInteger(every) && every >= 1)) {
+      throw new Error(`--diagnostics takes a whole number of steps >= 1, got '${diagnostics}'`);
+    }
+  }
+  if (every === 0 && !saveWeightsFlag) return null;
+  return { diagnosticsEvery: every, saveWeights: saveWeightsFlag === true };
+}

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -203,9 +204,10 @@ describe('gatelab/tfjs serialization', () => {
     writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
     const x = task().xs;
     writeFileSync(join(dir, 'inputs.json'), JSON.stringify(x.arraySync()));
-    const child = join(import.meta.dirname, 'adapter-tfjs-reload-child.ts');
+    const here = fileURLToPath(new URL('.', import.meta.url));
+    const child = join(here, 'adapter-tfjs-reload-child.ts');
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, dir], {
-      cwd: join(import.meta.dirname, '..'),
+      cwd: join(here, '..'),
       timeout: 60_000,
     });
     const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {

@@ -96,6 +96,19 @@ describe.each(['cpu', 'wasm'])('gatelab/tfjs kernels on the %s backend', (backen
     );
   });
 
+  it('leaks no tensors: the op keeps only its output, gradients only theirs', () => {
+    const start = tf.memory().numTensors;
+    const ints = tf.tensor1d([-1, 0, 2], 'int32');
+    const y = golu(ints, { alpha: 2 });
+    expect(tf.memory().numTensors).toBe(start + 2);
+    tf.tidy(() => {
+      tf.grad((t: tf.Tensor) => applyActivation('segem', t, { n: 2 }))(f32([-1, 0.5, 3]));
+    });
+    expect(tf.memory().numTensors).toBe(start + 2);
+    tf.dispose([ints, y]);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it('learnable GoLU: gradients in x, alpha, beta, gamma match the analytic derivatives', () => {
     const xs = [-100, -3, -1, -0.5, 0, 0.5, 1, 3, 1e4].map(Math.fround);
     const [a, b, g] = [1.3, 0.7, 1.6].map(Math.fround);

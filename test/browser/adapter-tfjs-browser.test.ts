@@ -56,6 +56,12 @@ describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () =
     browser.page.evaluate((b) => (globalThis as unknown as PageGlobal).gatelabTfjs.probe(b), backend);
   const run = (backend: string) =>
     browser.page.evaluate((b) => (globalThis as unknown as PageGlobal).gatelabTfjs.run(b), backend);
+  const train = (backend: string, names: string[], steps: number) =>
+    browser.page.evaluate(([b, n, s]) => (globalThis as unknown as PageGlobal).gatelabTfjs.train(b, n, s), [
+      backend,
+      names,
+      steps,
+    ] as [string, string[], number]);
 
   /** Runs a backend's kernels once (lazily) and indexes the results by activation and params. */
   const resultsFor = (backend: string) => {
@@ -129,6 +135,20 @@ describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () =
           });
         }
       }
+
+      // SwiftShader's WebGPU costs ~0.25 s per training step (dispatch overhead), so it trains fewer models.
+      const training = backend === 'webgl' ? ['golu', 'gelu', 'segem', 'learnableGolu'] : ['golu'];
+      const steps = backend === 'webgl' ? 40 : 12;
+      it(`${backend}: dense models with ${training.join(', ')} train ${steps} Adam steps and the loss falls`, async (ctx) => {
+        const found = probes.get(backend);
+        if (found === undefined || !found.available) ctx.skip(`${backend} unavailable: ${found?.detail}`);
+        for (const { activation, lossBefore, lossAfter } of await train(backend, training, steps)) {
+          expect(Number.isFinite(lossAfter), `${activation} loss ${lossAfter}`).toBe(true);
+          expect(lossAfter, `${activation}: loss ${lossBefore} -> ${lossAfter}`).toBeLessThan(
+            0.7 * lossBefore,
+          );
+        }
+      });
 
       afterAll(() => {
         if (probes.get(backend)?.available) {

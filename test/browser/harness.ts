@@ -18,6 +18,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -65,7 +66,7 @@ export interface BrowserPage {
   close(): Promise<void>;
 }
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Bundles the entry for the browser (ESM, one file, source maps inline for readable stack traces). */
 async function bundle(entry: string): Promise<string> {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registry } from '../../src/activations/index.js';
-import { applyActivation, registerActivations } from '../../src/adapters/tfjs/index.js';
+import { activationId, applyActivation, layers, registerActivations } from '../../src/adapters/tfjs/index.js';
 import { paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
 
 export interface BackendProbe {
@@ -23,9 +23,17 @@ export interface KernelResult {
   gradient: number[];
 }
 
+export interface TrainingResult {
+  activation: string;
+  lossBefore: number;
+  lossAfter: number;
+}
+
 export interface GatelabTfjsPage {
   probe(backend: string): Promise<BackendProbe>;
   run(backend: string): Promise<KernelResult[]>;
+  /** Trains a small dense model (matMul -> activation, so GPU inputs arrive packed/tiled) per activation. */
+  train(backend: string, activations: string[], steps: number): Promise<TrainingResult[]>;
 }
 
 registerActivations(tf);
@@ -55,7 +63,7 @@ function describeWebGl(): { ok: boolean; detail: string } {
   return { ok: true, detail: `WebGL2 renderer ${renderer}` };
 }
 
-const page: GatelabTfjsPage = {
+const page: Omit<GatelabTfjsPage, 'train'> & Partial<Pick<GatelabTfjsPage, 'train'>> = {
   async probe(backend) {
     const context =
       backend === 'webgpu' ? await describeWebGpu() : backend === 'webgl' ? describeWebGl() : undefined;
@@ -106,4 +114,53 @@ const page: GatelabTfjsPage = {
   },
 };
 
-(globalThis as unknown as { gatelabTfjs: GatelabTfjsPage }).gatelabTfjs = page;
+/** y = sin(2 x0) x1 + 0.5 x0 on 64 fixed points of [-2, 2]^2 (the Node training test's task). */
+function task(): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
+  const inputs: number[][] = [];
+  const targets: number[][] = [];
+  for (let i = 0; i < 64; i++) {
+    const x0 = -2 + ((i * 29) % 64) / 16;
+    const x1 = -2 + ((i * 13 + 7) % 64) / 16;
+    inputs.push([x0, x1]);
+    targets.push([Math.sin(2 * x0) * x1 + 0.5 * x0]);
+  }
+  return { xs: tf.tensor2d(inputs), ys: tf.tensor2d(targets) };
+}
+
+page.train = async (backend, activations, steps) => {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} unavailable`);
+  await tf.ready();
+  const { xs, ys } = task();
+  const results: TrainingResult[] = [];
+  for (const name of activations) {
+    const model = tf.sequential();
+    const init = (seed: number) => tf.initializers.glorotNormal({ seed });
+    if (name === 'learnableGolu') {
+      model.add(tf.layers.dense({ units: 16, inputShape: [2], kernelInitializer: init(1) }));
+      model.add(layers.learnableGolu({ perChannel: true }));
+    } else {
+      const activation = activationId(name) as never;
+      model.add(tf.layers.dense({ units: 16, inputShape: [2], activation, kernelInitializer: init(1) }));
+    }
+    model.add(tf.layers.dense({ units: 1, kernelInitializer: init(2) }));
+    // A plain optimizer loop: model.fit reads the loss back every step, a GPU sync that costs ~0.3 s
+    // per step on SwiftShader's WebGPU; here only the two losses are read.
+    const optimizer = tf.train.adam(0.05);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const loss = () => tf.losses.meanSquaredError(ys, model.apply(xs) as tf.Tensor) as tf.Scalar;
+    const lossBefore = (await tf.tidy(loss).data())[0];
+    for (let step = 0; step < steps; step++) {
+      tf.tidy(() => {
+        optimizer.minimize(loss, false, variables);
+      });
+    }
+    const lossAfter = (await tf.tidy(loss).data())[0];
+    optimizer.dispose();
+    results.push({ activation: name, lossBefore, lossAfter });
+    model.dispose();
+  }
+  tf.dispose([xs, ys]);
+  return results;
+};
+
+(globalThis as unknown as { gatelabTfjs: GatelabTfjsPage }).gatelabTfjs = page as GatelabTfjsPage;

@@ -7,12 +7,13 @@
  * |x f'(x)|) (for the derivative: |f'(x)| + |x f''(x)|), i.e. K ulp of the result plus the error
  * of rounding x itself. Set JAX_ACCURACY_TABLE=1 to print the measured table.
  */
-import { defaultDevice, grad, jit, jvp, numpy as np, vmap } from '@jax-js/jax';
+import { defaultDevice, grad, jit, jvp, nn, numpy as np, vmap } from '@jax-js/jax';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../src/activation.js';
 import { registry } from '../src/activations/index.js';
 import { activationNames } from '../src/activations/resolve.js';
 import * as jx from '../src/adapters/jax/index.js';
+import * as stable from '../src/adapters/jax/math.js';
 
 const EPS32 = 2 ** -23;
 /** Allowed error in condition-scaled float32 ulps (measured worst case: about 3). */
@@ -83,6 +84,7 @@ function compare(got: ArrayLike<number>, want: (x: number) => number, scale: (x:
 }
 
 const table: string[] = [];
+const builtinNotes: string[] = [];
 
 beforeAll(async () => {
   await jx.initJax();
@@ -96,6 +98,10 @@ afterAll(() => {
         '| activation | fwd max abs | fwd max rel | fwd cond-ulp | grad max abs | grad max rel | grad cond-ulp |',
         '|---|---|---|---|---|---|---|',
         ...table,
+        '',
+        '| jax-js 0.1.25 built-in vs gatelab/jax | jax-js | gatelab/jax |',
+        '|---|---|---|',
+        ...builtinNotes,
       ].join('\n'),
     );
   }
@@ -414,5 +420,62 @@ describe('lookup, validation and conventions', () => {
 
   it('accepts plain numbers', () => {
     expect(jx.sigmoid(0).dataSync()[0]).toBe(0.5);
+  });
+});
+
+/** Max relative error of got against want over xs (where want is a normal float32). */
+function maxRelative(got: ArrayLike<number>, xs: Float32Array, want: (x: number) => number): number {
+  let worst = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const w = want(xs[i]);
+    if (Math.abs(w) >= FLT_MIN) worst = Math.max(worst, Math.abs(got[i] - w) / Math.abs(w));
+  }
+  return worst;
+}
+
+describe('where jax-js built-ins fall short, and what the adapter does instead', () => {
+  const note = (what: string, builtin: number | string, ours: number | string) => {
+    const show = (v: number | string) => (typeof v === 'number' ? v.toPrecision(3) : v);
+    builtinNotes.push(`| ${what} | ${show(builtin)} | ${show(ours)} |`);
+  };
+
+  it('exp: max relative error on [-80, 80]', () => {
+    const xs = new Float32Array(Array.from({ length: 16001 }, (_, i) => -80 + i / 100));
+    const builtin = maxRelative(np.exp(np.array(xs)).dataSync(), xs, Math.exp);
+    const ours = maxRelative(stable.exp(np.array(xs)).dataSync(), xs, Math.exp);
+    note('exp, max rel. error on [-80, 80]', builtin, ours);
+    expect(ours).toBeLessThan(3 * EPS32);
+  });
+
+  it('tanh: max relative error on [-1e-3, 1e-3]', () => {
+    const xs = new Float32Array(Array.from({ length: 2001 }, (_, i) => (i - 1000) * 1e-6));
+    const builtin = maxRelative(np.tanh(np.array(xs)).dataSync(), xs, Math.tanh);
+    const ours = maxRelative(jx.tanh(np.array(xs)).dataSync(), xs, Math.tanh);
+    note('tanh, max rel. error on [-1e-3, 1e-3]', builtin, ours);
+    expect(ours).toBeLessThan(3 * EPS32);
+  });
+
+  it('GELU (exact): max relative error on [-10, 0)', () => {
+    const xs = new Float32Array(Array.from({ length: 1000 }, (_, i) => -10 + i / 100));
+    const reference = activation('gelu').value;
+    const builtin = maxRelative(nn.gelu(np.array(xs), { approximate: false }).dataSync(), xs, reference);
+    const ours = maxRelative(jx.gelu(np.array(xs)).dataSync(), xs, reference);
+    note('GELU exact, max rel. error on [-10, 0)', builtin, ours);
+    expect(ours).toBeLessThan(1e-5);
+  });
+
+  it('softplus at x = 100, and SiLU / naive GoLU gradients at x = -100', () => {
+    // Two distinct values: jax-js evaluates constant (all-equal) arrays in JS float64, not on the device.
+    const at = (f: (x: np.Array) => np.Array, x: number) =>
+      f(np.array(new Float32Array([x, 1]))).dataSync()[0];
+    const gradAt = (f: (x: np.Array) => np.Array, x: number) =>
+      at((v) => grad((u: np.Array) => f(u).sum())(v), x);
+    const naiveGolu = (x: np.Array) => x.ref.mul(np.exp(np.exp(x.neg()).neg()));
+    note('softplus(100)', at(nn.softplus, 100), at(jx.softplus, 100));
+    note("silu'(-100)", gradAt(nn.silu, -100), gradAt(jx.silu, -100));
+    note("GoLU'(-100) (naive composition vs adapter)", gradAt(naiveGolu, -100), gradAt(jx.golu, -100));
+    expect(at(jx.softplus, 100)).toBe(100);
+    expect(Number.isFinite(gradAt(jx.silu, -100))).toBe(true);
+    expect(gradAt(jx.golu, -100)).toBe(0);
   });
 });

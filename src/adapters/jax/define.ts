@@ -78,7 +78,9 @@ function prepare(name: string, options: Readonly<Record<string, unknown>> | unde
   }
   const numbers = { ...resolveParams(spec, numericOptions) };
   for (const key of arrayNames) delete numbers[key];
-  const key = `${spec.name}|${JSON.stringify(numbers)}|${arrayNames.join(',')}`;
+  // String(v), not JSON: JSON would print Infinity as null.
+  const numericKey = Object.entries(numbers).map(([k, v]) => `${k}=${String(v)}`);
+  const key = `${spec.name}|${numericKey.join(',')}|${arrayNames.join(',')}`;
   return { spec, numbers, arrayNames, key };
 }
 

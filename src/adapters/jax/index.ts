@@ -2,14 +2,21 @@
  * gatelab/jax: every catalog activation as a jax-js (0.1.25) function.
  *
  * Conventions are jax-js's: each function consumes its array arguments (pass `x.ref` to keep x),
- * returns a new array of x's shape and dtype, and composes with `jit`, `grad`, `jvp`, `vmap`.
- * Parameters go in an options object and are validated by the catalog (same errors as
- * `activation(name, params)`); learnable parameters (PReLU slope, GoLU/Gompertz alpha, beta,
- * gamma) may be jax-js arrays, and gradients flow into them.
+ * returns a new array of x's shape and dtype (float16 computed in float32, ints and bools become
+ * float32), and composes with `jit`, `grad`, `jvp`, `vmap`. Parameters go in an options object
+ * and are validated by the catalog (the same errors as `activation(name, params)`); learnable
+ * parameters (PReLU slope; GoLU and Gompertz alpha, beta, gamma) may be jax-js arrays broadcastable
+ * against x, are consumed like x, and receive gradients.
  *
- * Derivatives are autodiff of stable compositions (see ./math.ts): finite for every finite input,
- * equal to the catalog's derivatives within float32 rounding, and valid to higher orders (Hessian-
- * vector products work) for every smooth activation.
+ * Derivatives: autodiff of float32-stable compositions (see ./math.ts), finite for every finite
+ * input and equal to the catalog's derivatives within float32 rounding. Second derivatives
+ * (`jvp(grad(f))`, Hessian-vector products):
+ * - golu, gompertz, gelu_tanh, gelu_sigmoid, swish, mish, fmish, sigmoid, tanh, softplus, gem,
+ *   egem, segem: exact, and so are higher orders (softplus jumps at beta x = threshold);
+ * - gelu: first and second derivatives are the closed forms attached with stop_gradient; third
+ *   and higher derivatives are 0;
+ * - elu, selu, celu, softsign: C^1, f'' jumps at 0 (autodiff returns a one-sided value there);
+ * - relu, leaky_relu, prelu, relu6: piecewise linear, f'' = 0.
  *
  * @example
  * import { numpy as np, grad } from '@jax-js/jax';

@@ -4,11 +4,12 @@
  * that `grad`, `jvp`, `vmap` and `jit` all see through them and derivatives of every order come
  * out of autodiff accurate and finite.
  *
- * Why not jax-js's own `np.exp` / `np.log` / `scipySpecial.erfc`: on the wasm device (0.1.25) exp
- * is a 6th-order Taylor kernel with a float32 ln2 (up to 4e-6 relative error at |x| ~ 70), log is a
- * 4-term atanh series (1.25e-5 absolute error), erf/erfc are Abramowitz-Stegun 7.1.26 (1.5e-7
- * absolute, no relative accuracy in the tail), and tanh(x) = (e^-2|x| - 1)/(e^-2|x| + 1) loses all
- * relative accuracy near 0. Measured with `npx tsx scripts/jax-accuracy.ts --primitives`.
+ * Why not jax-js's own `np.exp` / `np.log` / `np.tanh` / `scipySpecial.erfc`: on the wasm device
+ * (0.1.25) exp is a 6th-order Taylor kernel with a float32 ln2 (4e-6 relative error near |x| = 80),
+ * log a 4-term atanh series (1e-5 absolute error), tanh(x) = (e^-2|x| - 1)/(e^-2|x| + 1) loses its
+ * relative accuracy near 0, and erf/erfc are Abramowitz-Stegun 7.1.26 (1.5e-7 absolute, none
+ * relative in the tail). `JAX_ACCURACY_TABLE=1 npx vitest run test/adapter-jax.test.ts` prints the
+ * measured comparison.
  *
  * Ownership follows jax-js: every function consumes its array arguments (pass `x.ref` to keep x).
  *

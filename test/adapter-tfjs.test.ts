@@ -168,6 +168,20 @@ describe('gatelab/tfjs registration and errors', () => {
     }
   });
 
+  it('a tfjs-core namespace (no tf.layers) gets kernels, gradients and ops', () => {
+    const core = { ...tf, layers: undefined } as unknown as typeof tf;
+    try {
+      const registration = registerActivations(core);
+      expect(registration.kernels).toHaveLength(registry.length * 2);
+      expect(registration.activationIds).toEqual([]);
+      expect(registration.layerClasses).toEqual([]);
+      expect(golu(f32([1])).dataSync()[0]).toBe(Math.fround(activation('golu').value(1)));
+    } finally {
+      registerActivations(tf);
+    }
+    expect(() => registerActivations({} as typeof tf)).toThrow(/expects the TensorFlow.js namespace/);
+  });
+
   it('rejects unknown activations and out-of-range parameters with clear messages', () => {
     expect(() => applyActivation('gluu', f32([1]))).toThrow(/unknown activation 'gluu'.*golu/);
     expect(() => golu(f32([1]), { alpha: -1 })).toThrow(/golu parameter 'alpha'/);

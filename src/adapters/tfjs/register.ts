@@ -31,12 +31,13 @@ export interface Registration {
 /**
  * Registers every catalog activation with TensorFlow.js: a forward and a backward kernel per backend
  * (cpu, wasm, webgl, webgpu; backends not loaded simply never call them), the gradient dy * f'(x),
- * `activation: 'golu'`-style strings for tf.layers, and the gatelab layer classes. Call it once after
- * importing tfjs and before building or loading models; calling it again is harmless.
+ * `activation: 'golu'`-style strings for tf.layers, and the gatelab layer classes (when the namespace
+ * has tf.layers; a @tensorflow/tfjs-core namespace gets kernels, gradients and ops only). Call it once
+ * after importing tfjs and before building or loading models; calling it again is harmless.
  * @example import * as tf from '@tensorflow/tfjs'; registerActivations(tf);
  */
 export function registerActivations(tf: Tfjs): Registration {
-  if (typeof tf?.registerKernel !== 'function' || typeof tf.layers?.Layer !== 'function') {
+  if (typeof tf?.registerKernel !== 'function' || typeof tf.engine !== 'function') {
     throw new TypeError(
       "gatelab/tfjs: registerActivations expects the TensorFlow.js namespace (import * as tf from '@tensorflow/tfjs')",
     );
@@ -69,7 +70,9 @@ export function registerActivations(tf: Tfjs): Registration {
     }
     kernels.push(forward, backward);
   }
-  const activationIds = registerActivationClasses(tf);
-  const layerClasses = registerLayerClasses(tf);
+  // A tfjs-core-only namespace (no tf.layers) still gets the kernels, gradients and ops.
+  const hasLayers = typeof tf.layers?.Layer === 'function';
+  const activationIds = hasLayers ? registerActivationClasses(tf) : [];
+  const layerClasses = hasLayers ? registerLayerClasses(tf) : [];
   return { kernels, backends: SUPPORTED_BACKENDS, activationIds, layerClasses };
 }

@@ -92,6 +92,7 @@ export function referenceFromDecimal(t: Decimal, format: FloatFormat): FloatRefe
 /** Significant digits of a decimal as a string in exponent form, for fixtures and messages. */
 export function decimalString(t: Decimal, digits: number): string {
   if (!t.isFinite()) return t.toString();
+  if (t.isZero()) return t.isNeg() ? '-0' : '0';
   return t.toSignificantDigits(digits).toExponential();
 }
 

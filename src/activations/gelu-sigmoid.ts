@@ -1,4 +1,5 @@
 import { xSigmoidDerivative, xSigmoidValue } from '../math/self-gate.js';
+import { SILU } from './generated/root-expansions.js';
 import type { ActivationSpec } from './spec.js';
 
 /** The constant of the sigmoid approximation (Hendrycks & Gimpel, section 2). */
@@ -22,5 +23,5 @@ export const geluSigmoid: ActivationSpec = {
   kinks: 'none',
   params: [],
   value: (x) => xSigmoidValue(x, SIGMOID_SCALE, SIGMOID_SCALE_LO),
-  derivative: (x) => xSigmoidDerivative(x, SIGMOID_SCALE, SIGMOID_SCALE_LO),
+  derivative: (x) => xSigmoidDerivative(x, SILU, SIGMOID_SCALE, SIGMOID_SCALE_LO),
 };

@@ -1,5 +1,7 @@
 import { type DD, ddAdd, ddMul, ddMulNumber, twoProd } from '../math/double-double.js';
+import { nearRoot } from '../math/root-expansion.js';
 import { sigmoid } from '../math/stable.js';
+import { GELU_TANH } from './generated/root-expansions.js';
 import type { ActivationSpec } from './spec.js';
 
 /** sqrt(2/pi) and 0.044715 as double-doubles: u feeds e^{2u}, whose error is |2u| times u's. */
@@ -45,6 +47,8 @@ export const geluTanh: ActivationSpec = {
   derivative(x) {
     if (x !== x) return x;
     if (Math.abs(x) > SATURATION) return x > 0 ? 1 : -0;
+    const patched = nearRoot(GELU_TANH, x);
+    if (patched !== undefined) return patched;
     const [h, l] = twoU(x);
     const s = sigmoidOfSum(h, l);
     const sNeg = sigmoidOfSum(-h, -l);

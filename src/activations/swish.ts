@@ -1,4 +1,5 @@
 import { xSigmoidDerivative, xSigmoidValue } from '../math/self-gate.js';
+import { SILU } from './generated/root-expansions.js';
 import { type ActivationSpec, positiveParam } from './spec.js';
 
 /**
@@ -17,5 +18,5 @@ export const swish: ActivationSpec = {
   kinks: 'none',
   params: [positiveParam('beta', 1, 'gate sharpness (beta = 1 is SiLU)')],
   value: (x, p) => xSigmoidValue(x, p.beta),
-  derivative: (x, p) => xSigmoidDerivative(x, p.beta),
+  derivative: (x, p) => xSigmoidDerivative(x, SILU, p.beta),
 };

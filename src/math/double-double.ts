@@ -90,7 +90,10 @@ export function expDD(hi: number, lo: number): { m: DD; k: number } {
 
 /** x * 2^k, with at most one rounding (into the subnormal range). */
 export function ldexp(x: number, k: number): number {
-  if (!Number.isFinite(k)) return k > 0 ? x * Number.POSITIVE_INFINITY : x * 0;
+  if (x === 0 || !Number.isFinite(x)) return x;
+  // Beyond +-2200 every finite nonzero x over- or underflows; also keeps the loops below short.
+  if (!(k < 2200)) return k > 0 ? x * Number.POSITIVE_INFINITY : x * 0;
+  if (!(k > -2200)) return x * 0;
   // Apply the scale in steps that are exact powers of two and never overflow an intermediate.
   while (k > 1000) {
     x *= 2 ** 1000;

@@ -6,6 +6,7 @@
  * Intervals: |x| < 0.84375 (odd series), [0.84375, 1.25) (around 1), [1.25, 1/0.35) and
  * [1/0.35, 28) (erfc = exp(-x^2 - 0.5625 + R/S) / x, with x^2 split so exp gets an exact argument).
  */
+import { expDD } from './double-double.js';
 
 const ERX = 8.45062911510467529297e-1;
 const EFX = 1.28379167095512586316e-1;
@@ -70,6 +71,18 @@ function tailOverX(x: number): number {
   const ratio = x < 1 / 0.35 ? poly(RA, s) / poly1(SA, s) : poly(RB, s) / poly1(SB, s);
   const z = truncateLow32(x);
   return (Math.exp(-z * z - 0.5625) * Math.exp((z - x) * (z + x) + ratio)) / x;
+}
+
+/**
+ * erfc(x) for x >= 26 as mantissa * 2^k, so callers can multiply before the result becomes
+ * subnormal (erfc(27) ~ 5e-319): the same formula as erfc with exp(-z^2 - 0.5625) kept scaled.
+ */
+export function erfcLargeScaled(x: number): { m: number; k: number } {
+  const s = 1 / (x * x);
+  const ratio = poly(RB, s) / poly1(SB, s);
+  const z = truncateLow32(x);
+  const head = expDD(-z * z - 0.5625, 0);
+  return { m: ((head.m[0] + head.m[1]) * Math.exp((z - x) * (z + x) + ratio)) / x, k: head.k };
 }
 
 /** The error function erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt. */

@@ -7,6 +7,7 @@
  * before the one final scaling (no premature underflow).
  */
 import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd } from './double-double.js';
+import { nearRoot, type RootExpansion } from './root-expansion.js';
 
 /** Beyond this, beta*t is so large that g = exp(-beta t) underflows every product (e^-2000 * 1e308^3 = 0). */
 const HUGE_EXPONENT = 2000;
@@ -55,10 +56,22 @@ export function goluValue(x: number, alpha: number, beta: number, gamma: number)
  * double-double, so there is no 0 * Inf for large negative x and no cancellation near the minimum
  * (x = -W(1) ~ -0.567 for beta = gamma = 1), where 1 + gamma x a crosses zero.
  */
-export function goluDerivative(x: number, alpha: number, beta: number, gamma: number): number {
+export function goluDerivative(
+  x: number,
+  alpha: number,
+  beta: number,
+  gamma: number,
+  rootBeta1?: RootExpansion,
+): number {
   if (x !== x) return x;
   if (x === Number.POSITIVE_INFINITY) return alpha;
   if (x === Number.NEGATIVE_INFINITY) return -0;
+  if (beta === 1 && rootBeta1 !== undefined) {
+    // Even double-double leaves ~1e-26 absolute error in 1 + gamma x a; at the minimum that is all there is.
+    const [wh, wl] = twoProd(gamma, x);
+    const patched = nearRoot(rootBeta1, wh, wl);
+    if (patched !== undefined) return alpha * patched;
+  }
   const parts = gompertzParts(x, beta, gamma);
   if (parts.underflow) return x < 0 ? -0 : 0;
   const gxa = ddMul(twoProd(gamma, x), parts.am); // gamma x a, as mantissa * 2^ak

@@ -144,6 +144,7 @@ describe('figures render to valid SVG with the expected series', () => {
       ),
     );
     expect(markItems(densities, 'mark-line', 'path')).toBe(2);
+    expect(texts(densities, 'role-legend-label')).toEqual(['a', 'b']);
 
     const lines = parseSvg(
       await renderSvg(

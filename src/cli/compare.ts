@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { currentLauncher, runCompare } from '../lab/compare/runner.js';
+import { type CompareResult, currentLauncher, runCompare } from '../lab/compare/runner.js';
 import type { ActivationChoice } from '../lab/models/activationSpec.js';
 import { getTask } from '../lab/tasks.js';
 import { resolveRunConfig } from '../lab/train/run.js';
+import { makeRunId } from '../lab/train/runDir.js';
+import { formatLrTable, writeRunsReport } from './report.js';
 import { addRunOptions, jsonReplacer, parseActivation, type RunCliOptions, runOverrides } from './train.js';
 
 /** "relu,gelu,golu:gamma=2:beta=0.5" -> activation choices (validated against the catalog). */
@@ -67,6 +71,8 @@ export function trainArguments(o: RunCliOptions): string[] {
 
 type CompareCli = RunCliOptions & {
   activations: string;
+  lrs?: string;
+  report?: string | boolean;
   seeds: string;
   jobs?: string;
   json?: boolean;
@@ -91,6 +97,14 @@ export function registerCompare(program: Command): void {
     .option('--id <name>', 'folder name of this comparison under the runs dir')
     .option('--json', 'print the full result as JSON (table included)')
     .option('--quiet', 'no progress output')
+    .option(
+      '--lrs <list>',
+      'learning-rate ablation: the whole comparison once per rate, e.g. 0.1,0.01,0.001,0.0001',
+    )
+    .option(
+      '--report [file]',
+      'also write the HTML report of the comparison (default: report.html in its folder)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3',
@@ -99,40 +113,89 @@ export function registerCompare(program: Command): void {
       const task = getTask(o.task);
       const activations = parseActivationList(o.activations);
       const seeds = parseSeeds(o.seeds);
+      const lrs = o.lrs === undefined ? null : parseLearningRates(o.lrs);
       // Validate every option here, before any child starts.
-      const config = resolveRunConfig(o.task, activations[0], runOverrides(o));
+      for (const lr of lrs ?? [undefined])
+        resolveRunConfig(o.task, activations[0], runOverrides(withLr(o, lr)));
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
-      const modelOptions = Object.entries(config.model)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ');
-      const schedule =
-        config.schedule.kind === 'constant'
-          ? 'constant'
-          : config.schedule.kind === 'step'
-            ? `step every ${config.schedule.every} x${config.schedule.gamma}`
-            : `cosine (warmup ${config.schedule.warmup})`;
-      const optimizer =
-        config.optimizer === 'sgd'
-          ? `sgd momentum ${config.momentum}${config.nesterov ? ' nesterov' : ''}`
-          : 'adamw';
-      const details = [
-        `training: ${config.epochs} epochs${config.maxSteps !== null ? ` (max ${config.maxSteps} steps)` : ''}, batch ${config.batchSize}, ${optimizer} lr ${config.lr} wd ${config.weightDecay}, ${schedule}${config.clipNorm !== null ? `, clip ${config.clipNorm}` : ''}${modelOptions ? `, model ${modelOptions}` : ''}`,
-      ];
-      const result = await runCompare({
-        task: task.name,
-        kind: task.dataset === 'text' ? 'language' : 'classification',
-        activations,
-        seeds,
-        jobs,
-        trainArgs: trainArguments(o),
-        runsDir: o.runsDir,
-        id: o.id,
-        launcher: currentLauncher(),
-        details,
-        progress: o.quiet || o.json ? 'none' : 'auto',
-      });
-      if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
-      else process.stdout.write(`\n${result.table}`);
-      if (result.outcomes.every((x) => x.summary === null)) process.exitCode = 1;
+      const kind = task.dataset === 'text' ? 'language' : 'classification';
+      // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
+      let runsDir = o.runsDir;
+      if (lrs !== null) {
+        runsDir = resolve(o.runsDir, o.id ?? makeRunId(['lrs', task.name]));
+        for (let n = 2; existsSync(runsDir); n++) runsDir = resolve(o.runsDir, `${o.id ?? 'lrs'}-${n}`);
+      }
+      const results: { lr: number; result: CompareResult }[] = [];
+      for (const lr of lrs ?? [undefined]) {
+        const options = withLr(o, lr);
+        const config = resolveRunConfig(o.task, activations[0], runOverrides(options));
+        const result = await runCompare({
+          task: task.name,
+          kind,
+          activations,
+          seeds,
+          jobs,
+          trainArgs: trainArguments(options),
+          runsDir,
+          id: lr === undefined ? o.id : `lr-${lr}`,
+          launcher: currentLauncher(),
+          details: describeTraining(config),
+          progress: o.quiet || o.json ? 'none' : 'auto',
+        });
+        results.push({ lr: config.lr, result });
+        if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+        else process.stdout.write(`\n${result.table}`);
+      }
+      if (lrs !== null && !o.json) {
+        process.stdout.write(
+          `\n${formatLrTable(
+            results.map((r) => ({ lr: r.lr, groups: r.result.groups })),
+            kind,
+          )}`,
+        );
+        process.stdout.write(`runs: ${runsDir}\n`);
+      }
+      if (o.report !== undefined) {
+        const target = lrs !== null ? runsDir : results[0].result.dir;
+        const out = typeof o.report === 'string' ? o.report : join(target, 'report.html');
+        const file = await writeRunsReport([target], out);
+        (o.json ? process.stderr : process.stdout).write(`report: ${file}\n`);
+      }
+      if (results.every((r) => r.result.outcomes.every((x) => x.summary === null))) process.exitCode = 1;
     });
+}
+
+/** The options with `--lr` replaced (for one learning rate of an ablation). */
+function withLr(o: CompareCli, lr: number | undefined): CompareCli {
+  return lr === undefined ? o : { ...o, lr: String(lr) };
+}
+
+/** "0.1,0.01,0.001" -> learning rates (positive, distinct). */
+export function parseLearningRates(text: string): number[] {
+  const lrs = text.split(',').map((s) => Number(s.trim()));
+  if (lrs.length === 0 || lrs.some((lr) => !(lr > 0 && Number.isFinite(lr)))) {
+    throw new Error(`--lrs: '${text}' is not a comma-separated list of positive learning rates`);
+  }
+  if (new Set(lrs).size !== lrs.length) throw new Error(`--lrs: '${text}' repeats a learning rate`);
+  return lrs;
+}
+
+/** The training line under the table title. */
+function describeTraining(config: ReturnType<typeof resolveRunConfig>): string[] {
+  const modelOptions = Object.entries(config.model)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const schedule =
+    config.schedule.kind === 'constant'
+      ? 'constant'
+      : config.schedule.kind === 'step'
+        ? `step every ${config.schedule.every} x${config.schedule.gamma}`
+        : `cosine (warmup ${config.schedule.warmup})`;
+  const optimizer =
+    config.optimizer === 'sgd'
+      ? `sgd momentum ${config.momentum}${config.nesterov ? ' nesterov' : ''}`
+      : 'adamw';
+  return [
+    `training: ${config.epochs} epochs${config.maxSteps !== null ? ` (max ${config.maxSteps} steps)` : ''}, batch ${config.batchSize}, ${optimizer} lr ${config.lr} wd ${config.weightDecay}, ${schedule}${config.clipNorm !== null ? `, clip ${config.clipNorm}` : ''}${modelOptions ? `, model ${modelOptions}` : ''}`,
+  ];
 }

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { GroupStats } from '../lab/compare/stats.js';
 import { buildRunsReport } from '../lab/report/report.js';
 import { findRunDirs, loadRun } from '../lab/report/runs.js';
+import { formatTable } from './stats.js';
 
 /** Writes the HTML report of the given run folders; returns the absolute path written. */
 export async function writeRunsReport(
@@ -29,4 +31,33 @@ export function registerReport(program: Command): void {
       const file = await writeRunsReport(paths, options.out, options.title);
       process.stdout.write(`wrote ${file}\n`);
     });
+}
+
+/** One learning rate's comparison, as `runCompare` returns it. */
+export interface LrResult {
+  lr: number;
+  groups: readonly GroupStats[];
+}
+
+/**
+ * The learning-rate ablation as text: activations x learning rates, each cell mean ± SEM over seeds of
+ * test accuracy (%) or test perplexity; '—' where no seed finished.
+ */
+export function formatLrTable(results: readonly LrResult[], kind: 'classification' | 'language'): string {
+  const labels = [...new Set(results.flatMap((r) => r.groups.map((g) => g.label)))];
+  const cell = (g: GroupStats | undefined) => {
+    const s = kind === 'language' ? g?.perplexity : g?.testAccuracy;
+    if (!s) return '—';
+    const scale = kind === 'language' ? 1 : 100;
+    const digits = kind === 'language' ? 3 : 2;
+    const sem = Number.isFinite(s.sem) ? ` ± ${(s.sem * scale).toFixed(digits)}` : '';
+    return `${(s.mean * scale).toFixed(digits)}${sem}`;
+  };
+  const header = ['activation', ...results.map((r) => `lr ${r.lr}`)];
+  const rows = labels.map((label) => [
+    label,
+    ...results.map((r) => cell(r.groups.find((g) => g.label === label))),
+  ]);
+  const what = kind === 'language' ? 'test perplexity' : 'test accuracy %';
+  return `Learning-rate ablation: ${what}, mean ± SEM over seeds\n${formatTable(header, rows)}\n`;
 }

@@ -53,6 +53,17 @@ function activationColor(names: readonly string[], title = 'activation') {
   };
 }
 
+/**
+ * The same colour encoding with a legend drawn as line swatches at full opacity. Layers under lines
+ * (bands, filled densities) must not set `legend: null`: Vega-Lite then drops the merged legend.
+ */
+function lineLegendColor(names: readonly string[]) {
+  return {
+    ...activationColor(names),
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
+  };
+}
+
 function uniqueInOrder(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
@@ -127,6 +138,11 @@ export function trainingCurvesFigure(
 ): Figure {
   const names = uniqueInOrder(rows.map((r) => r.activation));
   const metrics = uniqueInOrder(rows.map((r) => r.metric));
+  const shortMetrics = metrics.filter((m) => {
+    const counts = new Map<string, number>();
+    for (const r of rows) if (r.metric === m) counts.set(r.activation, (counts.get(r.activation) ?? 0) + 1);
+    return Math.max(...counts.values()) <= 12;
+  });
   return vl({
     title: { text: title, subtitle: 'line: mean over seeds; band: spread over seeds' },
     data: { values: rows as unknown as Record<string, unknown>[] },
@@ -136,7 +152,7 @@ export function trainingCurvesFigure(
       height: 220,
       encoding: {
         x: { field: 'step', type: 'quantitative', title: xTitle },
-        color: activationColor(names),
+        color: lineLegendColor(names),
       },
       layer: [
         {
@@ -144,12 +160,16 @@ export function trainingCurvesFigure(
           encoding: {
             y: { field: 'lo', type: 'quantitative', title: null, scale: { zero: false } },
             y2: { field: 'hi' },
-            // The legend comes from the lines; the pale band swatches would only blur it.
-            color: { ...activationColor(names), legend: null },
           },
         },
         {
           mark: { type: 'line', strokeWidth: 2 },
+          encoding: { y: { field: 'mean', type: 'quantitative', title: null } },
+        },
+        {
+          // Points for short series (one evaluation per epoch): a lone point draws no line.
+          transform: [{ filter: { field: 'metric', oneOf: shortMetrics } }],
+          mark: { type: 'point', filled: true, size: 30 },
           encoding: { y: { field: 'mean', type: 'quantitative', title: null } },
         },
       ],
@@ -213,7 +233,8 @@ export function barFigure(rows: readonly BarRow[], title: string, subtitle = '')
           field: 'activation',
           type: 'nominal',
           title: null,
-          sort: { field: 'value', order: 'ascending' },
+          // Rows keep the caller's order (an explicit list: value-sorting does not survive the facet).
+          sort: names,
         },
       },
       layer,
@@ -239,19 +260,14 @@ export function densityFigure(rows: readonly DensityRow[], title: string, xTitle
     data: { values: rows as unknown as Record<string, unknown>[] },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle },
+      color: lineLegendColor(names),
     },
     layer: [
       {
         mark: { type: 'area', opacity: 0.12 },
-        encoding: {
-          y: { field: 'density', type: 'quantitative', title: 'density', stack: null },
-          color: { ...activationColor(names), legend: null },
-        },
+        encoding: { y: { field: 'density', type: 'quantitative', title: 'density', stack: null } },
       },
-      {
-        mark: { type: 'line', strokeWidth: 2 },
-        encoding: { y: { field: 'density', type: 'quantitative' }, color: activationColor(names) },
-      },
+      { mark: { type: 'line', strokeWidth: 2 }, encoding: { y: { field: 'density', type: 'quantitative' } } },
     ],
   });
 }
@@ -388,9 +404,10 @@ export function lrHeatmapFigure(cells: readonly HeatCell[], metric: string, high
   });
 }
 
+/** Cell text: one decimal from 10 up (accuracy in %), three significant digits below. */
 function formatShort(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 100 ? x.toFixed(1) : Number(x.toPrecision(3)).toString();
+  return Math.abs(x) >= 10 ? x.toFixed(1) : Number(x.toPrecision(3)).toString();
 }
 
 /** Loss on a 2-D grid: values[j * xs.length + i] is the loss at (xs[i], ys[j]). */

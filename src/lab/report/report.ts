@@ -9,6 +9,7 @@ import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from 
 import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
 import { renderSvg } from './render.js';
 import type { LoadedRun } from './runs.js';
+import { diagnosticsSection, landscapeSection } from './sections.js';
 
 export interface ReportOptions {
   title?: string;
@@ -294,7 +295,9 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
       ),
     );
   }
-  return html.join('\n');
+  html.push(await diagnosticsSection(runs, renderFigure));
+  html.push(await landscapeSection(runs, renderFigure));
+  return html.filter((part) => part !== '').join('\n');
 }
 
 function runsTable(runs: readonly LoadedRun[]): string {

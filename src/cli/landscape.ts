@@ -1,0 +1,179 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  computeLandscape,
+  type DirectionNormalization,
+  type LandscapeFile,
+} from '../lab/analysis/landscape.js';
+import { readWeights, restoreTree } from '../lab/analysis/weights.js';
+import { createRng } from '../lab/data/random.js';
+import type { ActivationChoice } from '../lab/models/activationSpec.js';
+import { landscapeFigure, lineFigure } from '../lab/report/figures.js';
+import { renderSvg } from '../lab/report/render.js';
+import { initLabRuntime } from '../lab/runtime.js';
+import {
+  buildTaskModel,
+  getTask,
+  loadTaskData,
+  type ModelOptions,
+  type TaskDataOptions,
+} from '../lab/tasks.js';
+import { batchArrays } from '../lab/train/trainer.js';
+import { sig, toJson } from './stats.js';
+
+interface LandscapeCliOptions {
+  normalization: string;
+  range: string;
+  points: string;
+  grid: string;
+  examples: string;
+  seed: string;
+  hessian: boolean;
+  hessianExamples: string;
+  iterations: string;
+  tolerance: string;
+  svg?: string;
+  lineSvg?: string;
+  json?: boolean;
+}
+
+function positiveInt(text: string, flag: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${flag} '${text}': expected a whole number >= ${min}`);
+  return n;
+}
+
+/** Loads a run's model, data and saved weights, then computes slices and the Hessian's top eigenvalue. */
+export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Promise<LandscapeFile> {
+  const dir = resolve(runDir);
+  const configFile = join(dir, 'config.json');
+  if (!existsSync(configFile)) throw new Error(`${runDir}: not a run folder (no config.json)`);
+  let config: {
+    task: string;
+    activation: ActivationChoice;
+    model?: ModelOptions;
+    data?: TaskDataOptions;
+    seed: number;
+  };
+  try {
+    config = JSON.parse(readFileSync(configFile, 'utf8'));
+  } catch (error) {
+    throw new Error(`${configFile}: not valid JSON (${(error as Error).message})`);
+  }
+  const saved = readWeights(dir);
+  if (o.normalization !== 'unit' && o.normalization !== 'filter') {
+    throw new Error(`--normalization '${o.normalization}': use unit or filter`);
+  }
+  const range = Number(o.range);
+  const tolerance = Number(o.tolerance);
+  if (!(tolerance > 0)) throw new Error(`--tolerance '${o.tolerance}': expected a number > 0`);
+  await initLabRuntime();
+  const task = getTask(config.task);
+  const modelOptions = config.model ?? {};
+  const blockSize = typeof modelOptions.blockSize === 'number' ? modelOptions.blockSize : undefined;
+  const data = loadTaskData(task, { ...(config.data ?? {}), blockSize: config.data?.blockSize ?? blockSize });
+  const model = buildTaskModel(task, data, config.activation, modelOptions);
+  const rng = createRng(0);
+  const init = model.init(() => rng.next());
+  const state = restoreTree(init.state, saved.state, saved.manifest.state);
+  const batch = (examples: number) => {
+    const size = Math.min(examples, data.trainSize);
+    const first = data.trainBatches(0, size, config.seed)[Symbol.iterator]().next();
+    if (first.done) throw new Error(`landscape: no training batch of ${size} examples`);
+    return batchArrays(data, first.value);
+  };
+  let last = '';
+  return computeLandscape(model, init.params, state, saved.params, batch, {
+    normalization: o.normalization as DirectionNormalization,
+    range,
+    linePoints: positiveInt(o.points, '--points', 3),
+    gridPoints: o.grid === '0' ? 0 : positiveInt(o.grid, '--grid', 3),
+    examples: positiveInt(o.examples, '--examples'),
+    seed: Number(o.seed),
+    hessian: o.hessian,
+    hessianExamples: positiveInt(o.hessianExamples, '--hessian-examples'),
+    power: { maxIterations: positiveInt(o.iterations, '--iterations'), tolerance },
+    onProgress(what, done, total) {
+      const line = `${what} ${done}/${total}`;
+      if (process.stderr.isTTY) process.stderr.write(`\r${line}   `);
+      else if (what !== last) process.stderr.write(`${what}...\n`);
+      last = what;
+    },
+  });
+}
+
+/** `gatelab landscape <run>`: loss slices around a trained run's weights and its sharpness. */
+export function registerLandscape(program: Command): void {
+  program
+    .command('landscape')
+    .description(
+      'loss along random directions around a trained run (1-D line, 2-D grid) and the top Hessian eigenvalue by power iteration; needs a run trained with --save-weights',
+    )
+    .argument('<run>', 'run folder, e.g. runs/<id>')
+    .option(
+      '--normalization <kind>',
+      "directions: 'unit' (unit L2 norm) or 'filter' (Li et al. 2018)",
+      'unit',
+    )
+    .option('--range <r>', 'slices cover [-r, r] along each direction', '1')
+    .option('--points <n>', 'points of the 1-D slice', '41')
+    .option('--grid <n>', 'points per axis of the 2-D slice (0 = skip)', '21')
+    .option('--examples <n>', 'training examples in the loss batch', '512')
+    .option('--seed <n>', 'seed of the directions', '0')
+    .option('--no-hessian', 'skip the top Hessian eigenvalue')
+    .option('--hessian-examples <n>', 'training examples for the Hessian-vector products', '256')
+    .option('--iterations <n>', 'most power iterations', '30')
+    .option(
+      '--tolerance <t>',
+      'stop when the eigenvalue estimate changes by less than this (relative)',
+      '1e-3',
+    )
+    .option('--svg <file>', 'write the 2-D slice (heatmap + contours) as SVG')
+    .option('--line-svg <file>', 'write the 1-D slice as SVG')
+    .option('--json', 'print landscape.json to stdout')
+    .action(async (run: string, o: LandscapeCliOptions) => {
+      const result = await landscapeOfRun(run, o);
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      const file = join(resolve(run), 'landscape.json');
+      writeFileSync(file, `${toJson(result)}\n`);
+      if (o.json) {
+        process.stdout.write(`${toJson(result)}\n`);
+      } else {
+        const line = result.line;
+        const edge = Math.max(line.losses[0], line.losses[line.losses.length - 1]);
+        process.stdout.write(
+          [
+            `run ${resolve(run)}`,
+            `loss at the trained weights (${result.examples} training examples, eval mode): ${sig(result.centerLoss, 6)}`,
+            `1-D slice (${result.normalization} direction, ${line.alphas.length} points in [${line.alphas[0]}, ${line.alphas.at(-1)}]): min ${sig(Math.min(...line.losses), 6)}, loss at the ends up to ${sig(edge, 6)} (rise ${sig(edge - result.centerLoss, 4)})`,
+            result.grid
+              ? `2-D slice: ${result.grid.alphas.length}x${result.grid.betas.length} grid, loss from ${sig(Math.min(...result.grid.losses), 6)} to ${sig(Math.max(...result.grid.losses), 6)}`
+              : '2-D slice: skipped',
+            result.hessian
+              ? `top Hessian eigenvalue: ${sig(result.hessian.eigenvalue, 6)} after ${result.hessian.iterations} power iterations (${result.hessian.converged ? 'converged' : 'NOT converged'}, last relative change ${sig(result.hessian.lastChange, 3)}, ${result.hessian.examples} examples)`
+              : 'top Hessian eigenvalue: skipped',
+            `wrote ${file}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      if (o.svg && result.grid) {
+        const fig = landscapeFigure(
+          { xs: result.grid.alphas, ys: result.grid.betas, values: result.grid.losses },
+          `Loss around the trained weights (${result.normalization} directions)`,
+        );
+        writeFileSync(o.svg, await renderSvg(fig));
+        process.stderr.write(`wrote ${o.svg}\n`);
+      }
+      if (o.lineSvg) {
+        const rows = result.line.alphas.map((x, i) => ({ series: 'loss', x, y: result.line.losses[i] }));
+        writeFileSync(
+          o.lineSvg,
+          await renderSvg(lineFigure(rows, 'Loss along a random direction', 'step along direction', 'loss')),
+        );
+        process.stderr.write(`wrote ${o.lineSvg}\n`);
+      }
+    });
+}

@@ -3,22 +3,30 @@
  * The `gatelab` command line. Each command lives in its own file under src/cli/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerCompare } from './compare.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
-import { registerVariance } from './variance.js';
+import { registerLandscape } from './landscape.js';
 import { registerStats } from './stats.js';
+import { registerTrain } from './train.js';
+import { registerVariance } from './variance.js';
 
 const program = new Command();
 program
   .name('gatelab')
-  .description('Self-gated activation functions: exact math, fast kernels, and a lab to compare them on real data.')
+  .description(
+    'Self-gated activation functions: exact math, fast kernels, and a lab to compare them on real data.',
+  )
   .showHelpAfterError();
 
 registerList(program);
+registerTrain(program);
+registerCompare(program);
 registerStats(program);
 registerPlot(program);
 registerReport(program);
+registerLandscape(program);
 registerVariance(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

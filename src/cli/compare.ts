@@ -103,8 +103,9 @@ export function registerCompare(program: Command): void {
     )
     .option(
       '--report [file]',
-      'also write the HTML report of the comparison (default: report.html in its folder)',
+      'where to write the HTML report of the comparison (default: report.html in its folder)',
     )
+    .option('--no-report', 'do not write the HTML report')
     .addHelpText(
       'after',
       '\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3',
@@ -155,11 +156,12 @@ export function registerCompare(program: Command): void {
         );
         process.stdout.write(`runs: ${runsDir}\n`);
       }
-      if (o.report !== undefined) {
+      if (o.report !== false) {
         const target = lrs !== null ? runsDir : results[0].result.dir;
         const out = typeof o.report === 'string' ? o.report : join(target, 'report.html');
         const file = await writeRunsReport([target], out);
-        (o.json ? process.stderr : process.stdout).write(`report: ${file}\n`);
+        // stderr: stdout stays exactly the table (table.txt) or the JSON.
+        process.stderr.write(`report: ${file}\n`);
       }
       if (results.every((r) => r.result.outcomes.every((x) => x.summary === null))) process.exitCode = 1;
     });

@@ -149,8 +149,8 @@ export function statsTable(stats: readonly ActivationStats[]): string {
   ];
   const rows = stats.map((s) => {
     const gate = s.gate.applies
-      ? [sig(s.gate.median, 5), sig(s.gate.mean, 5), sig(s.gate.skewness, 5)]
-      : ['-', '-', '-'];
+      ? [sig(s.gate.median, 5), sig(s.gate.mean, 5), sig(s.gate.std, 5), sig(s.gate.skewness, 5)]
+      : ['-', '-', '-', '-'];
     const m = s.moments;
     return [
       s.name,

@@ -239,6 +239,17 @@ describe('the gate f(x)/x as a distribution', () => {
     expect(rel(g2.std ** 2, Math.PI / 2 - Math.PI ** 2 / 8)).toBeLessThan(1e-9);
   });
 
+  it('ELU: the gate (e^x - 1)/x on x < 0 has a 1/|x| left tail, so its mean is -infinity', () => {
+    const elu = activation('elu');
+    const g = gateStats(elu.value, elu.derivative);
+    if (!g.applies) throw new Error(g.reason);
+    expect(g.tailExponents.left).toBeCloseTo(1, 3);
+    expect(g.mean).toBe(Number.NEGATIVE_INFINITY);
+    expect(g.std).toBe(Number.POSITIVE_INFINITY);
+    // Median: (e^x - 1)/x = 1/2.
+    expect(Math.abs(Math.expm1(g.median) / g.median - 0.5)).toBeLessThan(1e-14);
+  });
+
   it('applies exactly to the activations whose f(x)/x is a continuous CDF', () => {
     const applies = activationNames().filter((name) => {
       const act = activation(name);

@@ -132,7 +132,13 @@ export function gateStats(f: (x: number) => number, df: (x: number) => number): 
 
   /** E[(X - s)^k] by the tail formula. */
   const moment = (k: number, s: number): number => {
-    if (!finite(k)) return Number.POSITIVE_INFINITY;
+    if (!finite(k)) {
+      // The heavy tail decides the sign: +inf from the right; (-1)^k inf from the left; both: undefined.
+      const rightHeavy = k >= tailExponents.right - 0.01;
+      const leftHeavy = k >= tailExponents.left - 0.01;
+      if (rightHeavy && leftHeavy && k % 2 === 1) return Number.NaN;
+      return leftHeavy && !rightHeavy && k % 2 === 1 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    }
     const breakpoints = [Math.abs(s), ...(powerLaw ? [powerLaw.from - s] : [])];
     const options = { relTol: 1e-11, absTol: 1e-14, breakpoints, maxIntervals: 4000 };
     const right = integrate((x) => k * x ** (k - 1) * tail(s + x), 0, Number.POSITIVE_INFINITY, options);

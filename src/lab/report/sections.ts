@@ -193,7 +193,7 @@ export async function landscapeSection(runs: readonly LoadedRun[], render: Figur
   html.push(
     await render(
       lineFigure(lines, 'Loss along one random direction', 'step along direction', 'loss'),
-      'Loss at w + a d for a random unit-norm direction d.',
+      `Loss at w + a d for a random Gaussian direction d (${[...new Set(withFile.map(({ file }) => file.normalization))].join(' / ')}-normalised).`,
     ),
   );
   for (const { run, file } of withFile) {

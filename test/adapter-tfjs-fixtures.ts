@@ -34,3 +34,36 @@ export function paramSetsFor(name: string): readonly Readonly<Record<string, num
 
 /** The points where the issue requires finite gradients, plus their mirror images. */
 export const EXTREME_INPUTS: readonly number[] = [-1e4, -100, 100, 1e4];
+
+/**
+ * Float32 tolerance for kernels that are not correctly rounded (GPU shaders, the SIMD wasm kernels):
+ * |got - expected| <= 2^-19 |expected| + 2^-22, i.e. 16 float32 ulps relative plus 2 ulps of 1 absolute.
+ * The absolute part covers derivative formulas such as s + x s (1 - s), whose O(1) terms cancel near
+ * their zeros, and subnormal results flushed to zero; the relative part covers tails such as GoLU's
+ * exp(-beta e^-x), which amplify the few-ulp error that GLSL ES 3.0 and WGSL allow in exp.
+ */
+export const FLOAT32_TOLERANCE = { relative: 2 ** -19, absolute: 2 ** -22 } as const;
+
+/**
+ * The worst error / allowed ratio over two arrays (<= 1 means within FLOAT32_TOLERANCE; NaN must meet
+ * NaN) and a message for the first element beyond it.
+ */
+export function compareFloat32(
+  got: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  inputs: ArrayLike<number>,
+): { worst: number; message?: string } {
+  let worst = 0;
+  let message: string | undefined;
+  for (let i = 0; i < expected.length; i++) {
+    const allowed = FLOAT32_TOLERANCE.relative * Math.abs(expected[i]) + FLOAT32_TOLERANCE.absolute;
+    const error = Math.abs(got[i] - expected[i]);
+    const bothNaN = Number.isNaN(got[i]) && Number.isNaN(expected[i]);
+    const ratio = bothNaN ? 0 : Number.isNaN(error) ? Number.POSITIVE_INFINITY : error / allowed;
+    if (ratio > worst) worst = ratio;
+    if (ratio > 1 && message === undefined) {
+      message = `x = ${inputs[i]}: got ${got[i]}, expected ${expected[i]} (error ${error}, allowed ${allowed})`;
+    }
+  }
+  return { worst, message };
+}

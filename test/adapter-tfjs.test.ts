@@ -1,5 +1,5 @@
 /**
- * gatelab/tfjs on TensorFlow.js 4.22 in Node: the cpu and wasm backends.
+ * gatelab/tfjs on TensorFlow.js 4.22 in Node: the cpu backend and the wasm backend (exact and fast kernels).
  * Kernels vs the float64 catalog, gradients, NaN/extreme inputs, registration, errors.
  * Training, serialization and replaceActivations are in adapter-tfjs-models.test.ts.
  */
@@ -17,8 +17,9 @@ import {
   goluWithTensors,
   layers,
   registerActivations,
+  wasmKernelPath,
 } from '../src/adapters/tfjs/index.js';
-import { EXTREME_INPUTS, paramSetsFor, TEST_INPUTS } from './adapter-tfjs-fixtures.js';
+import { compareFloat32, EXTREME_INPUTS, paramSetsFor, TEST_INPUTS } from './adapter-tfjs-fixtures.js';
 
 // tfjs greets Node users with a banner on first use of the cpu backend; PROD mutes tfjs's console output.
 tf.env().set('PROD', true);
@@ -34,22 +35,49 @@ function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return undefined;
 }
 
-describe.each(['cpu', 'wasm'])('gatelab/tfjs kernels on the %s backend', (backend) => {
+/**
+ * cpu and wasm 'exact' evaluate the catalog per element and round once: bit-for-bit equal to it.
+ * wasm 'fast' (the default) runs the SIMD kernels zero-copy on the tfjs heap: within FLOAT32_TOLERANCE.
+ */
+const CONFIGS = [
+  { label: 'cpu', backend: 'cpu', wasmKernels: 'fast', path: undefined, exact: true },
+  { label: 'wasm (exact kernels)', backend: 'wasm', wasmKernels: 'exact', path: 'exact', exact: true },
+  {
+    label: 'wasm (fast SIMD kernels, zero-copy)',
+    backend: 'wasm',
+    wasmKernels: 'fast',
+    path: 'fast',
+    exact: false,
+  },
+] as const;
+
+describe.each(CONFIGS)('gatelab/tfjs kernels on $label', ({ backend, wasmKernels, path, exact }) => {
   beforeAll(async () => {
+    registerActivations(tf, { wasmKernels });
     expect(await tf.setBackend(backend)).toBe(true);
     await tf.ready();
+    if (path !== undefined) expect(wasmKernelPath(tf.backend())).toBe(path);
   });
+  afterAll(() => {
+    registerActivations(tf);
+  });
+
+  /** Bit-for-bit for exact paths; FLOAT32_TOLERANCE for the SIMD kernels. */
+  const check = (got: ArrayLike<number>, expected: number[]) => {
+    if (exact) expect(firstMismatch(got, expected)).toBeUndefined();
+    else expect(compareFloat32(got, expected, TEST_INPUTS).message).toBeUndefined();
+  };
 
   for (const spec of registry) {
     for (const params of paramSetsFor(spec.name)) {
       const label = `${spec.name}(${JSON.stringify(params)})`;
 
-      it(`${label}: forward equals the catalog rounded once to float32`, () => {
+      it(`${label}: forward equals the catalog ${exact ? 'rounded once to float32' : 'within float32 tolerance'}`, () => {
         const reference = activation(spec.name, params);
         const expected = TEST_INPUTS.map((x) => Math.fround(reference.value(x)));
         const y = applyActivation(spec.name, f32(TEST_INPUTS), params);
         expect(y.dtype).toBe('float32');
-        expect(firstMismatch(y.dataSync(), expected)).toBeUndefined();
+        check(y.dataSync(), expected);
       });
 
       it(`${label}: gradient equals dy * f'(x) of the catalog`, () => {
@@ -61,7 +89,7 @@ describe.each(['cpu', 'wasm'])('gatelab/tfjs kernels on the %s backend', (backen
         const grad = tf.grad((x: tf.Tensor) =>
           tf.sum(tf.mul(applyActivation(spec.name, x, params), weights)),
         );
-        expect(firstMismatch(grad(f32(TEST_INPUTS)).dataSync(), expected)).toBeUndefined();
+        check(grad(f32(TEST_INPUTS)).dataSync(), expected);
       });
     }
 
@@ -85,15 +113,32 @@ describe.each(['cpu', 'wasm'])('gatelab/tfjs kernels on the %s backend', (backen
     });
   }
 
+  it('handles empty and multi-dimensional tensors larger than one SIMD block', () => {
+    expect(golu(tf.tensor1d([], 'float32')).shape).toEqual([0]);
+    const values = Array.from({ length: 3 * 5 * 7 * 11 }, (_, i) => Math.fround(Math.sin(i) * 6));
+    const x = tf.tensor4d(values, [3, 5, 7, 11]);
+    const reference = activation('golu');
+    const expected = values.map((v) => Math.fround(reference.value(v)));
+    const y = golu(x);
+    expect(y.shape).toEqual([3, 5, 7, 11]);
+    if (exact) expect(firstMismatch(y.dataSync(), expected)).toBeUndefined();
+    else expect(compareFloat32(y.dataSync(), expected, values).message).toBeUndefined();
+  });
+
   it('casts non-float inputs and keeps the shape', () => {
     const x = tf.tensor2d([[-2, 0, 3]], [1, 3], 'int32');
     const y = golu(x);
     expect(y.dtype).toBe('float32');
     expect(y.shape).toEqual([1, 3]);
-    expect(Array.from(y.dataSync())).toEqual([-2, 0, 3].map((v) => Math.fround(activation('golu').value(v))));
-    expect(Array.from(golu([1, 2]).dataSync())).toEqual(
-      [1, 2].map((v) => Math.fround(activation('golu').value(v))),
-    );
+    const reference = activation('golu');
+    const expected = (values: number[]) => values.map((v) => Math.fround(reference.value(v)));
+    if (exact) {
+      expect(Array.from(y.dataSync())).toEqual(expected([-2, 0, 3]));
+      expect(Array.from(golu([1, 2]).dataSync())).toEqual(expected([1, 2]));
+    } else {
+      expect(compareFloat32(y.dataSync(), expected([-2, 0, 3]), [-2, 0, 3]).message).toBeUndefined();
+      expect(compareFloat32(golu([1, 2]).dataSync(), expected([1, 2]), [1, 2]).message).toBeUndefined();
+    }
   });
 
   it('leaks no tensors: the op keeps only its output, gradients only theirs', () => {
@@ -190,6 +235,22 @@ describe('gatelab/tfjs registration and errors', () => {
     expect(() => layers.activation({ activation: 'nope' })).toThrow(/unknown activation 'nope'/);
     expect(() => layers.learnableGolu({ alpha: 0 })).toThrow(/'alpha' must be a positive finite number/);
     expect(() => activationId('segem', { lambda: 2 })).toThrow(/segem parameter 'lambda'/);
+  });
+
+  it("activation classes extend tfjs-layers' Activation, so an instance works as a layer activation", () => {
+    const entry = tf.serialization.SerializationMap.getMap().classNameMap.golu;
+    const Golu = entry[0] as unknown as new () => { apply(x: tf.Tensor): tf.Tensor };
+    const layer = tf.layers.dense({
+      units: 1,
+      inputShape: [1],
+      activation: new Golu() as never,
+      useBias: false,
+    });
+    const model = tf.sequential({ layers: [layer] });
+    model.setWeights([tf.tensor2d([[1]])]);
+    const y = (model.predict(tf.tensor2d([[-1]])) as tf.Tensor).dataSync()[0];
+    expect(y).toBe(Math.fround(activation('golu').value(-1)));
+    expect(layer.getConfig().activation).toBe('golu');
   });
 
   it('activation identifiers are stable under tfjs snake_case/camelCase conversion', () => {

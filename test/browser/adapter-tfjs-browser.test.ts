@@ -1,48 +1,23 @@
 /**
- * gatelab/tfjs GPU kernels in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
- * the webgl (GLSL) and webgpu (WGSL) forward and gradient kernels of every activation must match the cpu
- * kernels, computed in the same page, within float32 tolerance.
+ * gatelab/tfjs kernels in real headless Chromium (Debian's /usr/bin/chromium via playwright-core): the
+ * webgl (GLSL), webgpu (WGSL) and wasm (SIMD, zero-copy) forward and gradient kernels of every activation
+ * must match the cpu
+ * kernels, computed in the same page, within FLOAT32_TOLERANCE (adapter-tfjs-fixtures.ts).
  *
  * A backend the browser does not offer is reported as SKIPPED with the reason (never passed); without
  * /usr/bin/chromium the whole file is skipped with that reason (CI installs it first).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../src/activations/index.js';
-import { paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
+import { compareFloat32, paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
 import { type BrowserPage, chromiumMissingReason, openBrowserPage } from './harness.js';
 import type { BackendProbe, GatelabTfjsPage, KernelResult } from './tfjs-page.js';
-
-/**
- * Float32 tolerance for GPU vs cpu: |gpu - cpu| <= 2^-19 |cpu| + 2^-22, i.e. 16 float32 ulps relative
- * plus 2 ulps of 1 absolute (derivative formulas such as s + x s (1 - s) add O(1) terms that cancel
- * near their zeros, and tails like GoLU's exp(-beta e^-x) amplify the few-ulp error GLSL ES 3.0 and
- * WGSL allow in exp). The test prints the worst error / tolerance ratio per backend.
- */
-const RELATIVE = 2 ** -19;
-const ABSOLUTE = 2 ** -22;
 
 const missing = chromiumMissingReason();
 if (missing !== undefined) console.warn(`SKIPPED gatelab/tfjs browser tests: ${missing}`);
 
 function key(name: string, params: Record<string, number>): string {
   return `${name}${JSON.stringify(params)}`;
-}
-
-/** The worst element of gpu vs cpu, as a message, or undefined when all are within tolerance. */
-function mismatch(kind: string, gpu: number[], cpu: number[]): { message?: string; worst: number } {
-  let worst = 0;
-  let message: string | undefined;
-  for (let i = 0; i < cpu.length; i++) {
-    const allowed = RELATIVE * Math.abs(cpu[i]) + ABSOLUTE;
-    const error = Math.abs(gpu[i] - cpu[i]);
-    const bothNaN = Number.isNaN(gpu[i]) && Number.isNaN(cpu[i]);
-    const ratio = bothNaN ? 0 : Number.isNaN(error) ? Number.POSITIVE_INFINITY : error / allowed;
-    if (ratio > worst) worst = ratio;
-    if (ratio > 1 && message === undefined) {
-      message = `${kind} at x = ${TEST_INPUTS[i]}: gpu ${gpu[i]}, cpu ${cpu[i]} (error ${error}, allowed ${allowed})`;
-    }
-  }
-  return { message, worst };
 }
 
 describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () => {
@@ -74,12 +49,20 @@ describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () =
   };
 
   beforeAll(async () => {
+    // tfjs-backend-wasm fetches its binaries at run time; serve them at the path the page sets.
+    const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+    const wasmFiles = [
+      'tfjs-backend-wasm.wasm',
+      'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm',
+    ];
     browser = await openBrowserPage({
       entry: 'test/browser/tfjs-page.ts',
       title: 'gatelab/tfjs browser tests',
+      files: Object.fromEntries(wasmFiles.map((file) => [`/tfjs-wasm/${file}`, `${wasmDir}/${file}`])),
     });
     await browser.waitForGlobal('gatelabTfjs');
-    for (const backend of ['cpu', 'webgl', 'webgpu']) probes.set(backend, await probe(backend));
+    for (const backend of ['cpu', 'webgl', 'webgpu', 'wasm']) probes.set(backend, await probe(backend));
     const cpuProbe = probes.get('cpu');
     if (!cpuProbe?.available) throw new Error(`the cpu backend must run in the page: ${cpuProbe?.detail}`);
     for (const [k, r] of await resultsFor('cpu')) cpu.set(k, r);
@@ -98,18 +81,22 @@ describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () =
     }
   });
 
-  for (const backend of ['webgl', 'webgpu']) {
+  for (const backend of ['webgl', 'webgpu', 'wasm']) {
     describe(backend, () => {
       const worst = { forward: 0, gradient: 0, where: '' };
 
       it(`${backend} is available in headless Chromium (else SKIPPED with the reason)`, (ctx) => {
         const found = probes.get(backend);
         if (found === undefined || !found.available) {
-          const reason = `${backend} unavailable: ${found?.detail ?? 'not probed'}`;
+          const console_ = browser.consoleLines.filter((line) => !line.startsWith('[log]')).slice(-3);
+          const reason = `${backend} unavailable: ${found?.detail ?? 'not probed'}${console_.length > 0 ? ` | page: ${console_.join(' | ')}` : ''}`;
           console.warn(`SKIPPED ${reason}`);
           ctx.skip(reason);
         }
         console.info(`${backend}: ${found?.detail}`);
+        // Chromium has WebAssembly SIMD and tfjs picks its non-threaded build here (the page is not
+        // cross-origin isolated), so the SIMD kernels must run zero-copy on the tfjs heap.
+        if (backend === 'wasm') expect(found?.wasmPath).toBe('fast');
       });
 
       for (const spec of registry) {
@@ -123,15 +110,15 @@ describe.skipIf(missing !== undefined)('gatelab/tfjs in headless Chromium', () =
             expect(gpu, `${backend} returned ${label}`).toBeDefined();
             expect(reference).toBeDefined();
             if (gpu === undefined || reference === undefined) return;
-            const forward = mismatch('forward', gpu.forward, reference.forward);
-            const gradient = mismatch('gradient', gpu.gradient, reference.gradient);
+            const forward = compareFloat32(gpu.forward, reference.forward, TEST_INPUTS);
+            const gradient = compareFloat32(gpu.gradient, reference.gradient, TEST_INPUTS);
             if (forward.worst > worst.forward) worst.forward = forward.worst;
             if (gradient.worst > worst.gradient) {
               worst.gradient = gradient.worst;
               worst.where = label;
             }
-            expect(forward.message).toBeUndefined();
-            expect(gradient.message).toBeUndefined();
+            expect(forward.message, 'forward').toBeUndefined();
+            expect(gradient.message, 'gradient').toBeUndefined();
           });
         }
       }

@@ -13,11 +13,11 @@
  * SwiftShader. Which backends a page actually gets is probed at run time, never assumed.
  * GATELAB_CHROMIUM_PATH overrides the browser path.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -54,6 +54,8 @@ export interface BrowserPageOptions {
   flags?: readonly string[];
   /** Page title (shown in logs). */
   title?: string;
+  /** Extra static files: URL path -> file path relative to the repository root (e.g. .wasm binaries). */
+  files?: Readonly<Record<string, string>>;
 }
 
 export interface BrowserPage {
@@ -86,7 +88,17 @@ async function bundle(entry: string): Promise<string> {
   return output.text;
 }
 
-async function serve(files: Record<string, { type: string; body: string }>): Promise<Server> {
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.wasm': 'application/wasm',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+};
+
+function contentType(path: string): string {
+  return CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
+}
+
+async function serve(files: Record<string, { type: string; body: string | Buffer }>): Promise<Server> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const file = files[path];
@@ -111,7 +123,14 @@ export async function openBrowserPage(options: BrowserPageOptions): Promise<Brow
   const script = await bundle(options.entry);
   const title = options.title ?? options.entry;
   const html = `<!doctype html><meta charset="utf-8"><title>${title}</title><script type="module" src="/page.js"></script>`;
+  const statics = Object.fromEntries(
+    Object.entries(options.files ?? {}).map(([url, file]) => [
+      url,
+      { type: contentType(file), body: readFileSync(resolve(ROOT, file)) },
+    ]),
+  );
   const server = await serve({
+    ...statics,
     '/': { type: 'text/html', body: html },
     '/page.js': { type: 'text/javascript', body: script },
   });

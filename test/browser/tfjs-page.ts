@@ -4,9 +4,17 @@
  * activation's forward and gradient kernels on TEST_INPUTS and returns plain arrays.
  */
 import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registry } from '../../src/activations/index.js';
-import { activationId, applyActivation, layers, registerActivations } from '../../src/adapters/tfjs/index.js';
+import {
+  activationId,
+  applyActivation,
+  initWasmKernels,
+  layers,
+  registerActivations,
+  wasmKernelPath,
+} from '../../src/adapters/tfjs/index.js';
 import { paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
 
 export interface BackendProbe {
@@ -14,6 +22,8 @@ export interface BackendProbe {
   available: boolean;
   /** Why the backend is unavailable, or a description of what runs it. */
   detail: string;
+  /** wasm only: which gatelab kernels the tfjs wasm backend runs ('fast' SIMD zero-copy or 'exact'). */
+  wasmPath?: 'fast' | 'exact';
 }
 
 export interface KernelResult {
@@ -37,6 +47,8 @@ export interface GatelabTfjsPage {
 }
 
 registerActivations(tf);
+// The test server serves tfjs-backend-wasm's binaries under this path (see adapter-tfjs-browser.test.ts).
+setWasmPaths('/tfjs-wasm/');
 
 async function describeWebGpu(): Promise<{ ok: boolean; detail: string }> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -65,6 +77,8 @@ function describeWebGl(): { ok: boolean; detail: string } {
 
 const page: Omit<GatelabTfjsPage, 'train'> & Partial<Pick<GatelabTfjsPage, 'train'>> = {
   async probe(backend) {
+    // The SIMD kernel module is too large for synchronous compilation on a browser's main thread.
+    const simd = backend === 'wasm' ? await initWasmKernels() : false;
     const context =
       backend === 'webgpu' ? await describeWebGpu() : backend === 'webgl' ? describeWebGl() : undefined;
     if (context !== undefined && !context.ok) return { backend, available: false, detail: context.detail };
@@ -89,6 +103,15 @@ const page: Omit<GatelabTfjsPage, 'train'> & Partial<Pick<GatelabTfjsPage, 'trai
     const float32 = backend === 'webgl' ? tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') : true;
     if (!float32)
       return { backend, available: false, detail: 'WebGL cannot render to float32 textures here' };
+    if (backend === 'wasm') {
+      const path = wasmKernelPath(tf.backend());
+      return {
+        backend,
+        available: true,
+        detail: `tfjs wasm backend, gatelab ${path} kernels (SIMD module ${simd ? 'compiled' : 'unavailable'})`,
+        wasmPath: path,
+      };
+    }
     return { backend, available: true, detail: context?.detail ?? backend };
   },
 

@@ -16,7 +16,8 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { asm?: { memory?: WebAssembly.Memory }; HEAPU8?: Uint8Array };
+  /** The Emscripten module; its heap is `asm.memory` (tfjs 4.22) or `wasmMemory` in other builds. */
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
 }
 
 /** A GPGPU program for the WebGL backend (tfjs-backend-webgl's GPGPUProgram). */

@@ -9,8 +9,12 @@
  * import { registerActivations, golu, layers, replaceActivations } from 'gatelab/tfjs';
  * registerActivations(tf);
  * const y = golu(tf.tensor([-1, 0, 1]));
+ * // In a browser using the wasm backend, compile the SIMD kernels once so they run from the first call:
+ * await initWasmKernels();
  */
 
+export type { WasmKernelChoice } from './kernel-wasm.js';
+export { initWasmKernels, wasmKernelPath } from './kernel-wasm.js';
 export type { ActivationLayerArgs, LayerArgs, LearnableGoluArgs, LearnablePReluArgs } from './layers.js';
 export { layers } from './layers.js';
 export { goluWithTensors, preluWithTensor } from './learnable.js';
@@ -52,7 +56,7 @@ export {
   swish,
   tanh,
 } from './ops.js';
-export type { Registration } from './register.js';
+export type { RegisterOptions, Registration } from './register.js';
 export { registerActivations, SUPPORTED_BACKENDS } from './register.js';
 export type { ReplaceActivationsOptions } from './replace.js';
 export { replaceActivations } from './replace.js';

@@ -6,7 +6,7 @@
 import type { KernelConfig, Tensor } from '@tensorflow/tfjs';
 import { registry } from '../../activations/index.js';
 import { cpuKernels } from './kernel-cpu.js';
-import { wasmKernels } from './kernel-wasm.js';
+import { setWasmKernelChoice, type WasmKernelChoice, wasmKernels } from './kernel-wasm.js';
 import { webglKernels } from './kernel-webgl.js';
 import { webgpuKernels } from './kernel-webgpu.js';
 import { registerLayerClasses } from './layers.js';
@@ -28,6 +28,16 @@ export interface Registration {
   layerClasses: string[];
 }
 
+/** Options of `registerActivations`. */
+export interface RegisterOptions {
+  /**
+   * The wasm backend's kernels: 'fast' (default) runs gatelab's SIMD kernels zero-copy on the tfjs heap
+   * (falling back to 'exact' where SIMD or a plain heap is missing); 'exact' evaluates the float64 catalog
+   * per element, rounded once to float32 (what the cpu backend always does).
+   */
+  wasmKernels?: WasmKernelChoice;
+}
+
 /**
  * Registers every catalog activation with TensorFlow.js: a forward and a backward kernel per backend
  * (cpu, wasm, webgl, webgpu; backends not loaded simply never call them), the gradient dy * f'(x),
@@ -36,13 +46,18 @@ export interface Registration {
  * after importing tfjs and before building or loading models; calling it again is harmless.
  * @example import * as tf from '@tensorflow/tfjs'; registerActivations(tf);
  */
-export function registerActivations(tf: Tfjs): Registration {
+export function registerActivations(tf: Tfjs, options: RegisterOptions = {}): Registration {
   if (typeof tf?.registerKernel !== 'function' || typeof tf.engine !== 'function') {
     throw new TypeError(
       "gatelab/tfjs: registerActivations expects the TensorFlow.js namespace (import * as tf from '@tensorflow/tfjs')",
     );
   }
   setTf(tf);
+  const wasmChoice = options.wasmKernels ?? 'fast';
+  if (wasmChoice !== 'fast' && wasmChoice !== 'exact') {
+    throw new RangeError(`gatelab/tfjs: wasmKernels must be 'fast' or 'exact', got ${String(wasmChoice)}`);
+  }
+  setWasmKernelChoice(wasmChoice);
   const shapeUniforms = () => tf.env().getBool('WEBGL_USE_SHAPES_UNIFORMS');
   const kernels: string[] = [];
   for (const spec of registry) {

@@ -135,6 +135,8 @@ describe('registry and lookup', () => {
     expect(() => activation('relu', { alpha: 1 })).toThrow(
       /relu has no parameter 'alpha' \(its parameters: none\)/,
     );
+    expect(() => activation('golu', { beta: Number.POSITIVE_INFINITY })).toThrow(/'beta'/);
+    expect(activation('softplus', { threshold: Number.POSITIVE_INFINITY }).value(100)).toBe(100);
     expect(() => activation('egem', { epsilon: 0 })).toThrow(/'epsilon' must be a number in \(0, Infinity\)/);
   });
 });

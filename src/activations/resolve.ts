@@ -35,7 +35,10 @@ export function describeRange(param: ParamSpec): string {
 }
 
 function inRange(param: ParamSpec, value: number): boolean {
-  if (!Number.isFinite(value)) return false;
+  if (Number.isNaN(value)) return false;
+  // Infinity is valid only where the range says so (softplus threshold = Infinity disables the rule).
+  if (value === Number.POSITIVE_INFINITY && !(param.max === value && param.maxInclusive)) return false;
+  if (value === Number.NEGATIVE_INFINITY && !(param.min === value && param.minInclusive)) return false;
   if (param.integer && !Number.isInteger(value)) return false;
   const aboveMin = param.minInclusive ? value >= param.min : value > param.min;
   const belowMax = param.maxInclusive ? value <= param.max : value < param.max;

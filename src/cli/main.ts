@@ -30,6 +30,7 @@ registerLandscape(program);
 registerVariance(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`gatelab: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gatelab: ${message.replace(/^gatelab: /, '')}\n`);
   process.exitCode = 1;
 });

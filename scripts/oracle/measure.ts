@@ -58,12 +58,14 @@ export interface Stats {
   toleranceMisses: number | null;
   /** NaN input whose output is not NaN. */
   nanNotPropagated: number;
-  /** Finite input, finite true value, but NaN or +-Inf output. */
+  /** Finite input but NaN output, or +-Inf output where the true value rounds to a finite number. */
   spuriousNonFinite: number;
   /** +-Inf input whose output misses the mathematical limit by more than the target. */
   wrongLimit: number;
   /** Sum of ulp errors over finite inputs (for the mean). */
   sumUlp: number;
+  /** Milliseconds spent outside the oracle (the part of the float32 sweep that scales with it). */
+  sweepMs: number;
 }
 
 export function emptyStats(
@@ -93,6 +95,7 @@ export function emptyStats(
     spuriousNonFinite: 0,
     wrongLimit: 0,
     sumUlp: 0,
+    sweepMs: 0,
   };
 }
 
@@ -121,6 +124,7 @@ export function mergeStats(a: Stats, b: Stats): Stats {
     spuriousNonFinite: a.spuriousNonFinite + b.spuriousNonFinite,
     wrongLimit: a.wrongLimit + b.wrongLimit,
     sumUlp: a.sumUlp + b.sumUlp,
+    sweepMs: a.sweepMs + b.sweepMs,
   };
 }
 
@@ -149,7 +153,9 @@ export function record(
     if (!(err <= TARGET_ULP[s.format])) s.wrongLimit++;
     return;
   }
-  if (!Number.isFinite(computed) && Number.isFinite(ref.rounded)) s.spuriousNonFinite++;
+  // NaN for a finite input is always wrong; an infinity only where the true value does not overflow.
+  if (Number.isNaN(computed) || (!Number.isFinite(computed) && Number.isFinite(ref.rounded)))
+    s.spuriousNonFinite++;
   s.sumUlp += Number.isFinite(err) ? err : 0;
   if (err > s.maxUlp || Number.isNaN(s.worstX)) {
     s.maxUlp = Math.max(err, s.maxUlp);
@@ -174,6 +180,48 @@ export function record(
     });
     s.toleranceMisses = (s.toleranceMisses ?? 0) + (ok ? 0 : 1);
   }
+}
+
+const wordView = new Float64Array(1);
+const words = new Uint32Array(wordView.buffer);
+/** Index of the high 32-bit word of a double in `words` (1 on little-endian machines). */
+const HIGH = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f ? 1 : 0;
+/** 2^k for k in [-160, 140], indexed by k + 160. */
+const POW2 = Float64Array.from({ length: 301 }, (_, i) => 2 ** (i - 160));
+
+/** ulp in float32 of a finite double's binade (clamped to float32's exponent range). */
+function float32UlpOf(d: number): number {
+  wordView[0] = d;
+  let e = ((words[HIGH] >>> 20) & 0x7ff) - 1023;
+  if (e < -126) e = -126;
+  else if (e > 127) e = 127;
+  return POW2[e - 23 + 160];
+}
+
+/**
+ * `record` for a float32 result against a double reference d (the float64 catalog): the hot loop
+ * of the float32 sweep, so the common case (finite x, c and d) avoids building a FloatReference.
+ * Identical results to record(s, x, c, referenceFromNumber(d, 'float32'), path).
+ */
+export function recordAgainstDouble(s: Stats, x: number, c: number, d: number, path?: AccuracyPath): void {
+  const rounded = Math.fround(d);
+  if (x !== x || x - x !== 0 || c - c !== 0 || rounded - rounded !== 0 || path?.withinTolerance) {
+    record(s, x, c, referenceFromNumber(d, 'float32'), path);
+    return;
+  }
+  s.points++;
+  const err = Math.abs(c - d) / float32UlpOf(d);
+  s.sumUlp += err;
+  if (err > s.maxUlp || s.worstX !== s.worstX) {
+    s.maxUlp = Math.max(err, s.maxUlp);
+    if (err >= s.maxUlp) {
+      s.worstX = x;
+      s.worstComputed = c;
+      s.worstExpected = rounded;
+    }
+  }
+  if (err > 1) s.over1++;
+  if (err > TARGET_ULP.float32) s.overTarget++;
 }
 
 /** A stable 32-bit hash of a string, to derive per-activation seeds. */
@@ -269,15 +317,18 @@ export async function runFloat32(job: Float32Job, path: AccuracyPath): Promise<S
   const catalog = activation(job.name, job.params);
   const span = CHUNK * job.stride;
   let counter = 0;
+  let oracleMs = 0;
+  const started = performance.now();
   const measureChunk = async (x: Float32Array, oracleEvery: number) => {
     const { y, dydx } = await path.float32(job.name, job.params, x);
     for (let i = 0; i < x.length; i++) {
       const xi = x[i];
       const v64 = catalog.value(xi);
       const d64 = catalog.derivative(xi);
-      record(rows.forward, xi, y[i], referenceFromNumber(v64, 'float32'), path);
-      record(rows.derivative, xi, dydx[i], referenceFromNumber(d64, 'float32'), path);
+      recordAgainstDouble(rows.forward, xi, y[i], v64, path);
+      recordAgainstDouble(rows.derivative, xi, dydx[i], d64, path);
       if (oracleEvery > 0 && counter++ % oracleEvery === 0) {
+        const oracleStarted = performance.now();
         const options = { digits: job.digits };
         const v = oracleValue(job.name, xi, job.params, options);
         const d = oracleDerivative(job.name, xi, job.params, options);
@@ -285,6 +336,7 @@ export async function runFloat32(job: Float32Job, path: AccuracyPath): Promise<S
         record(rows.derivativeOracle, xi, dydx[i], referenceFromDecimal(d, 'float32'), path);
         record(rows.catalogForward, xi, v64, referenceFromDecimal(v, 'float64'));
         record(rows.catalogDerivative, xi, d64, referenceFromDecimal(d, 'float64'));
+        oracleMs += performance.now() - oracleStarted;
       }
     }
   };
@@ -295,6 +347,7 @@ export async function runFloat32(job: Float32Job, path: AccuracyPath): Promise<S
     const end = Math.min(job.end, start + span);
     await measureChunk(stratifiedFloat32(start, end, job.stride, job.seed), job.oracleEvery);
   }
+  rows.forward.sweepMs = performance.now() - started - oracleMs;
   return Object.values(rows);
 }
 

@@ -11,6 +11,28 @@
  *
  * The harness always calls a path with whole arrays (chunks of up to 65,536 elements), so a
  * SIMD kernel sees realistic lengths, including odd tails.
+ *
+ * The interface is structural: a module under src/ can satisfy it without importing this file
+ * (src/ must not import scripts/). A complete example for the kernels:
+ *
+ *   // src/kernels/accuracy-path.ts
+ *   import { getSpec, resolveParams } from '../activations/resolve.js';
+ *   import { fastForwardWithDerivative, kernelBackend } from './fast.js';
+ *   export function createAccuracyPath() {
+ *     const run = <T extends Float32Array | Float64Array>(name: string, params: object, x: T, y: T, d: T) => {
+ *       const spec = getSpec(name);
+ *       fastForwardWithDerivative(spec, resolveParams(spec, params as Record<string, number>), x, y, d);
+ *       return { y, dydx: d };
+ *     };
+ *     return {
+ *       name: 'fast',
+ *       description: `WebAssembly kernels (${kernelBackend()})`,
+ *       float32: (n, p, x) => run(n, p, x, new Float32Array(x.length), new Float32Array(x.length)),
+ *       float64: (n, p, x) => run(n, p, x, new Float64Array(x.length), new Float64Array(x.length)),
+ *       // issue 3's rule: 4 ulp, or an absolute gate error of 4 * 2^-24 * |x|
+ *       withinTolerance: (q) => q.ulpError <= 4 || q.absError <= 4 * 2 ** -24 * Math.abs(q.x),
+ *     };
+ *   }
  */
 import { pathToFileURL } from 'node:url';
 import { activation, type Params } from '../../src/index.js';
@@ -102,7 +124,11 @@ export async function loadPath(spec: PathSpec): Promise<AccuracyPath> {
   try {
     mod = (await import(spec.url)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`accuracy: cannot load path module ${spec.url}: ${(error as Error).message}`);
+    const hint =
+      spec.url === FAST_PATH_MODULE
+        ? ' (the kernels provide this module: it exports createAccuracyPath(), see scripts/oracle/paths.ts)'
+        : '';
+    throw new Error(`accuracy: cannot load path module ${spec.url}${hint}: ${(error as Error).message}`);
   }
   if (typeof mod.createAccuracyPath === 'function') {
     const path = await (mod.createAccuracyPath as () => unknown)();

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench`: throughput of every activation's forward and backward pass on float32 arrays,
+ * against a memory copy of the same array (the bandwidth limit) and against the peers.
+ *
+ *   npm run bench                                   all activations, 64K/1M/16M elements (long: ~30 min)
+ *   npm run bench -- --quick                        64K and 1M, shorter timing
+ *   npm run bench -- --only golu,relu --sizes 1M    a subset
+ *   npm run bench -- --impls fast,pool,naive        some implementations only
+ *   npm run bench -- --json bench.json              also write every number as JSON
+ *
+ * Implementations (columns): naive (hand-written JS loop of the textbook formula), exact
+ * (`activation(name).forward(x, y)`), fast (`{ fast: true }`, one thread), pool
+ * (`forwardAsync`: the worker pool on ordinary arrays), pool-shared (the pool on
+ * SharedArrayBuffer arrays, no copies), tfjs-cpu, tfjs-wasm, jax-jit, jax-nn (see bench/peers.ts).
+ * Each cell is the median of repeated runs after one warm-up run, in Melem/s; "x copy" is that rate
+ * divided by the rate of `y.set(x)` on the same size (1.0 = as fast as copying the array).
+ * Inputs: x ~ N(0, 2^2), dy ~ N(0, 1), seeded. Timing is wall-clock on a shared machine: the
+ * report prints the load average before and after.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Command } from 'commander';
+import { activation, activationNames, getSpec } from '../src/index.js';
+import { initKernels, kernelBackend } from '../src/kernels/fast.js';
+import { closeDefaultPool, defaultPool, KernelPool, sharedFloatArray } from '../src/kernels/pool.js';
+import { naiveLoops } from './naive.js';
+import { jaxPeer, type Peer, TFJS_KIND, tfjsPeer } from './peers.js';
+
+const ALL_IMPLS = [
+  'naive',
+  'exact',
+  'fast',
+  'pool',
+  'pool-shared',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'jax-jit',
+  'jax-nn',
+];
+
+interface Options {
+  sizes: string;
+  only?: string;
+  impls: string;
+  modes: string;
+  json?: string;
+  quick?: boolean;
+  minTime: string;
+}
+
+const program = new Command()
+  .name('bench')
+  .description('Throughput of forward/backward for every activation vs a memory copy and the peers')
+  .option('--sizes <list>', 'array sizes (K = 1024, M = 1024^2)', '64K,1M,16M')
+  .option('--only <names>', 'comma-separated activations (default: all)')
+  .option('--impls <list>', `implementations: ${ALL_IMPLS.join(',')}`, ALL_IMPLS.join(','))
+  .option('--modes <list>', 'forward,backward', 'forward,backward')
+  .option('--json <file>', 'also write the results as JSON')
+  .option('--quick', 'sizes 64K,1M (unless --sizes is given) and a shorter timing budget')
+  .option('--min-time <seconds>', 'timing budget per cell', '0.4');
+
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KkMm]?)$/.exec(text.trim());
+  if (!m) throw new Error(`bench: bad size '${text}' (use e.g. 65536, 64K, 1M)`);
+  const unit = m[2].toUpperCase() === 'K' ? 1024 : m[2].toUpperCase() === 'M' ? 1024 * 1024 : 1;
+  return Math.round(Number(m[1]) * unit);
+}
+
+function sizeLabel(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)}M`;
+  if (n % 1024 === 0) return `${n / 1024}K`;
+  return String(n);
+}
+
+/** Seeded N(0, sigma^2) samples (Box-Muller on mulberry32). */
+function normal(n: number, sigma: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(uniform())) * sigma;
+    const th = 2 * Math.PI * uniform();
+    out[i] = r * Math.cos(th);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(th);
+  }
+  return out;
+}
+
+interface Timing {
+  melemPerSecond: number;
+  runs: number;
+}
+
+/** Median rate of `run` after one warm-up, repeating until `minTime` seconds or `maxRuns` runs. */
+async function measure(run: () => unknown, elements: number, minTime: number, maxRuns = 50): Promise<Timing> {
+  await run();
+  const times: number[] = [];
+  let total = 0;
+  while ((times.length < 3 || total < minTime * 1000) && times.length < maxRuns) {
+    const t0 = performance.now();
+    await run();
+    const dt = performance.now() - t0;
+    times.push(dt);
+    total += dt;
+    if (dt > 2000 && times.length >= 2) break; // very slow cells: two runs are enough
+  }
+  times.sort((p, q) => p - q);
+  const median = times[Math.floor(times.length / 2)];
+  return { melemPerSecond: elements / median / 1000, runs: times.length };
+}
+
+interface Row {
+  activation: string;
+  mode: 'forward' | 'backward';
+  size: number;
+  copyMelemPerSecond: number;
+  results: Record<string, number | null>;
+}
+
+function fmt(v: number | null | undefined, width: number): string {
+  if (v === null || v === undefined) return '-'.padStart(width);
+  return (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)).padStart(width);
+}
+
+async function main(): Promise<void> {
+  const opts = program.parse().opts<Options>();
+  const quick = opts.quick === true;
+  const sizeText = quick && !process.argv.some((a) => a.startsWith('--sizes')) ? '64K,1M' : opts.sizes;
+  const sizes = sizeText.split(',').map(parseSize);
+  const names = opts.only ? opts.only.split(',').map((n) => getSpec(n.trim()).name) : activationNames();
+  const impls = opts.impls.split(',').map((s) => s.trim());
+  for (const impl of impls)
+    if (!ALL_IMPLS.includes(impl)) throw new Error(`bench: unknown implementation '${impl}'`);
+  const modes = opts.modes.split(',').map((s) => s.trim()) as ('forward' | 'backward')[];
+  const minTime = quick ? Math.min(0.15, Number(opts.minTime)) : Number(opts.minTime);
+
+  const backend = await initKernels();
+  const loadBefore = loadavg();
+  const peers: Peer[] = [];
+  for (const id of impls) {
+    if (id === 'tfjs-cpu') peers.push(await tfjsPeer('cpu'));
+    if (id === 'tfjs-wasm') peers.push(await tfjsPeer('wasm'));
+    if (id === 'jax-jit') peers.push(await jaxPeer('jit'));
+    if (id === 'jax-nn') peers.push(await jaxPeer('nn'));
+  }
+  const sharedPool = new KernelPool();
+  console.log(
+    `bench: ${names.length} activations x ${modes.join('/')} x sizes ${sizes.map(sizeLabel).join(',')}; fast backend ${backend}; ` +
+      `${cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+
+  const rows: Row[] = [];
+  const header = ['activation', 'mode', 'size', 'copy', ...impls.flatMap((i) => [i, 'xcopy'])];
+  const widths = [13, 9, 5, 7, ...impls.flatMap((i) => [Math.max(8, i.length), 6])];
+  console.log(header.map((h, i) => (i < 3 ? h.padEnd(widths[i]) : h.padStart(widths[i]))).join(' '));
+
+  for (const size of sizes) {
+    const x = normal(size, 2, 1);
+    const dy = normal(size, 1, 2);
+    const y = new Float32Array(size);
+    const copy = await measure(() => y.set(x), size, minTime);
+    const xs = impls.includes('pool-shared') ? sharedFloatArray(Float32Array, size) : undefined;
+    const dys = impls.includes('pool-shared') ? sharedFloatArray(Float32Array, size) : undefined;
+    const ys = impls.includes('pool-shared') ? sharedFloatArray(Float32Array, size) : undefined;
+    xs?.set(x);
+    dys?.set(dy);
+    for (const name of names) {
+      const act = activation(name);
+      const naive = naiveLoops(name);
+      const peerRunners = new Map(peers.map((p) => [p.id, p.make(name, x, dy)]));
+      for (const mode of modes) {
+        const results: Record<string, number | null> = {};
+        for (const impl of impls) {
+          let run: (() => unknown) | null = null;
+          if (impl === 'naive')
+            run = mode === 'forward' ? () => naive.forward(x, y) : () => naive.backward(x, dy, y);
+          else if (impl === 'exact')
+            run = mode === 'forward' ? () => act.forward(x, y) : () => act.backward(x, dy, y);
+          else if (impl === 'fast')
+            run =
+              mode === 'forward'
+                ? () => act.forward(x, y, { fast: true })
+                : () => act.backward(x, dy, y, { fast: true });
+          else if (impl === 'pool')
+            run = mode === 'forward' ? () => act.forwardAsync(x, y) : () => act.backwardAsync(x, dy, y);
+          else if (impl === 'pool-shared' && xs && ys && dys)
+            run =
+              mode === 'forward'
+                ? () => sharedPool.forward(name, {}, xs, ys)
+                : () => sharedPool.backward(name, {}, xs, dys, ys);
+          else {
+            const runner = peerRunners.get(impl);
+            if (runner) run = mode === 'forward' ? () => runner.forward() : () => runner.backward();
+          }
+          if (run === null) {
+            results[impl] = null;
+            continue;
+          }
+          // Exact/naive/peers at 16M take seconds per run: one warm-up plus two runs then.
+          const slow = size >= 8 * 1024 * 1024 && !['fast', 'pool', 'pool-shared'].includes(impl);
+          results[impl] = (await measure(run, size, minTime, slow ? 2 : 50)).melemPerSecond;
+        }
+        const row: Row = { activation: name, mode, size, copyMelemPerSecond: copy.melemPerSecond, results };
+        rows.push(row);
+        const cells = [
+          name.padEnd(widths[0]),
+          mode.padEnd(widths[1]),
+          sizeLabel(size).padEnd(widths[2]),
+          fmt(copy.melemPerSecond, widths[3]),
+          ...impls.flatMap((impl, k) => {
+            const v = results[impl];
+            return [
+              fmt(v, widths[4 + 2 * k]),
+              fmt(v === null ? null : v / copy.melemPerSecond, widths[5 + 2 * k]),
+            ];
+          }),
+        ];
+        console.log(cells.join(' '));
+      }
+      for (const runner of peerRunners.values()) runner?.dispose();
+    }
+  }
+  const loadAfter = loadavg();
+  console.log(
+    `load average after: ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; pool workers: ${defaultPool().workerCount} + calling thread`,
+  );
+  if (opts.json) {
+    const report = {
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAfter,
+      fastBackend: backend,
+      kernelBackendAtEnd: kernelBackend(),
+      tfjsKinds: TFJS_KIND,
+      units: 'Melem/s (median); ratio to copy = rate / copy rate',
+      peers: peers.map((p) => ({ id: p.id, description: p.description })),
+      rows,
+    };
+    writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${opts.json}`);
+  }
+  await sharedPool.close();
+  await closeDefaultPool();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

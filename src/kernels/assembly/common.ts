@@ -1,0 +1,26 @@
+// Shared state of the kernels: the evaluation mode and the per-call parameter slots.
+//
+// Each activation is one @inline function `name32(x, mode, p0..p5, n)` (and `name64`) that
+// computes what `mode` asks for. The loops in kernels.ts call it with a constant mode, so the
+// optimizer drops the unused half (forward-only loops never compute the derivative).
+
+/** y = f(x). */
+@inline export const FORWARD: i32 = 0;
+/** f'(x) (the backward loop multiplies it by dy). */
+@inline export const DERIVATIVE: i32 = 1;
+/** y = f(x) returned, f'(x) left in `derivativeOut` (the fused forward-with-derivative loop). */
+@inline export const BOTH: i32 = 2;
+
+/** Second result of a BOTH evaluation (a global, because a function returns one v128). */
+export let derivativeOut: v128 = i32x4(0, 0, 0, 0);
+
+// Parameters of the current call, prepared once per call by `prepareParams` (params.ts) in
+// float64 and splatted to f32x4 or f64x2 lanes by the loop. Scalar globals: no data segment.
+export let param0: f64 = 0;
+export let param1: f64 = 0;
+export let param2: f64 = 0;
+export let param3: f64 = 0;
+export let param4: f64 = 0;
+export let param5: f64 = 0;
+/** An integer parameter (GEM's n). */
+export let paramN: i32 = 0;

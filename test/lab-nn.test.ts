@@ -54,7 +54,7 @@ function expectGradientsMatch(
   expect(ratio, JSON.stringify(checks)).toBeLessThanOrEqual(1);
 }
 
-/** Direct 7-loop convolution (cross-correlation) of NHWC x with HWIO w. */
+/** Direct 7-loop convolution (cross-correlation) of NHWC x with IHWO w. */
 function referenceConv(
   x: CheckInput,
   w: CheckInput,
@@ -62,7 +62,7 @@ function referenceConv(
   pad: number,
 ): { data: Float64Array; shape: number[] } {
   const [b, h, wd, cin] = x.shape;
-  const [k, , , cout] = w.shape;
+  const [, k, , cout] = w.shape;
   const oh = Math.floor((h + 2 * pad - k) / stride) + 1;
   const ow = Math.floor((wd + 2 * pad - k) / stride) + 1;
   const out = new Float64Array(b * oh * ow * cout);
@@ -78,7 +78,7 @@ function referenceConv(
               if (r < 0 || r >= h || c < 0 || c >= wd) continue;
               for (let ci = 0; ci < cin; ci++) {
                 acc +=
-                  x.data[((n * h + r) * wd + c) * cin + ci] * w.data[((di * k + dj) * cin + ci) * cout + o];
+                  x.data[((n * h + r) * wd + c) * cin + ci] * w.data[((ci * k + di) * k + dj) * cout + o];
               }
             }
           out[((n * oh + i) * ow + j) * cout + o] = acc;
@@ -125,7 +125,7 @@ describe('conv2d (im2col and tap-sum)', () => {
   for (const c of cases) {
     it(`${c.name}: forward equals a direct loop`, () => {
       const x = input(c.x);
-      const w = input([c.k, c.k, c.x[3], c.cout]);
+      const w = input([c.x[3], c.k, c.k, c.cout]);
       const ref = referenceConv(x, w, c.options.stride ?? 1, c.pad);
       const y = conv2d({ w: f64(w) }, f64(x), c.options);
       expect(y.shape).toEqual(ref.shape);
@@ -135,7 +135,7 @@ describe('conv2d (im2col and tap-sum)', () => {
   }
   it('adds the bias per output channel', () => {
     const x = input([1, 3, 3, 2]);
-    const w = input([3, 3, 2, 2]);
+    const w = input([2, 3, 3, 2]);
     const withBias = conv2d(
       { w: f64(w), b: np.array(new Float64Array([10, -10]), { dtype: np.float64 }) },
       f64(x),
@@ -151,7 +151,7 @@ describe('conv2d (im2col and tap-sum)', () => {
     it(`${method}: gradients w.r.t. input, kernel and bias match finite differences`, () => {
       const options: Conv2dOptions = method === 'im2col' ? { method, stride: 2 } : { method };
       const x = input([2, 4, 4, 3]);
-      const w = input([3, 3, 3, 2]);
+      const w = input([3, 3, 3, 2]); // Cin = 3, 3x3, Cout = 2
       const b = input([2]);
       const outShape = method === 'im2col' ? [2, 2, 2, 2] : [2, 4, 4, 2];
       const r = input(outShape);
@@ -159,9 +159,9 @@ describe('conv2d (im2col and tap-sum)', () => {
     });
   }
   it('rejects a channel mismatch and tap-sum with a stride', () => {
-    expect(() => conv2d({ w: np.zeros([3, 3, 2, 1]) }, np.zeros([1, 4, 4, 3]))).toThrow(/expected input/);
+    expect(() => conv2d({ w: np.zeros([2, 3, 3, 1]) }, np.zeros([1, 4, 4, 3]))).toThrow(/expected input/);
     expect(() =>
-      conv2d({ w: np.zeros([3, 3, 2, 1]) }, np.zeros([1, 4, 4, 2]), { method: 'tapsum', stride: 2 }),
+      conv2d({ w: np.zeros([2, 3, 3, 1]) }, np.zeros([1, 4, 4, 2]), { method: 'tapsum', stride: 2 }),
     ).toThrow(/stride 1/);
   });
 });
@@ -330,7 +330,9 @@ describe('loss', () => {
     expect(Number.isFinite(big[0][1])).toBe(true);
     const small = logSoftmax(np.array([[1, 2, 3]])).js() as number[][];
     const z = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-    small[0].forEach((v, i) => expect(v).toBeCloseTo(i + 1 - z, 5));
+    small[0].forEach((v, i) => {
+      expect(v).toBeCloseTo(i + 1 - z, 5);
+    });
   });
 
   it('cross-entropy is the mean negative log-likelihood; correctCount counts arg-max hits', () => {

@@ -72,8 +72,12 @@ function reference(
 }
 
 function expectClose(got: { w: number[][]; b: number[] }, want: { w: number[][]; b: number[] }) {
-  got.w.flat().forEach((v, i) => expect(v).toBeCloseTo(want.w.flat()[i], 5));
-  got.b.forEach((v, i) => expect(v).toBeCloseTo(want.b[i], 5));
+  got.w.flat().forEach((v, i) => {
+    expect(v).toBeCloseTo(want.w.flat()[i], 5);
+  });
+  got.b.forEach((v, i) => {
+    expect(v).toBeCloseTo(want.b[i], 5);
+  });
 }
 
 describe('SGD', () => {
@@ -128,7 +132,9 @@ describe('AdamW', () => {
   it('first step moves every coordinate by about lr (sign of the gradient)', () => {
     const got = runSteps(adamw({ weightDecay: 0 }), [0.01], false);
     const g = gradsPerStep[0];
-    got.b.forEach((v, i) => expect(v).toBeCloseTo(b0[i] - 0.01 * Math.sign(g.b[i]), 6));
+    got.b.forEach((v, i) => {
+      expect(v).toBeCloseTo(b0[i] - 0.01 * Math.sign(g.b[i]), 6);
+    });
   });
 });
 

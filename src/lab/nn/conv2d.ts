@@ -15,7 +15,7 @@
 import { type JaxArray, np } from '../runtime.js';
 import { type InitScheme, initWeights, type Uniform } from './init.js';
 
-/** Kernel [kh, kw, Cin, Cout] (HWIO) and optional bias [Cout]. */
+/** Kernel [Cin, kh, kw, Cout] (IHWO) and optional bias [Cout]. */
 export type Conv2dParams = { w: JaxArray; b: JaxArray } | { w: JaxArray };
 
 export interface Conv2dInitOptions {
@@ -40,7 +40,7 @@ export function conv2dInit(
     taps * inChannels,
     taps * outChannels,
   );
-  const w = np.array(data, { shape: [kernelSize, kernelSize, inChannels, outChannels] });
+  const w = np.array(data, { shape: [inChannels, kernelSize, kernelSize, outChannels] });
   if (options.bias === false) return { w };
   return { w, b: np.zeros([outChannels]) };
 }
@@ -60,7 +60,7 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 
 /** Convolves x [B, H, W, Cin] with p; returns [B, H', W', Cout]. Consumes p and x. */
 export function conv2d(p: Conv2dParams, x: JaxArray, options: Conv2dOptions = {}): JaxArray {
-  const [kh, kw, cin] = p.w.shape;
+  const [cin, kh, kw] = p.w.shape;
   if (x.ndim !== 4 || x.shape[3] !== cin) {
     throw new Error(`gatelab conv2d: expected input [B, H, W, ${cin}], got [${x.shape.join(', ')}]`);
   }
@@ -99,7 +99,7 @@ function subsample(x: JaxArray, stride: number, outH: number, outW: number): Jax
 
 function im2col(x: JaxArray, w: JaxArray, stride: number, pad: number): JaxArray {
   const [batch, height, width, cin] = x.shape;
-  const [k, , , cout] = w.shape;
+  const [, k, , cout] = w.shape;
   const outH = convOutputSize(height, k, stride, pad);
   const outW = convOutputSize(width, k, stride, pad);
   // Pad enough that every tap's strided window of outH*stride rows stays in bounds.
@@ -119,18 +119,19 @@ function im2col(x: JaxArray, w: JaxArray, stride: number, pad: number): JaxArray
     }
   }
   padded.dispose();
-  const patches = columns.length === 1 ? columns[0] : np.concatenate(columns, 3);
-  const out = np.dot(patches.reshape([batch * outH * outW, k * k * cin]), w.reshape([k * k * cin, cout]));
+  // [B, H', W', Cin, k*k]: column index c*k*k + tap, the order of the IHWO kernel's rows.
+  const patches = np.stack(columns, -1);
+  const out = np.dot(patches.reshape([batch * outH * outW, cin * k * k]), w.reshape([cin * k * k, cout]));
   return out.reshape([batch, outH, outW, cout]);
 }
 
 function tapSum(x: JaxArray, w: JaxArray, pad: number): JaxArray {
   const [batch, height, width, cin] = x.shape;
-  const [k, , , cout] = w.shape;
+  const [, k, , cout] = w.shape;
   const outH = convOutputSize(height, k, 1, pad);
   const outW = convOutputSize(width, k, 1, pad);
   // [Cin, k*k*Cout]: column block t holds tap t's [Cin, Cout] matrix.
-  const wide = w.transpose([2, 0, 1, 3]).reshape([cin, k * k * cout]);
+  const wide = w.reshape([cin, k * k * cout]);
   const taps = np
     .dot(x.reshape([batch * height * width, cin]), wide)
     .reshape([batch, height, width, k * k, cout]);

@@ -25,8 +25,12 @@ export type ActivationFunction<Options> = (x: ArrayOrNumber, options?: Options) 
 /** A resolved activation, `(x) => y`, as returned by `get`. Consumes x. */
 export type JaxActivation = (x: ArrayOrNumber) => JaxArray;
 
-/** The kernel behind each defined activation, by canonical name (for `get`). */
-const kernels = new Map<string, Kernel>();
+/**
+ * The catalog name and kernel behind each public function (for `get`). Kept on the function
+ * object, not in a registry filled as a side effect of importing a family module: bundlers
+ * drop such modules when only `get` is used (package.json says "sideEffects": false).
+ */
+const definitions = new WeakMap<object, { name: string; kernel: Kernel }>();
 
 const jitCache = new Map<string, OwnedFunction<(x: JaxArray, ...arrays: JaxArray[]) => JaxArray>>();
 
@@ -128,12 +132,13 @@ export function defineActivation<Options extends object>(
   name: string,
   kernel: Kernel,
 ): ActivationFunction<Options> {
-  kernels.set(getSpec(name).name, kernel); // also fails at import time if the catalog lacks this name
+  const canonical = getSpec(name).name; // fails at import time if the catalog lacks this name
   const f = (x: ArrayOrNumber, options?: Options): JaxArray => {
     const given = (options ?? {}) as Readonly<Record<string, unknown>>;
     return run(prepare(name, given), kernel, x, given);
   };
   Object.defineProperty(f, 'name', { value: name });
+  definitions.set(f, { name: canonical, kernel });
   return f;
 }
 
@@ -142,9 +147,14 @@ export function defineActivation<Options extends object>(
  * Learnable parameters given as arrays belong in the direct functions (`golu(x, { alpha })`),
  * which take a fresh reference on every call.
  */
-export function bindActivation(name: string, params: Readonly<Record<string, unknown>> = {}): JaxActivation {
-  const kernel = kernels.get(getSpec(name).name);
-  if (kernel === undefined) throw new Error(`gatelab/jax: internal: no jax-js kernel for '${name}'`);
+export function bindActivation(
+  f: ActivationFunction<object>,
+  params: Readonly<Record<string, unknown>> = {},
+): JaxActivation {
+  const definition = definitions.get(f);
+  if (definition === undefined)
+    throw new Error('gatelab/jax: internal: not an activation made by defineActivation');
+  const { name, kernel } = definition;
   for (const [key, value] of Object.entries(params)) {
     if (isJaxArray(value)) {
       throw new TypeError(

@@ -97,7 +97,7 @@ export function activationFunction(name: string): ActivationFunction<any> {
  * @example const act = get('golu', { gamma: 2 }); const y = act(x);
  */
 export function get(name: string, params: Readonly<Record<string, number>> = {}): JaxActivation {
-  return bindActivation(name, params);
+  return bindActivation(activationFunction(name), params);
 }
 
 /** Canonical names this adapter implements (all of the catalog). */

@@ -1,4 +1,15 @@
+import { twoProd } from '../math/double-double.js';
 import type { ActivationSpec } from './spec.js';
+
+/**
+ * x / alpha = q + r with r the rounding error of q: e^(x/alpha) = e^q (1 + r), because e^q alone
+ * would amplify the rounding of the division |x/alpha| times (135 ulp near x = -744 for alpha = 2.5).
+ */
+function divide(x: number, alpha: number): [q: number, r: number] {
+  const q = x / alpha;
+  const [p, e] = twoProd(q, alpha);
+  return [q, (x - p - e) / alpha];
+}
 
 /**
  * CELU: f(x) = x for x > 0, alpha * (e^(x/alpha) - 1) otherwise. C^1 for every alpha.
@@ -23,6 +34,17 @@ export const celu: ActivationSpec = {
       description: 'saturation value -alpha for x -> -Inf',
     },
   ],
-  value: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x / p.alpha)),
-  derivative: (x, p) => (x > 0 ? 1 : Math.exp(x / p.alpha)),
+  value(x, p) {
+    if (x > 0 || x !== x) return x;
+    if (x === Number.NEGATIVE_INFINITY) return -p.alpha;
+    const [q, r] = divide(x, p.alpha);
+    return p.alpha * (Math.expm1(q) + r * Math.exp(q));
+  },
+  derivative(x, p) {
+    if (x > 0) return 1;
+    if (x !== x) return x;
+    if (x === Number.NEGATIVE_INFINITY) return 0;
+    const [q, r] = divide(x, p.alpha);
+    return Math.exp(q) * (1 + r);
+  },
 };

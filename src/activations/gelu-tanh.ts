@@ -1,4 +1,4 @@
-import { type DD, ddAdd, ddMul, ddMulNumber, twoProd } from '../math/double-double.js';
+import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd } from '../math/double-double.js';
 import { nearRoot } from '../math/root-expansion.js';
 import { sigmoid } from '../math/stable.js';
 import { GELU_TANH } from './generated/root-expansions.js';
@@ -9,6 +9,8 @@ const K: DD = [0.7978845608028654, -4.98465440455546e-17];
 const C: DD = [0.044715, 2.1960211427085595e-18];
 /** Past |x| = 30, |2u| > 1900 and sigmoid(2u) is exactly 0 or 1 in float64. */
 const SATURATION = 30;
+/** Below 2u = -20 the derivative is e^{2u}-sized: compute it from the double-double exp, scaled. */
+const EXACT_EXP_BELOW = -20;
 
 /** 2u = 2 sqrt(2/pi) x (1 + 0.044715 x^2) as a double-double. */
 function twoU(x: number): DD {
@@ -50,8 +52,22 @@ export const geluTanh: ActivationSpec = {
     const patched = nearRoot(GELU_TANH, x);
     if (patched !== undefined) return patched;
     const [h, l] = twoU(x);
+    // 2 x u' = 2 x sqrt(2/pi) (1 + 3 * 0.044715 x^2), in double-double (it multiplies a near-1 factor).
+    const x2 = twoProd(x, x);
+    const slope = ddMulNumber(ddMul(K, ddAdd([1, 0], ddMulNumber(ddMul(C, x2), 3))), 2 * x);
+    if (h < EXACT_EXP_BELOW) {
+      // sigmoid(2u) = E 2^k / (1 + e^{2u}) with e^{2u} = E 2^k from the double-double exp: one rounding
+      // less than Math.exp, and the product is scaled once at the end (no subnormal s before it).
+      const e = expDD(h, l);
+      const mantissa = e.m[0] + e.m[1];
+      const onePlus = 1 + ldexp(mantissa, e.k);
+      const bracket = ddAdd([1, 0], ddMulNumber(slope, 1 / onePlus));
+      return ldexp((mantissa / onePlus) * (bracket[0] + bracket[1]), e.k);
+    }
     const s = sigmoidOfSum(h, l);
     const sNeg = sigmoidOfSum(-h, -l);
-    return s * (1 + 2 * x * K[0] * (1 + 3 * C[0] * x * x) * sNeg);
+    const term = ddMulNumber(slope, sNeg);
+    const bracket = ddAdd([1, 0], term);
+    return s * (bracket[0] + bracket[1]);
   },
 };

@@ -47,6 +47,7 @@ export function goluValue(x: number, alpha: number, beta: number, gamma: number)
   if (x === Number.NEGATIVE_INFINITY) return -0;
   const parts = gompertzParts(x, beta, gamma);
   if (parts.underflow) return x < 0 ? -0 : 0;
+  if (parts.am[0] === 0) return alpha * x; // t = 0: the gate is exactly 1 (also avoids Inf * 0 at x ~ MAX_VALUE)
   const product = ddMul(twoProd(alpha, x), parts.gm);
   return ldexp(product[0] + product[1], parts.gk);
 }
@@ -67,18 +68,76 @@ export function goluDerivative(
   if (x === Number.POSITIVE_INFINITY) return alpha;
   if (x === Number.NEGATIVE_INFINITY) return -0;
   if (beta === 1 && rootBeta1 !== undefined) {
-    // Even double-double leaves ~1e-26 absolute error in 1 + gamma x a; at the minimum that is all there is.
+    // The root -W(1) is stored to ~1e-48 by the generator; the closed form below knows it to ~1e-26 only.
     const [wh, wl] = twoProd(gamma, x);
     const patched = nearRoot(rootBeta1, wh, wl);
     if (patched !== undefined) return alpha * patched;
   }
   const parts = gompertzParts(x, beta, gamma);
   if (parts.underflow) return x < 0 ? -0 : 0;
+  if (parts.am[0] === 0) return alpha; // t = 0: g = 1 and the product term vanishes (x -> +Inf side)
+  const nearMinimum = goluFactorNearRoot(x, beta, gamma);
+  if (nearMinimum !== undefined) {
+    const product = ddMulNumber(ddMulNumber(parts.gm, nearMinimum), alpha);
+    return ldexp(product[0] + product[1], parts.gk);
+  }
   const gxa = ddMul(twoProd(gamma, x), parts.am); // gamma x a, as mantissa * 2^ak
   const s: DD = [ldexp(gxa[0], parts.ak), ldexp(gxa[1], parts.ak)];
   const onePlusS = ddAdd([1, 0], s);
   const product = ddMulNumber(ddMul(parts.gm, onePlusS), alpha);
   return ldexp(product[0] + product[1], parts.gk);
+}
+
+/** Within this distance of the root in w = gamma x, the derivative factor uses the closed form below. */
+const ROOT_WINDOW = 0.25;
+
+let cachedBeta = Number.NaN;
+let cachedRoot: DD = [0, 0];
+
+/**
+ * w0 = -W(1/beta) as a double-double: the zero of 1 + beta w e^{-w} (GoLU's minimum is at x = w0 / gamma).
+ * v = W(1/beta) solves v e^v = 1/beta; Newton in float64, then one Newton step in double-double.
+ */
+function goluRoot(beta: number): DD {
+  if (beta === cachedBeta) return cachedRoot;
+  const target = 1 / beta;
+  let v = Math.log1p(target); // a start on the right side of the root for every beta
+  for (let i = 0; i < 100; i++) {
+    const ev = Math.exp(v);
+    const step = (v * ev - target) / (ev * (1 + v));
+    v -= step;
+    if (Math.abs(step) <= 1e-17 * Math.abs(v)) break;
+  }
+  // H(v) = v e^v - 1/beta in double-double; 1/beta = q + r exactly to first order.
+  const e = expDD(v, 0);
+  const ve = ddMulNumber(e.m, v);
+  const scaledVe: DD = [ldexp(ve[0], e.k), ldexp(ve[1], e.k)];
+  const q = 1 / beta;
+  const [bq, bqErr] = twoProd(beta, q);
+  const r = (1 - bq - bqErr) / beta;
+  const residual = ddAdd(scaledVe, [-q, -r]);
+  const derivative = Math.exp(v) * (1 + v);
+  const delta = (residual[0] + residual[1]) / derivative;
+  const [h, l] = twoProd(1, v); // [v, 0]
+  const vDD = ddAdd([h, l], [-delta, 0]);
+  cachedBeta = beta;
+  cachedRoot = [-vDD[0], -vDD[1]];
+  return cachedRoot;
+}
+
+/**
+ * 1 + beta w e^{-w} near its zero w0, from the exact identity beta e^{-w0} = -1/w0:
+ * with d = w - w0, it equals -expm1(-d) - (d / w0) e^{-d}. Both terms have the sign of d (w0 < 0), so
+ * there is no cancellation at all; d itself is formed from w = gamma x and w0 in double-double.
+ * Returns undefined outside the window.
+ */
+function goluFactorNearRoot(x: number, beta: number, gamma: number): number | undefined {
+  const [wh, wl] = twoProd(gamma, x);
+  const w0 = goluRoot(beta);
+  const dd = ddAdd([wh, wl], [-w0[0], -w0[1]]);
+  const d = dd[0] + dd[1];
+  if (!(Math.abs(d) <= ROOT_WINDOW)) return undefined;
+  return -Math.expm1(-d) - (d / w0[0]) * Math.exp(-d);
 }
 
 /** alpha * g(x): the Gompertz gate. */

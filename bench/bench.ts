@@ -15,7 +15,8 @@
  * Each cell is the median of repeated runs after one warm-up run, in Melem/s; "x copy" is that rate
  * divided by the rate of `y.set(x)` on the same size (1.0 = as fast as copying the array).
  * Inputs: x ~ N(0, 2^2), dy ~ N(0, 1), seeded. Timing is wall-clock on a shared machine: the
- * report prints the load average before and after.
+ * report prints the load average before and after. Cells marked "~" were measured on a prefix of the
+ * array because one full run would exceed --budget seconds (see measureCell).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -46,6 +47,7 @@ interface Options {
   json?: string;
   quick?: boolean;
   minTime: string;
+  budget: string;
 }
 
 const program = new Command()
@@ -57,7 +59,8 @@ const program = new Command()
   .option('--modes <list>', 'forward,backward', 'forward,backward')
   .option('--json <file>', 'also write the results as JSON')
   .option('--quick', 'sizes 64K,1M (unless --sizes is given) and a shorter timing budget')
-  .option('--min-time <seconds>', 'timing budget per cell', '0.4');
+  .option('--min-time <seconds>', 'timing budget per cell', '0.4')
+  .option('--budget <seconds>', 'longest single run before a cell is measured on a prefix', '1.5');
 
 function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([KkMm]?)$/.exec(text.trim());
@@ -121,6 +124,116 @@ interface Row {
   size: number;
   copyMelemPerSecond: number;
   results: Record<string, number | null>;
+  /** Cells measured on a prefix of the array (elements), because a full run would take too long. */
+  measuredOn: Record<string, number>;
+}
+
+interface Arrays {
+  x: Float32Array;
+  dy: Float32Array;
+  y: Float32Array;
+  xs?: Float32Array;
+  dys?: Float32Array;
+  ys?: Float32Array;
+  sharedPool: KernelPool;
+}
+
+/** A function making a runner over the first n elements, or null when the implementation has nothing here. */
+type RunOn = (n: number) => { run: () => unknown; dispose?: () => void };
+
+function runnerFor(
+  impl: string,
+  mode: 'forward' | 'backward',
+  name: string,
+  act: ReturnType<typeof activation>,
+  naive: ReturnType<typeof naiveLoops>,
+  peers: Peer[],
+  a: Arrays,
+): RunOn | null {
+  const fwd = mode === 'forward';
+  const views = (n: number) => ({ x: a.x.subarray(0, n), dy: a.dy.subarray(0, n), y: a.y.subarray(0, n) });
+  switch (impl) {
+    case 'naive':
+      return (n) => {
+        const v = views(n);
+        return { run: fwd ? () => naive.forward(v.x, v.y) : () => naive.backward(v.x, v.dy, v.y) };
+      };
+    case 'exact':
+      return (n) => {
+        const v = views(n);
+        return { run: fwd ? () => act.forward(v.x, v.y) : () => act.backward(v.x, v.dy, v.y) };
+      };
+    case 'fast':
+      return (n) => {
+        const v = views(n);
+        return {
+          run: fwd
+            ? () => act.forward(v.x, v.y, { fast: true })
+            : () => act.backward(v.x, v.dy, v.y, { fast: true }),
+        };
+      };
+    case 'pool':
+      return (n) => {
+        const v = views(n);
+        return { run: fwd ? () => act.forwardAsync(v.x, v.y) : () => act.backwardAsync(v.x, v.dy, v.y) };
+      };
+    case 'pool-shared': {
+      const { xs, dys, ys, sharedPool } = a;
+      if (!xs || !dys || !ys) return null;
+      return (n) => {
+        const x = xs.subarray(0, n);
+        const dy = dys.subarray(0, n);
+        const y = ys.subarray(0, n);
+        return {
+          run: fwd ? () => sharedPool.forward(name, {}, x, y) : () => sharedPool.backward(name, {}, x, dy, y),
+        };
+      };
+    }
+    default: {
+      const peer = peers.find((p) => p.id === impl);
+      if (!peer || !peer.make(name, a.x.subarray(0, 1), a.dy.subarray(0, 1))) return null;
+      return (n) => {
+        const runner = peer.make(name, a.x.subarray(0, n), a.dy.subarray(0, n));
+        if (!runner) throw new Error(`bench: ${impl} has no ${name}`);
+        return {
+          run: fwd ? () => runner.forward() : () => runner.backward(),
+          dispose: () => runner.dispose(),
+        };
+      };
+    }
+  }
+}
+
+/**
+ * Measures one cell. Implementations slower than `budgetSeconds` per run at this size are measured
+ * on a prefix that takes about that long (at least 64K elements): they are compute-bound (< 100
+ * Melem/s, far below memory bandwidth), so the rate carries over; the table marks such cells "~".
+ */
+async function measureCell(
+  runOn: RunOn,
+  size: number,
+  minTime: number,
+  budgetSeconds: number,
+): Promise<{ melemPerSecond: number; elements: number }> {
+  const probeSize = Math.min(size, 65536);
+  let elements = size;
+  if (size > probeSize) {
+    const probe = runOn(probeSize);
+    const rate = (await measure(probe.run, probeSize, 0.02, 3)).melemPerSecond;
+    probe.dispose?.();
+    const seconds = size / (rate * 1e6);
+    if (seconds > budgetSeconds && rate < 100) {
+      elements = Math.min(
+        size,
+        Math.max(probeSize, Math.round((rate * 1e6 * budgetSeconds) / 65536) * 65536),
+      );
+    }
+  }
+  const cell = runOn(elements);
+  const slow = elements >= 4 * 1024 * 1024;
+  const timing = await measure(cell.run, elements, minTime, slow ? 3 : 50);
+  cell.dispose?.();
+  return { melemPerSecond: timing.melemPerSecond, elements };
 }
 
 function fmt(v: number | null | undefined, width: number): string {
@@ -139,6 +252,7 @@ async function main(): Promise<void> {
     if (!ALL_IMPLS.includes(impl)) throw new Error(`bench: unknown implementation '${impl}'`);
   const modes = opts.modes.split(',').map((s) => s.trim()) as ('forward' | 'backward')[];
   const minTime = quick ? Math.min(0.15, Number(opts.minTime)) : Number(opts.minTime);
+  const budgetSeconds = quick ? Math.min(0.5, Number(opts.budget)) : Number(opts.budget);
 
   const backend = await initKernels();
   const loadBefore = loadavg();
@@ -173,40 +287,27 @@ async function main(): Promise<void> {
     for (const name of names) {
       const act = activation(name);
       const naive = naiveLoops(name);
-      const peerRunners = new Map(peers.map((p) => [p.id, p.make(name, x, dy)]));
       for (const mode of modes) {
         const results: Record<string, number | null> = {};
+        const measuredOn: Record<string, number> = {};
         for (const impl of impls) {
-          let run: (() => unknown) | null = null;
-          if (impl === 'naive')
-            run = mode === 'forward' ? () => naive.forward(x, y) : () => naive.backward(x, dy, y);
-          else if (impl === 'exact')
-            run = mode === 'forward' ? () => act.forward(x, y) : () => act.backward(x, dy, y);
-          else if (impl === 'fast')
-            run =
-              mode === 'forward'
-                ? () => act.forward(x, y, { fast: true })
-                : () => act.backward(x, dy, y, { fast: true });
-          else if (impl === 'pool')
-            run = mode === 'forward' ? () => act.forwardAsync(x, y) : () => act.backwardAsync(x, dy, y);
-          else if (impl === 'pool-shared' && xs && ys && dys)
-            run =
-              mode === 'forward'
-                ? () => sharedPool.forward(name, {}, xs, ys)
-                : () => sharedPool.backward(name, {}, xs, dys, ys);
-          else {
-            const runner = peerRunners.get(impl);
-            if (runner) run = mode === 'forward' ? () => runner.forward() : () => runner.backward();
-          }
-          if (run === null) {
+          const runOn = runnerFor(impl, mode, name, act, naive, peers, { x, dy, y, xs, dys, ys, sharedPool });
+          if (runOn === null) {
             results[impl] = null;
             continue;
           }
-          // Exact/naive/peers at 16M take seconds per run: one warm-up plus two runs then.
-          const slow = size >= 8 * 1024 * 1024 && !['fast', 'pool', 'pool-shared'].includes(impl);
-          results[impl] = (await measure(run, size, minTime, slow ? 2 : 50)).melemPerSecond;
+          const cell = await measureCell(runOn, size, minTime, budgetSeconds);
+          results[impl] = cell.melemPerSecond;
+          if (cell.elements < size) measuredOn[impl] = cell.elements;
         }
-        const row: Row = { activation: name, mode, size, copyMelemPerSecond: copy.melemPerSecond, results };
+        const row: Row = {
+          activation: name,
+          mode,
+          size,
+          copyMelemPerSecond: copy.melemPerSecond,
+          results,
+          measuredOn,
+        };
         rows.push(row);
         const cells = [
           name.padEnd(widths[0]),
@@ -215,15 +316,15 @@ async function main(): Promise<void> {
           fmt(copy.melemPerSecond, widths[3]),
           ...impls.flatMap((impl, k) => {
             const v = results[impl];
+            const mark = measuredOn[impl] !== undefined ? '~' : '';
             return [
-              fmt(v, widths[4 + 2 * k]),
+              `${mark}${fmt(v, widths[4 + 2 * k] - mark.length).trimStart()}`.padStart(widths[4 + 2 * k]),
               fmt(v === null ? null : v / copy.melemPerSecond, widths[5 + 2 * k]),
             ];
           }),
         ];
         console.log(cells.join(' '));
       }
-      for (const runner of peerRunners.values()) runner?.dispose();
     }
   }
   const loadAfter = loadavg();

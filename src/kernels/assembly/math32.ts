@@ -34,18 +34,6 @@
   return v128.or(v128.and(mask, f32x4.splat(1.0)), nanMask32(x));
 }
 
-/**
- * s * 2^k for integer lanes k in [-152, 128], as two exact multiplications so results that
- * are subnormal are rounded once (a single 2^k factor cannot represent k < -126).
- */
-@inline export function scaleByPow2_32(s: v128, k: v128): v128 {
-  const k1 = i32x4.shr_s(k, 1);
-  const k2 = i32x4.sub(k, k1);
-  const f1 = i32x4.shl(i32x4.add(k1, i32x4.splat(127)), 23);
-  const f2 = i32x4.shl(i32x4.add(k2, i32x4.splat(127)), 23);
-  return f32x4.mul(f32x4.mul(s, f1), f2);
-}
-
 // Cody-Waite split of ln 2: LN2_HI has 9 significant bits, so k * LN2_HI is exact for |k| < 2^15.
 @inline const LN2_HI: f32 = 0.693359375;
 @inline const LN2_LO: f32 = -2.12194440e-4;
@@ -66,21 +54,28 @@
 }
 
 // ln(2^-126): below it e^x is subnormal in float32.
-@inline const EXP_MIN_NORMAL_ARG: f32 = -87.336;
+@inline const EXP_MIN_NORMAL_ARG: f32 = -87.33654;
+// 1.5 * 2^23: adding it rounds |v| < 2^22 to an integer (ties to even) that then sits in the low
+// mantissa bits, so one add gives both k = round(v) (as s - MAGIC) and 2^k (from s's bits).
+@inline const ROUND_MAGIC: f32 = 12582912.0;
+@inline const ROUND_MAGIC_BITS: i32 = 0x4b400000;
 
 /**
- * e^x, about 1 ulp, correct overflow to +Inf, NaN kept. Results that would be float32
- * subnormals (x < -87.336) are flushed to +0: subnormal arithmetic costs ~100 cycles per lane
- * on x86 and the absolute error (< 2^-126) is far inside every kernel tolerance.
+ * e^x, about 1 ulp, NaN kept. Results that would be float32 subnormals (x < -87.33654) are flushed
+ * to +0: subnormal arithmetic costs ~100 cycles per lane on x86 and the absolute error (< 2^-126)
+ * is far inside every kernel tolerance. Overflows to +Inf from x = 88.38 (the true overflow is at
+ * 88.72): every caller either has x <= 0 or caps the result far below that.
  */
 @inline export function exp32(x: v128): v128 {
   // pmin/pmax keep a NaN first operand (they compile to one minps/maxps).
-  const xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(89.0)), f32x4.splat(EXP_MIN_NORMAL_ARG));
-  const kf = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  const xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.7)), f32x4.splat(EXP_MIN_NORMAL_ARG));
+  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(ROUND_MAGIC));
+  const kf = f32x4.sub(shifted, f32x4.splat(ROUND_MAGIC));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(kf, f32x4.splat(LN2_HI))), f32x4.mul(kf, f32x4.splat(LN2_LO)));
   const er = f32x4.add(expm1Reduced32(r), f32x4.splat(1.0));
-  const y = scaleByPow2_32(er, i32x4.trunc_sat_f32x4_s(kf));
-  return v128.andnot(y, f32x4.lt(x, f32x4.splat(EXP_MIN_NORMAL_ARG)));
+  // 2^k = (k + 127) << 23, k = bits(shifted) - ROUND_MAGIC_BITS; k = 128 gives +Inf.
+  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - ROUND_MAGIC_BITS)), 23);
+  return v128.andnot(f32x4.mul(er, scale), f32x4.lt(x, f32x4.splat(EXP_MIN_NORMAL_ARG)));
 }
 
 /**
@@ -89,11 +84,12 @@
  */
 @inline export function expm1_32(x: v128): v128 {
   const xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-30.0));
-  const kf = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(LOG2E)), f32x4.splat(ROUND_MAGIC));
+  const kf = f32x4.sub(shifted, f32x4.splat(ROUND_MAGIC));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(kf, f32x4.splat(LN2_HI))), f32x4.mul(kf, f32x4.splat(LN2_LO)));
   const q = expm1Reduced32(r);
-  // 2^k for k in [-44, 127] is a normal float: build it from the exponent bits.
-  const s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(kf), i32x4.splat(127)), 23);
+  // 2^k for k in [-44, 127] is a normal float.
+  const s = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - ROUND_MAGIC_BITS)), 23);
   return f32x4.add(f32x4.mul(s, q), f32x4.sub(s, f32x4.splat(1.0)));
 }
 

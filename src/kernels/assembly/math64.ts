@@ -26,18 +26,6 @@
   return v128.or(v128.and(mask, f64x2.splat(1.0)), nanMask64(x));
 }
 
-/** 2^k as f64x2 from two i32 lanes k (low half of `k`), k in [-1022, 1023]. */
-@inline export function pow2_64(k: v128): v128 {
-  return i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(k, i32x4.splat(1023))), 52);
-}
-
-/** s * 2^k, k in [-1022, 1024] (two factors so 2^1024 never has to be formed). */
-@inline export function scaleByPow2_64(s: v128, k: v128): v128 {
-  const k1 = i32x4.shr_s(k, 1);
-  const k2 = i32x4.sub(k, k1);
-  return f64x2.mul(f64x2.mul(s, pow2_64(k1)), pow2_64(k2));
-}
-
 // fdlibm's split of ln 2: LN2_HI has its low 32 bits zero, so k * LN2_HI is exact for |k| < 2^20.
 @inline const LN2_HI: f64 = 6.93147180369123816490e-1;
 @inline const LN2_LO: f64 = 1.90821492927058770002e-10;
@@ -62,27 +50,32 @@
 
 // ln(2^-1022): below it e^x is a float64 subnormal.
 @inline const EXP_MIN_NORMAL_ARG: f64 = -708.39;
+// 1.5 * 2^52: adding it rounds |v| < 2^51 to an integer held in the low mantissa bits (see exp32).
+@inline const ROUND_MAGIC: f64 = 6755399441055744.0;
+@inline const ROUND_MAGIC_BITS: i64 = 0x4338000000000000;
 
 /**
- * e^x, about 1 ulp, overflow to +Inf, NaN kept; results below 2^-1022 are flushed to +0
- * (as exp32 does, for speed; far inside every tolerance).
+ * e^x, about 1 ulp, NaN kept; results below 2^-1022 are flushed to +0 (as exp32 does, for speed;
+ * far inside every tolerance). Overflows to +Inf from x = 709.44 (true overflow at 709.78).
  */
 @inline export function exp64(x: v128): v128 {
-  const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(710.0)), f64x2.splat(EXP_MIN_NORMAL_ARG));
-  const kf = f64x2.nearest(f64x2.mul(xc, f64x2.splat(LOG2E)));
+  const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(709.8)), f64x2.splat(EXP_MIN_NORMAL_ARG));
+  const shifted = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(ROUND_MAGIC));
+  const kf = f64x2.sub(shifted, f64x2.splat(ROUND_MAGIC));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI))), f64x2.mul(kf, f64x2.splat(LN2_LO)));
   const er = f64x2.add(expm1Reduced64(r), f64x2.splat(1.0));
-  const y = scaleByPow2_64(er, i32x4.trunc_sat_f64x2_s_zero(kf));
-  return v128.andnot(y, f64x2.lt(x, f64x2.splat(EXP_MIN_NORMAL_ARG)));
+  const scale = i64x2.shl(i64x2.add(shifted, i64x2.splat(1023 - ROUND_MAGIC_BITS)), 52);
+  return v128.andnot(f64x2.mul(er, scale), f64x2.lt(x, f64x2.splat(EXP_MIN_NORMAL_ARG)));
 }
 
 /** e^x - 1, small relative error near 0; inputs clamped to [-40, 709] (exact results there). */
 @inline export function expm1_64(x: v128): v128 {
   const xc = f64x2.pmax(f64x2.pmin(x, f64x2.splat(709.0)), f64x2.splat(-40.0));
-  const kf = f64x2.nearest(f64x2.mul(xc, f64x2.splat(LOG2E)));
+  const shifted = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(ROUND_MAGIC));
+  const kf = f64x2.sub(shifted, f64x2.splat(ROUND_MAGIC));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI))), f64x2.mul(kf, f64x2.splat(LN2_LO)));
   const q = expm1Reduced64(r);
-  const s = pow2_64(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const s = i64x2.shl(i64x2.add(shifted, i64x2.splat(1023 - ROUND_MAGIC_BITS)), 52);
   return f64x2.add(f64x2.mul(s, q), f64x2.sub(s, f64x2.splat(1.0)));
 }
 

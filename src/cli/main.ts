@@ -4,10 +4,10 @@
  */
 import { Command } from 'commander';
 import { registerCompare } from './compare.js';
+import { registerLandscape } from './landscape.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
-import { registerLandscape } from './landscape.js';
 import { registerStats } from './stats.js';
 import { registerTrain } from './train.js';
 import { registerVariance } from './variance.js';

@@ -77,8 +77,9 @@ export const TASKS: readonly TaskSpec[] = [
     model: 'cnn',
     dataset: 'fashion-mnist',
     needsData: false,
+    // One epoch = 937 steps of ~0.4 s (CPU) on this machine's wasm device: ~6-10 minutes per run.
     defaults: {
-      epochs: 2,
+      epochs: 1,
       batchSize: 64,
       lr: 1e-3,
       optimizer: 'adamw',
@@ -97,7 +98,8 @@ export const TASKS: readonly TaskSpec[] = [
     model: 'resnet',
     dataset: 'mnist',
     needsData: false,
-    defaults: { ...sgdResnet, epochs: 3, batchSize: 128, evalBatchSize: 250 },
+    // ResNet-20 costs ~25 GFLOP per batch of 128 (~5 s per step here): 2 epochs take 10-15 minutes.
+    defaults: { ...sgdResnet, epochs: 2, batchSize: 128, evalBatchSize: 250 },
     modelDefaults: { depth: 20 },
   },
   {

@@ -105,7 +105,7 @@ export const TASKS: readonly TaskSpec[] = [
   {
     name: 'text-gpt',
     summary:
-      'character-level baby GPT (nanoGPT layout, 2 layers, 4 heads, width 128, context 64) on Moby-Dick',
+      'character-level baby GPT (nanoGPT layout, 2 layers, 4 heads, width 64, context 64) on Moby-Dick',
     model: 'gpt',
     dataset: 'text',
     needsData: false,

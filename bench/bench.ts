@@ -9,7 +9,9 @@
  *   npm run bench -- --json bench.json              also write every number as JSON
  *
  * Implementations (columns): naive (hand-written JS loop of the textbook formula), exact
- * (`activation(name).forward(x, y)`), fast (`{ fast: true }`, one thread), pool
+ * (`activation(name).forward(x, y)`), fast (`{ fast: true }`, one thread: typed arrays streamed
+ * through the kernel memory), zero-copy (the same kernels run in place on arrays that live in a
+ * caller-owned WebAssembly.Memory, as the tfjs wasm adapter does: `instantiateKernels`), pool
  * (`forwardAsync`: the worker pool on ordinary arrays), pool-shared (the pool on
  * SharedArrayBuffer arrays, no copies), tfjs-cpu, tfjs-wasm, jax-jit, jax-nn (see bench/peers.ts).
  * Each cell is the median of repeated runs after one warm-up run, in Melem/s; "x copy" is that rate
@@ -24,6 +26,7 @@ import { Command } from 'commander';
 import { activation, activationNames, getSpec } from '../src/index.js';
 import { initKernels, kernelBackend } from '../src/kernels/fast.js';
 import { closeDefaultPool, defaultPool, KernelPool, sharedFloatArray } from '../src/kernels/pool.js';
+import { instantiateKernels, type KernelInstance } from '../src/kernels/wasm.js';
 import { naiveLoops } from './naive.js';
 import { jaxPeer, type Peer, TFJS_KIND, tfjsPeer } from './peers.js';
 
@@ -31,6 +34,7 @@ const ALL_IMPLS = [
   'naive',
   'exact',
   'fast',
+  'zero-copy',
   'pool',
   'pool-shared',
   'tfjs-cpu',
@@ -136,6 +140,8 @@ interface Arrays {
   dys?: Float32Array;
   ys?: Float32Array;
   sharedPool: KernelPool;
+  /** Kernels on a memory holding x at byte 0, dy after it, y after dy (for 'zero-copy'). */
+  onMemory?: KernelInstance;
 }
 
 /** A function making a runner over the first n elements, or null when the implementation has nothing here. */
@@ -172,6 +178,17 @@ function runnerFor(
             : () => act.backward(v.x, v.dy, v.y, { fast: true }),
         };
       };
+    case 'zero-copy': {
+      const k = a.onMemory;
+      if (!k) return null;
+      const kernels = k.bind(act.name, act.params);
+      const bytes = a.x.length * 4;
+      return (n) => ({
+        run: fwd
+          ? () => kernels.forward('f32', 0, 2 * bytes, n)
+          : () => kernels.backward('f32', 0, bytes, 2 * bytes, n),
+      });
+    }
     case 'pool':
       return (n) => {
         const v = views(n);
@@ -191,7 +208,7 @@ function runnerFor(
     }
     default: {
       const peer = peers.find((p) => p.id === impl);
-      if (!peer || !peer.make(name, a.x.subarray(0, 1), a.dy.subarray(0, 1))) return null;
+      if (!peer?.has(name)) return null;
       return (n) => {
         const runner = peer.make(name, a.x.subarray(0, n), a.dy.subarray(0, n));
         if (!runner) throw new Error(`bench: ${impl} has no ${name}`);
@@ -270,6 +287,7 @@ async function main(): Promise<void> {
   );
 
   const rows: Row[] = [];
+  const errors: string[] = [];
   const header = ['activation', 'mode', 'size', 'copy', ...impls.flatMap((i) => [i, 'xcopy'])];
   const widths = [13, 9, 5, 7, ...impls.flatMap((i) => [Math.max(8, i.length), 6])];
   console.log(header.map((h, i) => (i < 3 ? h.padEnd(widths[i]) : h.padStart(widths[i]))).join(' '));
@@ -284,6 +302,13 @@ async function main(): Promise<void> {
     const ys = impls.includes('pool-shared') ? sharedFloatArray(Float32Array, size) : undefined;
     xs?.set(x);
     dys?.set(dy);
+    let onMemory: KernelInstance | undefined;
+    if (impls.includes('zero-copy')) {
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((3 * size * 4) / 65536) });
+      new Float32Array(memory.buffer, 0, size).set(x);
+      new Float32Array(memory.buffer, size * 4, size).set(dy);
+      onMemory = instantiateKernels(memory);
+    }
     for (const name of names) {
       const act = activation(name);
       const naive = naiveLoops(name);
@@ -291,14 +316,31 @@ async function main(): Promise<void> {
         const results: Record<string, number | null> = {};
         const measuredOn: Record<string, number> = {};
         for (const impl of impls) {
-          const runOn = runnerFor(impl, mode, name, act, naive, peers, { x, dy, y, xs, dys, ys, sharedPool });
+          const runOn = runnerFor(impl, mode, name, act, naive, peers, {
+            x,
+            dy,
+            y,
+            xs,
+            dys,
+            ys,
+            sharedPool,
+            onMemory,
+          });
           if (runOn === null) {
             results[impl] = null;
             continue;
           }
-          const cell = await measureCell(runOn, size, minTime, budgetSeconds);
-          results[impl] = cell.melemPerSecond;
-          if (cell.elements < size) measuredOn[impl] = cell.elements;
+          try {
+            const cell = await measureCell(runOn, size, minTime, budgetSeconds);
+            results[impl] = cell.melemPerSecond;
+            if (cell.elements < size) measuredOn[impl] = cell.elements;
+          } catch (error) {
+            // A peer that cannot run this cell (e.g. a missing gradient) gets no number, not a crash.
+            results[impl] = null;
+            errors.push(
+              `${impl} ${name} ${mode} ${sizeLabel(size)}: ${(error as Error).message.split('\n')[0]}`,
+            );
+          }
         }
         const row: Row = {
           activation: name,
@@ -328,6 +370,7 @@ async function main(): Promise<void> {
     }
   }
   const loadAfter = loadavg();
+  for (const e of errors) console.log(`not measured: ${e}`);
   console.log(
     `load average after: ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; pool workers: ${defaultPool().workerCount} + calling thread`,
   );
@@ -346,6 +389,7 @@ async function main(): Promise<void> {
       units: 'Melem/s (median); ratio to copy = rate / copy rate',
       peers: peers.map((p) => ({ id: p.id, description: p.description })),
       rows,
+      errors,
     };
     writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${opts.json}`);

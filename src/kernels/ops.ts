@@ -9,31 +9,37 @@ export interface KernelOp {
   readonly name: string;
   /** Catalog parameter names passed as the kernel's arguments a, b, c (unused ones are 0). */
   readonly params: readonly string[];
+  /**
+   * 'light': no transcendental function, the kernel runs near memory speed, so copying an
+   * ordinary array to and from worker threads costs more than it saves (the pool keeps such
+   * arrays on the calling thread). 'heavy': exp/log/erf-based, compute-bound.
+   */
+  readonly cost: 'light' | 'heavy';
 }
 
 export const KERNEL_OPS: readonly KernelOp[] = [
-  { name: 'golu', params: ['alpha', 'beta', 'gamma'] },
-  { name: 'gompertz', params: ['alpha', 'beta', 'gamma'] },
-  { name: 'gelu', params: [] },
-  { name: 'gelu_tanh', params: [] },
-  { name: 'gelu_sigmoid', params: [] },
-  { name: 'gem', params: ['n'] },
-  { name: 'egem', params: ['n', 'epsilon'] },
-  { name: 'segem', params: ['n', 'epsilon', 'lambda'] },
-  { name: 'fmish', params: [] },
-  { name: 'relu', params: [] },
-  { name: 'leaky_relu', params: ['slope'] },
-  { name: 'prelu', params: ['slope'] },
-  { name: 'elu', params: ['alpha'] },
-  { name: 'selu', params: [] },
-  { name: 'celu', params: ['alpha'] },
-  { name: 'softplus', params: ['beta', 'threshold'] },
-  { name: 'swish', params: ['beta'] },
-  { name: 'mish', params: [] },
-  { name: 'sigmoid', params: [] },
-  { name: 'tanh', params: [] },
-  { name: 'softsign', params: [] },
-  { name: 'relu6', params: [] },
+  { name: 'golu', params: ['alpha', 'beta', 'gamma'], cost: 'heavy' },
+  { name: 'gompertz', params: ['alpha', 'beta', 'gamma'], cost: 'heavy' },
+  { name: 'gelu', params: [], cost: 'heavy' },
+  { name: 'gelu_tanh', params: [], cost: 'heavy' },
+  { name: 'gelu_sigmoid', params: [], cost: 'heavy' },
+  { name: 'gem', params: ['n'], cost: 'light' },
+  { name: 'egem', params: ['n', 'epsilon'], cost: 'light' },
+  { name: 'segem', params: ['n', 'epsilon', 'lambda'], cost: 'light' },
+  { name: 'fmish', params: [], cost: 'heavy' },
+  { name: 'relu', params: [], cost: 'light' },
+  { name: 'leaky_relu', params: ['slope'], cost: 'light' },
+  { name: 'prelu', params: ['slope'], cost: 'light' },
+  { name: 'elu', params: ['alpha'], cost: 'heavy' },
+  { name: 'selu', params: [], cost: 'heavy' },
+  { name: 'celu', params: ['alpha'], cost: 'heavy' },
+  { name: 'softplus', params: ['beta', 'threshold'], cost: 'heavy' },
+  { name: 'swish', params: ['beta'], cost: 'heavy' },
+  { name: 'mish', params: [], cost: 'heavy' },
+  { name: 'sigmoid', params: [], cost: 'heavy' },
+  { name: 'tanh', params: [], cost: 'heavy' },
+  { name: 'softsign', params: [], cost: 'light' },
+  { name: 'relu6', params: [], cost: 'light' },
 ];
 
 /** The three kernel modes: y = f(x); dx = dy * f'(x); y and f'(x) in one pass. */

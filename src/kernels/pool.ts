@@ -5,8 +5,10 @@
  * An array of at least {@link POOL_MIN_ELEMENTS} elements is cut into one share per worker plus one
  * for the calling thread, which computes its share while the workers compute theirs. Arrays backed
  * by a SharedArrayBuffer (see {@link sharedFloatArray}) are read and written in place; ordinary
- * arrays have the workers' shares copied through a pool-owned SharedArrayBuffer. Every element goes
- * through the same vector code whatever the split, so results are bit-identical to one thread.
+ * arrays have the workers' shares copied through a pool-owned SharedArrayBuffer, which only pays for
+ * the compute-bound ("heavy") activations, so the light ones (ReLU family, GEM family, softsign) on
+ * ordinary arrays stay on the calling thread. Every element goes through the same vector code
+ * whatever the split, so results are bit-identical to one thread.
  *
  * Without SharedArrayBuffer (a browser page that is not cross-origin isolated), without WebAssembly
  * SIMD, or below the size threshold, the work runs on the calling thread and the promise resolves
@@ -22,7 +24,7 @@ import {
   fastForwardWithDerivative,
   kernelBackend,
 } from './fast.js';
-import { type KernelDtype, type KernelMode, kernelExportName } from './ops.js';
+import { KERNEL_OPS, type KernelDtype, type KernelMode, kernelExportName } from './ops.js';
 import { POOL_WORKER_SOURCE } from './pool-worker-source.js';
 import { compileKernelModule, kernelArguments } from './wasm.js';
 
@@ -322,6 +324,11 @@ export class KernelPool {
     const exportName = kernelExportName(task.spec.name, task.mode, dtype);
     const [a, b, c] = kernelArguments(task.spec.name, task.params);
     const inPlace = isShared(task.x) && isShared(task.dy) && isShared(task.y) && isShared(task.d);
+    if (!inPlace && KERNEL_OPS.find((op) => op.name === task.spec.name)?.cost === 'light') {
+      // Near memory speed already: copying shares to and from the workers would cost more.
+      this.runOnThisThread(task);
+      return;
+    }
 
     // Shares on 16-element boundaries; the calling thread takes the first.
     const parts = workers.length + 1;

@@ -15,7 +15,7 @@ export type FloatArray = Float32Array | Float64Array;
 export interface ArrayOptions {
   /**
    * Use the WebAssembly SIMD kernels: several times faster, accurate to 4 ulp or an absolute error
-   * of 4 u |x| (forward) / 4 u max(1, |x|) (derivative), u = 2^-24 (float32) or 2^-53 (float64).
+   * of 4 u |x| (values and derivatives), u = 2^-24 (float32) or 2^-53 (float64).
    * Falls back to the exact path where WebAssembly SIMD is unavailable. Default false.
    */
   readonly fast?: boolean;

@@ -19,7 +19,7 @@ export async function createAccuracyPath() {
   const backend = await initKernels();
   return {
     name: 'fast',
-    description: `fast kernels (${backend === 'wasm-simd' ? 'WebAssembly SIMD' : 'scalar JS fallback'}, fused forward+derivative); tolerance: 4 ulp or 4u|x| (forward), 4u max(1,|x|) (derivative)`,
+    description: `fast kernels (${backend === 'wasm-simd' ? 'WebAssembly SIMD' : 'scalar JS fallback'}, fused forward+derivative); tolerance: 4 ulp or 4u|x| (values and derivatives)`,
     float32: (name: string, params: Readonly<Record<string, number>>, x: Float32Array) =>
       run(name, params, x, new Float32Array(x.length), new Float32Array(x.length)),
     float64: (name: string, params: Readonly<Record<string, number>>, x: Float64Array) =>

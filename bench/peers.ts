@@ -26,6 +26,8 @@ export interface PeerRunner {
 export interface Peer {
   readonly id: string;
   readonly description: string;
+  /** Whether the peer has an implementation of this activation. */
+  has(name: string): boolean;
   /** null when the peer has nothing for this activation. */
   make(name: string, x: Float32Array, dy: Float32Array): PeerRunner | null;
 }
@@ -48,14 +50,15 @@ function tfFunctions(tf: typeof TF): Record<string, TfFn> {
     gelu_sigmoid: (t) => t.mul(tf.sigmoid(t.mul(1.702))),
     gem: (t) => relu3(tf.relu(t), 1),
     egem: (t) => relu3(tf.relu(t), 1e-4),
-    segem: (t) => relu3(t, 1e-4).mul(t.less(0).cast('float32').mul(-0.99).add(1)),
+    // Both branches through relu so tf.grad works (tfjs has no gradient for Less/Greater).
+    segem: (t) => relu3(tf.relu(t), 1e-4).sub(relu3(tf.relu(tf.neg(t)), 1e-4).mul(0.01)),
     fmish: (t) => t.mul(tf.scalar(1).sub(tf.tanh(tf.softplus(tf.neg(t))))),
     relu: (t) => tf.relu(t),
     leaky_relu: (t) => tf.leakyRelu(t, 0.01),
     prelu: (t) => tf.prelu(t, tf.scalar(0.25)),
     elu: (t) => tf.elu(t),
     selu: (t) => tf.selu(t),
-    celu: (t) => tf.where(t.greater(0), t, tf.expm1(t)),
+    celu: (t) => tf.relu(t).add(tf.minimum(tf.expm1(t), 0)),
     softplus: (t) => tf.softplus(t),
     swish: layer('swish'),
     mish: layer('mish'),
@@ -99,6 +102,7 @@ export async function tfjsPeer(backend: 'cpu' | 'wasm'): Promise<Peer> {
   return {
     id: `tfjs-${backend}`,
     description: `TensorFlow.js ${tf.version.tfjs} ${backend} backend`,
+    has: (name) => fns[name] !== undefined,
     make(name, x, dy) {
       const f = fns[name];
       if (f === undefined) return null;
@@ -213,6 +217,7 @@ export async function jaxPeer(kind: 'jit' | 'nn'): Promise<Peer> {
       kind === 'jit'
         ? 'jax-js 0.1.25 wasm device, jit(composite of numpy ops)'
         : 'jax-js 0.1.25 wasm device, jit(nn.* built-in)',
+    has: (name) => fns[name] !== undefined,
     make(name, x, dy) {
       const f = fns[name];
       if (f === undefined) return null;

@@ -22,6 +22,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { Command } from 'commander';
 import { activation, activationNames, getSpec } from '../src/index.js';
 import { initKernels, kernelBackend } from '../src/kernels/fast.js';
@@ -97,6 +98,39 @@ function normal(n: number, sigma: number, seed: number): Float32Array {
     if (i + 1 < n) out[i + 1] = r * Math.sin(th);
   }
   return out;
+}
+
+const BUSY_LOOP = 'let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i) * 1.0000001; return s;';
+
+/**
+ * How much a second thread can add on this machine right now: a scalar busy loop run on this
+ * thread alone, then on this thread and a worker at once. 2.0 means two free cores; on a loaded or
+ * hyperthreaded machine it can be ~1.0, and then no pool can be faster than one thread.
+ */
+async function parallelCapacity(): Promise<number> {
+  const busy = new Function('n', BUSY_LOOP) as (n: number) => number;
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads'); const busy = new Function('n', ${JSON.stringify(BUSY_LOOP)});
+     parentPort.on('message', (n) => { busy(n); parentPort.postMessage(0); });`,
+    { eval: true },
+  );
+  const n = 5e7;
+  busy(n / 10);
+  await new Promise((done) => {
+    worker.once('message', done);
+    worker.postMessage(n / 10);
+  });
+  const t0 = performance.now();
+  busy(n);
+  const alone = performance.now() - t0;
+  const t1 = performance.now();
+  const other = new Promise((done) => worker.once('message', done));
+  worker.postMessage(n);
+  busy(n);
+  await other;
+  const both = performance.now() - t1;
+  await worker.terminate();
+  return (2 * alone) / both;
 }
 
 interface Timing {
@@ -253,6 +287,59 @@ async function measureCell(
   return { melemPerSecond: timing.melemPerSecond, elements };
 }
 
+/** The targets of issue 3, checked against the rows that were measured (float32, 1M / 16M). */
+function targetReport(rows: Row[]): string[] {
+  const M1 = 1024 * 1024;
+  const M16 = 16 * M1;
+  const get = (name: string, mode: string, size: number) =>
+    rows.find((r) => r.activation === name && r.mode === mode && r.size === size);
+  const lines: string[] = ['targets (issue 3):'];
+  const check = (label: string, value: number | null | undefined, goal: number, unit: string) => {
+    if (value === null || value === undefined) return;
+    const ok = value >= goal ? 'met' : 'MISSED';
+    lines.push(`  ${label}: ${value.toFixed(2)}${unit} (goal >= ${goal}${unit}) ${ok}`);
+  };
+  const golu = get('golu', 'forward', M1);
+  if (golu) {
+    const fast = golu.results.fast;
+    check('GoLU forward 1M, fast path, one thread', fast, 200, ' Melem/s');
+    const ratio = (peer: string) =>
+      fast && golu.results[peer] ? fast / (golu.results[peer] as number) : null;
+    check('GoLU forward 1M, fast / naive loop', ratio('naive'), 5, 'x');
+    check('GoLU forward 1M, fast / jax-js jit composite', ratio('jax-jit'), 3, 'x');
+    check('GoLU forward 1M, fast / tfjs cpu composite', ratio('tfjs-cpu'), 5, 'x');
+    check('GoLU forward 1M, fast / tfjs wasm composite', ratio('tfjs-wasm'), 5, 'x');
+  }
+  const golu16 = get('golu', 'forward', M16);
+  if (golu16?.results.fast) {
+    const f = golu16.results.fast;
+    check(
+      'GoLU forward 16M, pool / one thread',
+      golu16.results.pool ? golu16.results.pool / f : null,
+      1.7,
+      'x',
+    );
+    check(
+      'GoLU forward 16M, pool on shared arrays / one thread',
+      golu16.results['pool-shared'] ? golu16.results['pool-shared'] / f : null,
+      1.7,
+      'x',
+    );
+  }
+  for (const name of ['relu', 'leaky_relu', 'prelu', 'relu6']) {
+    const row = get(name, 'forward', M1);
+    if (!row) continue;
+    const slowdown = (impl: string) =>
+      row.results[impl] ? row.copyMelemPerSecond / (row.results[impl] as number) : null;
+    const fast = slowdown('fast');
+    const zero = slowdown('zero-copy');
+    // "within 1.5x of a memory copy": time / copy time <= 1.5, printed as copy-speed fraction >= 1/1.5.
+    if (fast !== null) check(`${name} forward 1M, fast, speed relative to copy`, 1 / fast, 0.67, '');
+    if (zero !== null) check(`${name} forward 1M, zero-copy, speed relative to copy`, 1 / zero, 0.67, '');
+  }
+  return lines;
+}
+
 function fmt(v: number | null | undefined, width: number): string {
   if (v === null || v === undefined) return '-'.padStart(width);
   return (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)).padStart(width);
@@ -281,9 +368,11 @@ async function main(): Promise<void> {
     if (id === 'jax-nn') peers.push(await jaxPeer('nn'));
   }
   const sharedPool = new KernelPool();
+  const capacity = await parallelCapacity();
   console.log(
     `bench: ${names.length} activations x ${modes.join('/')} x sizes ${sizes.map(sizeLabel).join(',')}; fast backend ${backend}; ` +
-      `${cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+      `${cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, ` +
+      `parallel capacity ${capacity.toFixed(2)}x (2 threads of a busy loop vs 1)`,
   );
 
   const rows: Row[] = [];
@@ -369,6 +458,8 @@ async function main(): Promise<void> {
       }
     }
   }
+  const targets = targetReport(rows);
+  for (const line of targets) console.log(line);
   const loadAfter = loadavg();
   for (const e of errors) console.log(`not measured: ${e}`);
   console.log(
@@ -383,11 +474,13 @@ async function main(): Promise<void> {
       cores: cpus().length,
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadAfter,
+      parallelCapacity: capacity,
       fastBackend: backend,
       kernelBackendAtEnd: kernelBackend(),
       tfjsKinds: TFJS_KIND,
       units: 'Melem/s (median); ratio to copy = rate / copy rate',
       peers: peers.map((p) => ({ id: p.id, description: p.description })),
+      targets,
       rows,
       errors,
     };

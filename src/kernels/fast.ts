@@ -9,6 +9,10 @@
  * Where WebAssembly SIMD is missing (or the module could not be compiled synchronously, as on a
  * browser's main thread before {@link initKernels}), the same functions run a scalar JavaScript
  * loop over the catalog's float64 functions, i.e. the exact path.
+ *
+ * Like most SIMD math libraries the kernels flush float32 (float64) results and intermediate gates
+ * below 2^-126 (2^-1022) to zero: subnormal arithmetic is ~100x slower on x86, and the error is far
+ * inside the tolerance (src/kernels/tolerance.ts). Values of x g(x) below ~1e-36 can therefore be 0.
  */
 import type { ActivationSpec, Params } from '../activations/spec.js';
 import type { KernelDtype } from './ops.js';
@@ -50,7 +54,9 @@ function kernels(): KernelInstance | null {
   try {
     instance = instantiateKernels(new WebAssembly.Memory({ initial: 2 }));
   } catch {
-    // Synchronous compile refused (browser main thread): fall back until initKernels() resolves.
+    // Synchronous compile refused (browser main thread): use the JS fallback meanwhile and compile
+    // in the background; later calls pick the module up (or await initKernels() first).
+    compileKernelModule().catch(() => undefined);
     return null;
   }
   return instance;

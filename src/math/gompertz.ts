@@ -118,8 +118,7 @@ function goluRoot(beta: number): DD {
   const residual = ddAdd(scaledVe, [-q, -r]);
   const derivative = Math.exp(v) * (1 + v);
   const delta = (residual[0] + residual[1]) / derivative;
-  const [h, l] = twoProd(1, v); // [v, 0]
-  const vDD = ddAdd([h, l], [-delta, 0]);
+  const vDD = ddAdd([v, 0], [-delta, 0]);
   cachedBeta = beta;
   cachedRoot = [-vDD[0], -vDD[1]];
   return cachedRoot;

@@ -5,7 +5,7 @@
  */
 import { type DD, expDD, ldexp, twoProd } from './double-double.js';
 import { nearRoot, type RootExpansion } from './root-expansion.js';
-import { sigmoid } from './stable.js';
+import { sigmoidPair } from './stable.js';
 
 /** Below z = -700, e^z nears the subnormal range: keep it as mantissa * 2^k until the last step. */
 const SCALED_TAIL = -700;
@@ -31,7 +31,8 @@ export function xSigmoidValue(x: number, beta: number, betaLo = 0): number {
     return ldexp(x * (e.m[0] + e.m[1]), e.k);
   }
   // sigmoid(zh + zl) = sigmoid(zh) (1 + zl sigmoid(-zh)) to first order (zl is below ulp(zh)).
-  return x * (sigmoid(zh) * (1 + zl * sigmoid(-zh)));
+  const [s, sNeg] = sigmoidPair(zh);
+  return x * (s * (1 + zl * sNeg));
 }
 
 /**
@@ -49,7 +50,8 @@ export function xSigmoidDerivative(x: number, root: RootExpansion, beta: number,
     const e = expDD(zh, zl);
     return ldexp((e.m[0] + e.m[1]) * (1 + zh), e.k);
   }
-  const s = sigmoid(zh) * (1 + zl * sigmoid(-zh));
-  const sNeg = sigmoid(-zh) * (1 - zl * sigmoid(zh));
+  const [sh, shNeg] = sigmoidPair(zh);
+  const s = sh * (1 + zl * shNeg);
+  const sNeg = shNeg * (1 - zl * sh);
   return s * (1 + (zh + zl) * sNeg);
 }

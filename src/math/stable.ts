@@ -9,6 +9,16 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/**
+ * [sigmoid(x), sigmoid(-x)] from one exp: both share e = e^-|x| (bit-identical to two sigmoid calls).
+ */
+export function sigmoidPair(x: number): [number, number] {
+  const e = Math.exp(-Math.abs(x));
+  const big = 1 / (1 + e);
+  const small = e / (1 + e);
+  return x >= 0 ? [big, small] : [small, big];
+}
+
 /** sigmoid'(x) = sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, with no 1 - s cancellation. */
 export function sigmoidDerivative(x: number): number {
   const e = Math.exp(-Math.abs(x));

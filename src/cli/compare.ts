@@ -1,14 +1,29 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type CompareResult, currentLauncher, runCompare } from '../lab/compare/runner.js';
+import { recorderOptionsFromFlags } from '../lab/analysis/recorder.js';
+import {
+  type CompareResult,
+  currentLauncher,
+  PLAN_FILE,
+  rebuildCompare,
+  runCompare,
+} from '../lab/compare/runner.js';
 import type { ActivationChoice } from '../lab/models/activationSpec.js';
-import { getTask } from '../lab/tasks.js';
+import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
+import { getTask, taskNames } from '../lab/tasks.js';
 import { resolveRunConfig } from '../lab/train/run.js';
 import { makeRunId } from '../lab/train/runDir.js';
 import { formatLrTable, writeRunsReport } from './report.js';
-import { addRunOptions, jsonReplacer, parseActivation, type RunCliOptions, runOverrides } from './train.js';
+import {
+  addRunOptions,
+  checkpointEvery,
+  jsonReplacer,
+  parseActivation,
+  type RunCliOptions,
+  runOverrides,
+} from './train.js';
 
 /** "relu,gelu,golu:gamma=2:beta=0.5" -> activation choices (validated against the catalog). */
 export function parseActivationList(text: string): ActivationChoice[] {
@@ -70,7 +85,7 @@ export function trainArguments(o: RunCliOptions): string[] {
 }
 
 type CompareCli = RunCliOptions & {
-  activations: string;
+  activations?: string;
   lrs?: string;
   report?: string | boolean;
   seeds: string;
@@ -78,6 +93,8 @@ type CompareCli = RunCliOptions & {
   json?: boolean;
   id?: string;
   quiet?: boolean;
+  strict?: boolean;
+  rebuild?: string;
 };
 
 /** `gatelab compare`: activations x seeds in parallel processes, then a table of mean ± std, SEM and ranking. */
@@ -87,16 +104,24 @@ export function registerCompare(program: Command): void {
     .description(
       'train every activation x seed on a task in parallel processes and print a paper-style table',
     )
-    .requiredOption(
+    .option(
       '--activations <list>',
-      'comma-separated names; parameters with colons, e.g. relu,gelu,golu:gamma=2',
+      'comma-separated names (required); parameters with colons, e.g. relu,gelu,golu:gamma=2',
     )
     .option('--seeds <n|list>', 'number of seeds (0..n-1) or a list like 0,5,9', '3')
     .option('--jobs <n>', `parallel runs (default: cores = ${availableParallelism()})`);
   addRunOptions(command)
-    .option('--id <name>', 'folder name of this comparison under the runs dir')
+    .option(
+      '--id <name>',
+      'folder name of this comparison under the runs dir; rerun with the same --id to resume it',
+    )
     .option('--json', 'print the full result as JSON (table included)')
     .option('--quiet', 'no progress output')
+    .option('--strict', 'exit with status 1 when a run diverged (diverged runs are results otherwise)')
+    .option(
+      '--rebuild <id>',
+      'rebuild compare.json, the table and the report of a comparison folder from its run folders alone',
+    )
     .option(
       '--lrs <list>',
       'learning-rate ablation: the whole comparison once per rate, e.g. 0.1,0.01,0.001,0.0001',
@@ -108,44 +133,79 @@ export function registerCompare(program: Command): void {
     .option('--no-report', 'do not write the HTML report')
     .addHelpText(
       'after',
-      '\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3',
+      '\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3\n\nInterrupted (Ctrl-C, SIGTERM, even SIGKILL)? Run the same command with the same --id: finished runs are\nkept and interrupted ones continue from their checkpoints.',
     )
     .action(async (o: CompareCli) => {
+      if (o.rebuild !== undefined) {
+        await rebuild(o);
+        return;
+      }
+      if (o.task === undefined) throw new Error(`--task is required; one of: ${taskNames().join(', ')}`);
+      if (o.activations === undefined)
+        throw new Error('--activations is required, e.g. --activations relu,gelu,golu');
       const task = getTask(o.task);
       const activations = parseActivationList(o.activations);
       const seeds = parseSeeds(o.seeds);
       const lrs = o.lrs === undefined ? null : parseLearningRates(o.lrs);
       // Validate every option here, before any child starts.
       for (const lr of lrs ?? [undefined])
-        resolveRunConfig(o.task, activations[0], runOverrides(withLr(o, lr)));
+        resolveRunConfig(task.name, activations[0], runOverrides(withLr(o, lr)));
+      recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
+      const every = checkpointEvery(o.checkpointEvery);
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
       const kind = task.dataset === 'text' ? 'language' : 'classification';
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
       let runsDir = o.runsDir;
+      let id = o.id;
       if (lrs !== null) {
-        runsDir = resolve(o.runsDir, o.id ?? makeRunId(['lrs', task.name]));
-        for (let n = 2; existsSync(runsDir); n++) runsDir = resolve(o.runsDir, `${o.id ?? 'lrs'}-${n}`);
+        id = o.id ?? makeRunId(['lrs', task.name]);
+        runsDir = resolve(o.runsDir, id);
+        if (o.id === undefined)
+          for (let n = 2; existsSync(runsDir); n++) runsDir = resolve(o.runsDir, `${id}-${n}`);
       }
+      const stop = watchForStop();
       const results: { lr: number; result: CompareResult }[] = [];
       for (const lr of lrs ?? [undefined]) {
         const options = withLr(o, lr);
-        const config = resolveRunConfig(o.task, activations[0], runOverrides(options));
+        const config = resolveRunConfig(task.name, activations[0], runOverrides(options));
+        const { activation: _a, seed: _s, ...shared } = config;
         const result = await runCompare({
           task: task.name,
           kind,
           activations,
           seeds,
           jobs,
-          trainArgs: trainArguments(options),
+          trainArgs: [
+            ...trainArguments(options),
+            ...(every === undefined ? [] : ['--checkpoint-every', String(every)]),
+          ],
           runsDir,
           id: lr === undefined ? o.id : `lr-${lr}`,
           launcher: currentLauncher(),
           details: describeTraining(config),
           progress: o.quiet || o.json ? 'none' : 'auto',
+          identity: {
+            config: shared,
+            diagnostics: o.diagnostics ?? null,
+            saveWeights: o.saveWeights === true,
+          },
+          stopRequested: stop.reason,
+          onStop: stop.onStop,
         });
         results.push({ lr: config.lr, result });
         if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
         else process.stdout.write(`\n${result.table}`);
+        if (result.status === 'interrupted') break;
+      }
+      stop.dispose();
+      const interrupted = results.find((r) => r.result.status === 'interrupted')?.result;
+      if (interrupted) {
+        const folder = lrs !== null ? runsDir : interrupted.dir;
+        process.stderr.write(
+          `interrupted (${interrupted.interruptedBy}); resume with: ${resumeCommand(folder)}\n`,
+        );
+        process.exitCode = exitCodeFor(interrupted.interruptedBy ?? 'SIGTERM');
+        return;
       }
       if (lrs !== null && !o.json) {
         process.stdout.write(
@@ -163,8 +223,56 @@ export function registerCompare(program: Command): void {
         // stderr: stdout stays exactly the table (table.txt) or the JSON.
         process.stderr.write(`report: ${file}\n`);
       }
-      if (results.every((r) => r.result.outcomes.every((x) => x.summary === null))) process.exitCode = 1;
+      process.exitCode = compareExitCode(
+        results.map((r) => r.result),
+        o.strict === true,
+      );
     });
+}
+
+/**
+ * 1 when a run failed (its process ended without a summary), or with `strict` when a run diverged;
+ * 0 otherwise: a diverged run is a result of the comparison, not a failure.
+ */
+export function compareExitCode(results: readonly CompareResult[], strict: boolean): number {
+  const outcomes = results.flatMap((r) => r.outcomes);
+  if (outcomes.some((x) => x.summary === null)) return 1;
+  if (strict && outcomes.some((x) => x.summary?.status === 'diverged')) return 1;
+  return 0;
+}
+
+/** The command line that resumes this comparison: the same arguments, with --id naming its folder. */
+function resumeCommand(folder: string): string {
+  const args = process.argv.slice(2);
+  if (!args.includes('--id') && !args.some((a) => a.startsWith('--id='))) args.push('--id', basename(folder));
+  const quote = (a: string) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['gatelab', ...args.map(quote)].join(' ');
+}
+
+/** `compare --rebuild ID`: compare.json, table.txt and report.html from the run folders alone. */
+async function rebuild(o: CompareCli): Promise<void> {
+  const root = resolve(o.runsDir, o.rebuild!);
+  if (!existsSync(root)) throw new Error(`--rebuild ${o.rebuild}: no folder ${root}`);
+  const folders = existsSync(join(root, PLAN_FILE))
+    ? [root]
+    : readdirSync(root)
+        .filter((name) => existsSync(join(root, name, PLAN_FILE)))
+        .sort()
+        .map((name) => join(root, name));
+  if (folders.length === 0) {
+    throw new Error(`--rebuild ${o.rebuild}: ${root} holds no ${PLAN_FILE} (not a comparison folder)`);
+  }
+  const results = folders.map(rebuildCompare);
+  for (const result of results) {
+    if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+    else process.stdout.write(`\n${result.table}`);
+  }
+  if (o.report !== false) {
+    const out = typeof o.report === 'string' ? o.report : join(root, 'report.html');
+    const file = await writeRunsReport([root], out);
+    process.stderr.write(`report: ${file}\n`);
+  }
+  process.exitCode = compareExitCode(results, o.strict === true);
 }
 
 /** The options with `--lr` replaced (for one learning rate of an ablation). */

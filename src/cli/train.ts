@@ -2,24 +2,29 @@ import { type Command, Option } from 'commander';
 import { getSpec, resolveParams } from '../activations/resolve.js';
 import {
   DEFAULT_DIAGNOSTICS_EVERY,
+  type RecorderOptions,
   recorderHooks,
   recorderOptionsFromFlags,
 } from '../lab/analysis/recorder.js';
 import type { ActivationChoice } from '../lab/models/activationSpec.js';
 import { parseSchedule } from '../lab/optim/schedule.js';
+import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { getTask, MODEL_OPTION_KEYS, parseModelOptions, TASKS, taskNames } from '../lab/tasks.js';
 import type { ProgressMode } from '../lab/train/progress.js';
 import {
+  DEFAULT_CHECKPOINT_EVERY,
   describeEval,
   type RunOverrides,
   type RunSummary,
+  readRunConfig,
   resolveRunConfig,
+  resumeExperiment,
   runExperiment,
 } from '../lab/train/run.js';
 
 /** Options shared by `train` and `compare` (everything that shapes one run). */
 export interface RunCliOptions {
-  task: string;
+  task?: string;
   seed?: string;
   epochs?: string;
   lr?: string;
@@ -39,6 +44,7 @@ export interface RunCliOptions {
   stepsPerEpoch?: string;
   evalBatches?: string;
   runsDir: string;
+  checkpointEvery?: string;
   /** `--diagnostics [every]`: true or the interval. */
   diagnostics?: string | boolean;
   saveWeights?: boolean;
@@ -49,7 +55,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** Adds the run-shaping options to a command (train and compare share them). */
 export function addRunOptions(command: Command): Command {
   return command
-    .requiredOption('--task <task>', `task: ${taskNames().join(', ')}`)
+    .option('--task <task>', `task (required): ${taskNames().join(', ')}`)
     .option('--epochs <n>', 'epochs (default: the task default)')
     .option('--lr <rate>', 'base learning rate')
     .option('--batch-size <n>', 'training batch size')
@@ -84,7 +90,23 @@ export function addRunOptions(command: Command): Command {
       '--diagnostics [every]',
       `record per-layer activation mean/variance, dead units, gradient norms every N steps (default ${DEFAULT_DIAGNOSTICS_EVERY}) and final weight histograms into diagnostics.json`,
     )
-    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape');
+    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape')
+    .option(
+      '--checkpoint-every <n>',
+      `write checkpoint.bin every n steps (0: only at evaluations and on interruption; default ${DEFAULT_CHECKPOINT_EVERY})`,
+    );
+}
+
+/** `--checkpoint-every`: a whole number >= 0. */
+export function checkpointEvery(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !(Number.isInteger(n) && n >= 0)) {
+    throw new Error(
+      `--checkpoint-every takes a whole number of steps >= 0 (0 = only at evaluations), got '${value}'`,
+    );
+  }
+  return n;
 }
 
 function int(value: string | undefined, name: string): number | undefined {
@@ -104,6 +126,7 @@ function num(value: string | undefined, name: string): number | undefined {
 
 /** Command-line options -> run overrides (validated). */
 export function runOverrides(o: RunCliOptions): RunOverrides {
+  if (o.task === undefined) throw new Error(`--task is required; one of: ${taskNames().join(', ')}`);
   const task = getTask(o.task);
   const model = parseModelOptions(o.model);
   const allowed = Object.keys(MODEL_OPTION_KEYS[task.model]);
@@ -163,7 +186,9 @@ function printSummary(s: RunSummary): void {
   out.write(`run ${s.id}: ${s.task}, ${s.activation.label}, seed ${s.seed}\n`);
   out.write(`  model: ${s.model} (${s.paramCount.toLocaleString('en-US')} parameters)\n`);
   out.write(`  data:  ${s.data}\n`);
-  if (s.status === 'diverged' && s.diverged) {
+  if (s.status === 'interrupted' && s.interrupted) {
+    out.write(`  INTERRUPTED (${s.interrupted.reason}) at step ${s.interrupted.step} of ${s.totalSteps}\n`);
+  } else if (s.status === 'diverged' && s.diverged) {
     out.write(`  DIVERGED: loss ${s.diverged.loss} at step ${s.diverged.step} (epoch ${s.diverged.epoch})\n`);
   } else {
     if (s.val) out.write(`  val:   ${describeEval(s.val)}\n`);
@@ -190,6 +215,10 @@ export function registerTrain(program: Command): void {
     .option('--run-id <id>', 'name of the run folder (default: task-activation-sSEED-timestamp)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
+    .option(
+      '--resume <run-dir>',
+      'continue an interrupted run from its last checkpoint (configuration from its config.json)',
+    )
     .addOption(
       new Option('--progress <mode>', 'progress output').choices(['auto', 'bar', 'lines', 'json', 'none']),
     )
@@ -197,33 +226,83 @@ export function registerTrain(program: Command): void {
       'after',
       `\nTasks:\n${TASKS.map((t) => `  ${t.name.padEnd(16)} ${t.summary}`).join('\n')}\n\nExample:\n  gatelab train --task mnist-mlp --activation golu --param gamma=2 --epochs 3`,
     )
-    .action(
-      async (
-        o: RunCliOptions & {
-          activation: string;
-          param: string[];
-          runId?: string;
-          json?: boolean;
-          quiet?: boolean;
-          progress?: ProgressMode;
-        },
-      ) => {
+    .action(async (o: TrainCli, command: Command) => {
+      const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
+      const stop = watchForStop();
+      let summary: RunSummary;
+      if (o.resume !== undefined) {
+        const given = command.options
+          .map((option) => option.attributeName())
+          .filter((name) => command.getOptionValueSource(name) === 'cli' && !RESUME_KEEPS.has(name));
+        if (given.length > 0) {
+          throw new Error(
+            `--resume continues a run with the configuration in its config.json; drop ${given.map((n) => `--${kebab(n)}`).join(', ')}`,
+          );
+        }
+        const file = readRunConfig(o.resume);
+        const recorder = recorderFromExtras(file.extras);
+        summary = await resumeExperiment(o.resume, {
+          progress,
+          stopRequested: stop.reason,
+          checkpointEvery: checkpointEvery(o.checkpointEvery),
+          attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
+        });
+      } else {
         const activation = parseActivation(o.activation, o.param);
-        const config = resolveRunConfig(o.task, activation, runOverrides(o));
-        const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
+        const config = resolveRunConfig(requireTask(o.task), activation, runOverrides(o));
         const recorder = recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
-        const summary = await runExperiment(config, {
+        summary = await runExperiment(config, {
           runsDir: o.runsDir,
           runId: o.runId,
           progress,
+          checkpointEvery: checkpointEvery(o.checkpointEvery),
+          stopRequested: stop.reason,
+          extras: recorder ? { recorder } : {},
           attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
         });
-        if (o.json) process.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
-        else if (progress !== 'json') printSummary(summary);
-        if (progress === 'json')
-          process.stdout.write(`${JSON.stringify({ event: 'done', summary: summary.dir })}\n`);
-      },
-    );
+      }
+      stop.dispose();
+      if (o.json) process.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
+      else if (progress !== 'json') printSummary(summary);
+      if (progress === 'json')
+        process.stdout.write(`${JSON.stringify({ event: 'done', summary: summary.dir })}\n`);
+      if (summary.status === 'interrupted' && summary.interrupted) {
+        const i = summary.interrupted;
+        process.stderr.write(
+          `interrupted (${i.reason}) at step ${i.step} of ${summary.totalSteps}; resume with: gatelab train --resume ${summary.dir}\n`,
+        );
+        process.exitCode = exitCodeFor(i.reason);
+      }
+    });
+}
+
+/** Options `--resume` accepts next to it (they shape the output, not the run). */
+const RESUME_KEEPS = new Set(['resume', 'json', 'quiet', 'progress', 'checkpointEvery']);
+
+type TrainCli = RunCliOptions & {
+  activation: string;
+  param: string[];
+  runId?: string;
+  json?: boolean;
+  quiet?: boolean;
+  progress?: ProgressMode;
+  resume?: string;
+};
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function requireTask(task: string | undefined): string {
+  if (task === undefined) throw new Error(`--task is required; one of: ${taskNames().join(', ')}`);
+  return task;
+}
+
+/** The recorder settings a run kept in config.json (extras.recorder). */
+function recorderFromExtras(extras: Record<string, unknown> | undefined): RecorderOptions | null {
+  const r = extras?.recorder as RecorderOptions | undefined;
+  if (r === undefined || r === null) return null;
+  return { diagnosticsEvery: Number(r.diagnosticsEvery) || 0, saveWeights: r.saveWeights === true };
 }
 
 /** NaN/Infinity as strings in JSON output. */

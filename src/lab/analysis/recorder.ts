@@ -40,6 +40,12 @@ export function recorderHooks(options: RecorderOptions, run: RunContext): TrainH
   const every = options.diagnosticsEvery;
   const probe = every > 0 ? createProbe(run.model) : null;
   const hooks: TrainHooks = {
+    // Snapshots so far travel in the checkpoint, so a resumed run's diagnostics.json is complete.
+    saveState: () => jsonSafe({ snapshots }),
+    restoreState(state) {
+      const saved = (state as { snapshots?: DiagnosticsSnapshot[] } | null)?.snapshots;
+      if (Array.isArray(saved)) snapshots.push(...saved);
+    },
     onFinish({ params, modelState }) {
       probe?.dispose();
       if (every > 0) {

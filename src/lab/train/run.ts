@@ -1,13 +1,22 @@
 /**
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
- * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
+ * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json, checkpoint.bin while
+ * unfinished). `resumeExperiment` continues such a folder from its checkpoint.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
+import {
+  type CheckpointFile,
+  readCheckpoint,
+  removeCheckpoint,
+  writeCheckpoint,
+} from '../runs/checkpoint.js';
 import { buildTaskModel, getTask, loadTaskData, type ModelOptions, type TaskDataOptions } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
@@ -96,6 +105,10 @@ export interface RunSummary {
   status: TrainResult['status'];
   /** Step (1-based) and epoch at which the loss became NaN/Inf. */
   diverged: TrainResult['diverged'];
+  /** Steps done when a signal (or the parent's exit) stopped the run; it resumes from its checkpoint. */
+  interrupted: TrainResult['interrupted'];
+  /** Steps at which this run was resumed from a checkpoint (empty for a run done in one go). */
+  resumedAt: number[];
   model: string;
   data: string;
   paramCount: number;
@@ -110,6 +123,9 @@ export interface RunSummary {
   finishedAt: string;
 }
 
+/** Default of `--checkpoint-every`: a checkpoint costs a few ms against ~30-500 ms per step. */
+export const DEFAULT_CHECKPOINT_EVERY = 100;
+
 export interface RunOptions {
   runsDir: string;
   /** Directory name under runsDir; default task-activation-sSEED-timestamp. */
@@ -119,11 +135,104 @@ export interface RunOptions {
   hooks?: TrainHooks;
   /** Extra hooks that need the built model, the data and the run folder (diagnostics, saved weights). */
   attach?: (run: { model: Model; data: TrainingData; config: RunConfig; dir: string }) => TrainHooks;
+  /** Checkpoint every this many steps (0: only at evaluations and stops). Default DEFAULT_CHECKPOINT_EVERY. */
+  checkpointEvery?: number;
+  /** Polled at every step boundary; a reason stops the run as interrupted (after a checkpoint). */
+  stopRequested?: () => string | null;
+  /** Settings that are not part of the configuration but a resume must repeat, kept in config.json. */
+  extras?: Record<string, unknown>;
 }
 
-/** Runs one experiment and writes its files. Returns the summary (also on divergence). */
-export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
-  const started = new Date();
+/** config.json of a run: the configuration plus descriptions and the settings a resume repeats. */
+export type RunConfigFile = RunConfig & {
+  activationLabel: string;
+  checkpointEvery: number;
+  extras: Record<string, unknown>;
+  startedAt: string;
+};
+
+/** Runs one experiment in a new run folder and writes its files. Returns the summary (also on divergence). */
+export function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
+  return execute(config, null, options);
+}
+
+/**
+ * Continues the run in `dir` from its checkpoint.bin: same configuration (from its config.json), the
+ * metrics lines written after the checkpoint are dropped and written again. Returns the summary.
+ */
+export function resumeExperiment(
+  dir: string,
+  options: Omit<RunOptions, 'runsDir' | 'runId'>,
+): Promise<RunSummary> {
+  const file = readRunConfig(dir);
+  return execute(
+    pickRunConfig(file),
+    { dir: resolve(dir), file },
+    {
+      ...options,
+      runsDir: dirname(resolve(dir)),
+      checkpointEvery: options.checkpointEvery ?? file.checkpointEvery,
+      extras: options.extras ?? file.extras,
+    },
+  );
+}
+
+/** Reads runs/<id>/config.json; errors name the file. */
+export function readRunConfig(dir: string): RunConfigFile {
+  const file = join(resolve(dir), 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${file}: cannot read the run's configuration (${(error as Error).message}); is ${dir} a run folder?`,
+    );
+  }
+  try {
+    return JSON.parse(text) as RunConfigFile;
+  } catch (error) {
+    throw new Error(`${file}: damaged configuration (${(error as Error).message})`);
+  }
+}
+
+/** The RunConfig fields of a config.json. */
+export function pickRunConfig(file: RunConfigFile): RunConfig {
+  const keys: (keyof RunConfig)[] = [
+    'task',
+    'activation',
+    'seed',
+    'epochs',
+    'batchSize',
+    'lr',
+    'optimizer',
+    'weightDecay',
+    'momentum',
+    'nesterov',
+    'schedule',
+    'clipNorm',
+    'maxSteps',
+    'evalBatchSize',
+    'model',
+    'data',
+  ];
+  const config = Object.fromEntries(keys.map((k) => [k, file[k]])) as unknown as RunConfig;
+  // config.json writes non-finite numbers as strings (jsonSafe); a softplus threshold may be Infinity.
+  const params = config.activation.params;
+  if (params) {
+    config.activation = {
+      ...config.activation,
+      params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)])),
+    };
+  }
+  checkConfig(config);
+  return config;
+}
+
+async function execute(
+  config: RunConfig,
+  existing: { dir: string; file: RunConfigFile } | null,
+  options: RunOptions,
+): Promise<RunSummary> {
   const t0 = performance.now();
   const task = getTask(config.task);
   const modelOpts = config.model;
@@ -132,26 +241,51 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const model = buildTaskModel(task, data, config.activation, modelOpts);
   const optimizer = buildOptimizer(config);
   const label = activationLabel(config.activation);
-  const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-  const run = new RunDirectory(options.runsDir, id);
-  run.writeConfig({
-    ...config,
-    activationLabel: label,
-    modelDescription: model.description,
-    modelConfig: model.config,
-    dataDescription: data.description,
-    optimizerSettings: { name: optimizer.name, ...optimizer.settings },
-    startedAt: started.toISOString(),
-  });
+  const checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+  let run: RunDirectory;
+  let checkpoint: CheckpointFile | null = null;
+  let started: Date;
+  const resumedAt: number[] = [];
+  // Wall time of earlier processes of this run (a resumed run's totalSeconds covers all of them).
+  let earlierMs = 0;
+  if (existing === null) {
+    started = new Date();
+    const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
+    run = new RunDirectory(options.runsDir, id);
+    run.writeConfig({
+      ...config,
+      activationLabel: label,
+      modelDescription: model.description,
+      modelConfig: model.config,
+      dataDescription: data.description,
+      optimizerSettings: { name: optimizer.name, ...optimizer.settings },
+      checkpointEvery,
+      extras: options.extras ?? {},
+      startedAt: started.toISOString(),
+    });
+  } else {
+    run = RunDirectory.open(existing.dir);
+    started = new Date(existing.file.startedAt);
+    checkpoint = readCheckpoint(run.dir);
+    run.truncateMetrics(checkpoint.metricsBytes);
+    const earlier = checkpoint.extra.resumedAt;
+    if (Array.isArray(earlier)) resumedAt.push(...(earlier as number[]));
+    resumedAt.push(checkpoint.step);
+    earlierMs = Number(checkpoint.extra.totalMs) || 0;
+  }
   const sink =
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
   const attached = options.attach?.({ model, data, config, dir: run.dir });
+  if (checkpoint !== null) {
+    attached?.restoreState?.(checkpoint.extra.hooks);
+    options.hooks?.restoreState?.(checkpoint.extra.hooks);
+  }
   const hooks: TrainHooks = {
     ...options.hooks,
     ...attached,
     onStart(info) {
-      sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`);
+      sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`, info.resumedAtStep);
       options.hooks?.onStart?.(info);
     },
     onStep(event) {
@@ -181,6 +315,15 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       );
       options.hooks?.onDiverged?.(info);
     },
+    onCheckpoint(snapshot) {
+      const hookState = attached?.saveState?.() ?? options.hooks?.saveState?.();
+      writeCheckpoint(run.dir, {
+        ...snapshot,
+        metricsBytes: run.metricsBytes(),
+        extra: { resumedAt, totalMs: earlierMs + performance.now() - t0, hooks: hookState ?? null },
+        writtenAt: new Date().toISOString(),
+      });
+    },
   };
   let result: TrainResult;
   try {
@@ -198,6 +341,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
         maxSteps: config.maxSteps,
         evalBatchSize: config.evalBatchSize,
         logEvery,
+        checkpointEvery,
+        resume: checkpoint ?? undefined,
+        stopRequested: options.stopRequested,
       },
       hooks,
     );
@@ -212,6 +358,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     seed: config.seed,
     status: result.status,
     diverged: result.diverged,
+    interrupted: result.interrupted,
+    resumedAt,
     model: model.description,
     data: data.description,
     paramCount: result.paramCount,
@@ -221,11 +369,13 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     val: result.val,
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
-    timing: { ...result.timing, totalSeconds: (performance.now() - t0) / 1000 },
+    timing: { ...result.timing, totalSeconds: (earlierMs + performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
   };
   run.writeSummary(summary);
+  // A finished run needs no checkpoint (--save-weights keeps the final weights); an interrupted one does.
+  if (result.status !== 'interrupted') removeCheckpoint(run.dir);
   return summary;
 }
 

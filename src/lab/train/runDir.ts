@@ -1,5 +1,5 @@
 /** The files of one run: runs/<id>/config.json, metrics.jsonl, summary.json. */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** JSON cannot hold NaN/Infinity: write them as strings so a diverged loss stays visible. */
@@ -29,13 +29,38 @@ export function safeName(text: string): string {
 export class RunDirectory {
   readonly dir: string;
 
-  /** Creates runsDir/id (adding -2, -3, ... if it exists). */
-  constructor(runsDir: string, id: string) {
+  /** Creates runsDir/id (adding -2, -3, ... if it exists); `existing` opens a run folder as it is. */
+  constructor(runsDir: string, id: string, existing = false) {
+    if (existing) {
+      this.dir = resolve(runsDir, id);
+      return;
+    }
     let dir = resolve(runsDir, id);
     for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${id}-${n}`);
     mkdirSync(dir, { recursive: true });
     this.dir = dir;
     writeFileSync(join(dir, 'metrics.jsonl'), '');
+  }
+
+  /** An existing run folder (resuming it). */
+  static open(dir: string): RunDirectory {
+    return new RunDirectory(dir, '.', true);
+  }
+
+  /** Bytes of metrics.jsonl written so far (recorded in checkpoints). */
+  metricsBytes(): number {
+    return existsSync(join(this.dir, 'metrics.jsonl')) ? statSync(join(this.dir, 'metrics.jsonl')).size : 0;
+  }
+
+  /** Cuts metrics.jsonl back to `bytes` (the lines written after a checkpoint are written again on resume). */
+  truncateMetrics(bytes: number): void {
+    const file = join(this.dir, 'metrics.jsonl');
+    if (!existsSync(file)) writeFileSync(file, '');
+    const size = statSync(file).size;
+    if (size < bytes) {
+      throw new Error(`${file}: holds ${size} bytes, fewer than the ${bytes} its checkpoint recorded`);
+    }
+    truncateSync(file, bytes);
   }
 
   writeConfig(config: unknown): void {

@@ -14,10 +14,11 @@ import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
   groupOutcomes,
+  judgeComparison,
   type MetricKind,
-  type RankEntry,
   type RunOutcome,
-  rankGroups,
+  type Verdict,
+  verdictGroups,
 } from './stats.js';
 import { formatCompareTable } from './table.js';
 
@@ -50,7 +51,8 @@ export interface CompareResult {
   wallSeconds: number;
   outcomes: RunOutcome[];
   groups: GroupStats[];
-  ranking: RankEntry[];
+  /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
+  verdict: Verdict;
   table: string;
 }
 
@@ -238,7 +240,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     display.stop();
   }
   const groups = groupOutcomes(outcomes);
-  const ranking = rankGroups(groups, options.kind);
+  const verdict = judgeComparison(verdictGroups(groups, options.kind), options.kind);
   const wallSeconds = (performance.now() - t0) / 1000;
   const first = outcomes.find((o) => o.summary !== null)?.summary;
   const described = first
@@ -257,7 +259,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     ],
     kind: options.kind,
     groups,
-    ranking,
+    verdict,
   });
   const result: CompareResult = {
     id: dir.split(/[\\/]/).pop()!,
@@ -268,7 +270,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     wallSeconds,
     outcomes,
     groups,
-    ranking,
+    verdict,
     table,
   };
   writeFileSync(

@@ -17,10 +17,11 @@ import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
   groupOutcomes,
+  judgeComparison,
   type MetricKind,
-  type RankEntry,
   type RunOutcome,
-  rankGroups,
+  type Verdict,
+  verdictGroups,
 } from './stats.js';
 import { formatCompareTable } from './table.js';
 
@@ -81,7 +82,8 @@ export interface CompareResult {
   wallSeconds: number;
   outcomes: RunOutcome[];
   groups: GroupStats[];
-  ranking: RankEntry[];
+  /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
+  verdict: Verdict;
   table: string;
 }
 
@@ -496,7 +498,7 @@ function finishCompare(
       : o,
   );
   const groups = groupOutcomes(counted);
-  const ranking = rankGroups(groups, plan.kind);
+  const verdict = judgeComparison(verdictGroups(groups, plan.kind), plan.kind);
   const first = outcomes.find((o) => o.summary !== null)?.summary;
   const described = first
     ? [
@@ -512,7 +514,7 @@ function finishCompare(
     details: [...described, ...plan.details, how, `runs: ${dir}`],
     kind: plan.kind,
     groups,
-    ranking,
+    verdict,
   });
   const result: CompareResult = {
     status: run.interruptedBy === null ? 'completed' : 'interrupted',
@@ -526,7 +528,7 @@ function finishCompare(
     wallSeconds: run.wallSeconds,
     outcomes,
     groups,
-    ranking,
+    verdict,
     table,
   };
   writeFileAtomically(

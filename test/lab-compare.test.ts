@@ -7,9 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseActivationList, parseSeeds } from '../src/cli/compare.js';
+import { parseSeeds } from '../src/cli/args/lists.js';
 import { groupOutcomes, type RunOutcome, rankGroups, summarize } from '../src/lab/compare/stats.js';
 import { formatCompareTable } from '../src/lab/compare/table.js';
+import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-compare-'));

@@ -18,6 +18,7 @@ import { getTask, loadTaskData } from '../src/lab/tasks.js';
 import {
   type RunConfig,
   type RunOptions,
+  type RunOverrides,
   resolveRunConfig,
   resumeExperiment,
   runExperiment,
@@ -30,13 +31,17 @@ afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
 const recorder = { diagnosticsEvery: 3, saveWeights: true };
 const attach: RunOptions['attach'] = (run) => recorderHooks(recorder, run);
 
+/** A run configuration with diagnostics and saved weights, checkpointing every `every` steps. */
+function configOf(task: string, activation: string, every: number, overrides: RunOverrides): RunConfig {
+  return resolveRunConfig(task, { name: activation }, { ...overrides, ...recorder, checkpointEvery: every });
+}
+
 /** Runs `config` stopped at each of `stops` (steps done), resuming after each; returns the folder. */
-async function interruptedRun(config: RunConfig, id: string, stops: number[], every: number) {
+async function interruptedRun(config: RunConfig, id: string, stops: number[]) {
   let stepsSeen = 0;
   let stopAt = stops[0];
   const options = {
     progress: 'none' as const,
-    checkpointEvery: every,
     attach,
     hooks: {
       onStep: (e: { step: number }) => {
@@ -45,7 +50,7 @@ async function interruptedRun(config: RunConfig, id: string, stops: number[], ev
     },
     stopRequested: () => (stepsSeen >= stopAt ? 'SIGTERM' : null),
   };
-  let summary = await runExperiment(config, { ...options, runsDir, runId: id, extras: { recorder } });
+  let summary = await runExperiment(config, { ...options, runsDir, runId: id });
   const dir = summary.dir;
   for (let i = 1; i <= stops.length; i++) {
     expect(summary.status).toBe('interrupted');
@@ -61,15 +66,12 @@ async function interruptedRun(config: RunConfig, id: string, stops: number[], ev
   return dir;
 }
 
-async function referenceRun(config: RunConfig, id: string, every: number) {
-  const summary = await runExperiment(config, {
-    runsDir,
-    runId: id,
-    progress: 'none',
-    checkpointEvery: every,
-    attach,
-    extras: { recorder },
-  });
+/** The same run in one go, without step checkpoints (they must not change anything). */
+async function referenceRun(config: RunConfig, id: string) {
+  const summary = await runExperiment(
+    { ...config, checkpointEvery: 0 },
+    { runsDir, runId: id, progress: 'none', attach },
+  );
   expect(summary.status).toBe('completed');
   return summary.dir;
 }
@@ -95,93 +97,73 @@ function randomSteps(seed: number, total: number, count: number): number[] {
 
 describe('resume from a checkpoint gives the same run, bit for bit', () => {
   it('mlp with dropout, SGD Nesterov momentum, step schedule, clipping; stopped twice mid-epoch', async () => {
-    const config = resolveRunConfig(
-      'mnist-mlp',
-      { name: 'golu' },
-      {
-        seed: 3,
-        epochs: 3,
-        batchSize: 32,
-        optimizer: 'sgd',
-        momentum: 0.9,
-        nesterov: true,
-        lr: 0.05,
-        schedule: { kind: 'step', every: 5, gamma: 0.5 },
-        clipNorm: 1,
-        model: { depth: 1, width: 32, dropout: 0.2 },
-        data: { limitTrain: 256, limitEval: 64 },
-      },
-    );
+    const config = configOf('mnist-mlp', 'golu', 5, {
+      seed: 3,
+      epochs: 3,
+      batchSize: 32,
+      optimizer: 'sgd',
+      momentum: 0.9,
+      nesterov: true,
+      lr: 0.05,
+      schedule: { kind: 'step', every: 5, gamma: 0.5 },
+      clipNorm: 1,
+      model: { depth: 1, width: 32, dropout: 0.2 },
+      data: { limitTrain: 256, limitEval: 64 },
+    });
     // 256 / 32 = 8 steps per epoch, 24 steps; checkpoints every 5 steps, so the stops fall between them.
     const stops = randomSteps(101, 24, 2);
-    const reference = await referenceRun(config, 'mlp-ref', 5);
-    expectSameRun(reference, await interruptedRun(config, 'mlp-part', stops, 5));
+    const reference = await referenceRun(config, 'mlp-ref');
+    expectSameRun(reference, await interruptedRun(config, 'mlp-part', stops));
   });
 
   it('cnn with batch norm and dropout, AdamW, cosine schedule with warmup', async () => {
-    const config = resolveRunConfig(
-      'fashion-cnn',
-      { name: 'gelu' },
-      {
-        seed: 1,
-        epochs: 2,
-        batchSize: 16,
-        lr: 3e-3,
-        schedule: { kind: 'cosine', warmup: 2, minRatio: 0.1 },
-        model: { channels: [4, 4], dropout: 0.3 },
-        data: { limitTrain: 64, limitEval: 32 },
-      },
-    );
+    const config = configOf('fashion-cnn', 'gelu', 3, {
+      seed: 1,
+      epochs: 2,
+      batchSize: 16,
+      lr: 3e-3,
+      schedule: { kind: 'cosine', warmup: 2, minRatio: 0.1 },
+      model: { channels: [4, 4], dropout: 0.3 },
+      data: { limitTrain: 64, limitEval: 32 },
+    });
     const stops = randomSteps(202, 8, 1);
-    const reference = await referenceRun(config, 'cnn-ref', 3);
-    expectSameRun(reference, await interruptedRun(config, 'cnn-part', stops, 3));
+    const reference = await referenceRun(config, 'cnn-ref');
+    expectSameRun(reference, await interruptedRun(config, 'cnn-part', stops));
   });
 
   it('char GPT with dropout: the text sampler continues at the same window', async () => {
-    const config = resolveRunConfig(
-      'text-gpt',
-      { name: 'swish' },
-      {
-        seed: 2,
-        epochs: 2,
-        batchSize: 4,
-        model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16, dropout: 0.1 },
-        data: { stepsPerEpoch: 5, evalBatches: 1 },
-      },
-    );
+    const config = configOf('text-gpt', 'swish', 4, {
+      seed: 2,
+      epochs: 2,
+      batchSize: 4,
+      model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16, dropout: 0.1 },
+      data: { stepsPerEpoch: 5, evalBatches: 1 },
+    });
     const stops = randomSteps(303, 10, 2);
-    const reference = await referenceRun(config, 'gpt-ref', 4);
-    expectSameRun(reference, await interruptedRun(config, 'gpt-part', stops, 4));
+    const reference = await referenceRun(config, 'gpt-ref');
+    expectSameRun(reference, await interruptedRun(config, 'gpt-part', stops));
   });
 
   it('stops right after an evaluation and before the first step, with checkpoints only at evaluations', async () => {
-    const config = resolveRunConfig(
-      'mnist-mlp',
-      { name: 'relu' },
-      {
-        seed: 0,
-        epochs: 2,
-        batchSize: 64,
-        model: { depth: 1, width: 16 },
-        data: { limitTrain: 256, limitEval: 64 },
-      },
-    );
-    const reference = await referenceRun(config, 'edge-ref', 0);
-    expectSameRun(reference, await interruptedRun(config, 'edge-part', [0, 4, 6], 0));
+    const config = configOf('mnist-mlp', 'relu', 0, {
+      seed: 0,
+      epochs: 2,
+      batchSize: 64,
+      model: { depth: 1, width: 16 },
+      data: { limitTrain: 256, limitEval: 64 },
+    });
+    const reference = await referenceRun(config, 'edge-ref');
+    expectSameRun(reference, await interruptedRun(config, 'edge-part', [0, 4, 6]));
   });
 
   it('refuses a damaged checkpoint with a message naming the file', async () => {
-    const config = resolveRunConfig(
-      'mnist-mlp',
-      { name: 'relu' },
-      {
-        seed: 0,
-        epochs: 1,
-        batchSize: 64,
-        model: { depth: 1, width: 16 },
-        data: { limitTrain: 256, limitEval: 64 },
-      },
-    );
+    const config = configOf('mnist-mlp', 'relu', 0, {
+      seed: 0,
+      epochs: 1,
+      batchSize: 64,
+      model: { depth: 1, width: 16 },
+      data: { limitTrain: 256, limitEval: 64 },
+    });
     let steps = 0;
     const summary = await runExperiment(config, {
       runsDir,

@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { recorderOptionsFromFlags } from '../lab/analysis/recorder.js';
 import {
   type CompareResult,
   currentLauncher,
@@ -10,83 +9,22 @@ import {
   rebuildCompare,
   runCompare,
 } from '../lab/compare/runner.js';
-import type { ActivationChoice } from '../lab/models/activationSpec.js';
+import { parseActivationList } from '../lab/options/activation.js';
+import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/options/config.js';
+import { integerType } from '../lab/options/types.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { getTask, taskNames } from '../lab/tasks.js';
-import { resolveRunConfig } from '../lab/train/run.js';
-import { makeRunId } from '../lab/train/runDir.js';
+import { checkRunId, makeRunId } from '../lab/train/runDir.js';
+import { parseLearningRates, parseSeeds } from './args/lists.js';
+import { printJson } from './args/output.js';
+import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
 import { formatLrTable, writeRunsReport } from './report.js';
-import {
-  addRunOptions,
-  checkpointEvery,
-  jsonReplacer,
-  parseActivation,
-  type RunCliOptions,
-  runOverrides,
-} from './train.js';
 
-/** "relu,gelu,golu:gamma=2:beta=0.5" -> activation choices (validated against the catalog). */
-export function parseActivationList(text: string): ActivationChoice[] {
-  const items = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  if (items.length === 0) throw new Error('--activations needs at least one name, e.g. relu,gelu,golu');
-  return items.map((item) => {
-    const [name, ...params] = item.split(':');
-    return parseActivation(name, params);
-  });
-}
-
-/** "3" -> seeds 0, 1, 2; "0,5,9" -> those seeds. */
-export function parseSeeds(text: string): number[] {
-  if (text.includes(',')) {
-    const seeds = text.split(',').map((s) => Number(s.trim()));
-    if (seeds.some((s) => !Number.isSafeInteger(s)))
-      throw new Error(`--seeds: '${text}' is not a list of integers`);
-    if (new Set(seeds).size !== seeds.length) throw new Error(`--seeds: '${text}' repeats a seed`);
-    return seeds;
-  }
-  const count = Number(text);
-  if (!(Number.isInteger(count) && count >= 1)) {
-    throw new Error(`--seeds must be a count (e.g. 3 = seeds 0,1,2) or a list (e.g. 0,5,9), got '${text}'`);
-  }
-  return Array.from({ length: count }, (_, i) => i);
-}
-
-/** The run options of `compare`, turned back into `train` arguments for the child processes. */
-export function trainArguments(o: RunCliOptions): string[] {
-  const args: string[] = [];
-  const pairs: [string, string | undefined][] = [
-    ['--epochs', o.epochs],
-    ['--lr', o.lr],
-    ['--batch-size', o.batchSize],
-    ['--optimizer', o.optimizer],
-    ['--momentum', o.momentum],
-    ['--weight-decay', o.weightDecay],
-    ['--schedule', o.schedule],
-    ['--clip', o.clip],
-    ['--max-steps', o.maxSteps],
-    ['--eval-batch-size', o.evalBatchSize],
-    ['--data', o.data],
-    ['--limit-train', o.limitTrain],
-    ['--limit-eval', o.limitEval],
-    ['--steps-per-epoch', o.stepsPerEpoch],
-    ['--eval-batches', o.evalBatches],
-  ];
-  for (const [flag, value] of pairs) if (value !== undefined) args.push(flag, value);
-  if (o.nesterov === true) args.push('--nesterov');
-  if (o.nesterov === false) args.push('--no-nesterov');
-  for (const m of o.model) args.push('--model', m);
-  if (o.diagnostics === true) args.push('--diagnostics');
-  else if (typeof o.diagnostics === 'string') args.push('--diagnostics', o.diagnostics);
-  if (o.saveWeights) args.push('--save-weights');
-  return args;
-}
-
-type CompareCli = RunCliOptions & {
+interface CompareCli extends Record<string, unknown> {
+  task?: string;
   activations?: string;
   lrs?: string;
+  lr?: string;
   report?: string | boolean;
   seeds: string;
   jobs?: string;
@@ -95,7 +33,21 @@ type CompareCli = RunCliOptions & {
   quiet?: boolean;
   strict?: boolean;
   rebuild?: string;
-};
+  runsDir: string;
+}
+
+/** compare sets the seed of each run from --seeds. */
+const COMPARE_FLAGS = { except: ['seed'] } as const;
+
+function parseJobs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const type = integerType({ min: 1 });
+  try {
+    return type.parse(text);
+  } catch {
+    throw new Error(`--jobs (parallel runs) must be ${type.accepts}, got '${text}'`);
+  }
+}
 
 /** `gatelab compare`: activations x seeds in parallel processes, then a table of mean ± std, SEM and ranking. */
 export function registerCompare(program: Command): void {
@@ -104,16 +56,18 @@ export function registerCompare(program: Command): void {
     .description(
       'train every activation x seed on a task in parallel processes and print a paper-style table',
     )
+    .addOption(taskOption('required'))
     .option(
       '--activations <list>',
-      'comma-separated names (required); parameters with colons, e.g. relu,gelu,golu:gamma=2',
+      '(required) comma-separated names; parameters with colons, e.g. relu,gelu,golu:gamma=2',
     )
     .option('--seeds <n|list>', 'number of seeds (0..n-1) or a list like 0,5,9', '3')
     .option('--jobs <n>', `parallel runs (default: cores = ${availableParallelism()})`);
-  addRunOptions(command)
+  addRunOptions(command, COMPARE_FLAGS)
+    .option('--runs-dir <dir>', 'where the comparison folder goes', 'runs')
     .option(
       '--id <name>',
-      'folder name of this comparison under the runs dir; rerun with the same --id to resume it',
+      'folder name of this comparison under the runs dir; the same command with the same --id resumes it',
     )
     .option('--json', 'print the full result as JSON (table included)')
     .option('--quiet', 'no progress output')
@@ -124,7 +78,7 @@ export function registerCompare(program: Command): void {
     )
     .option(
       '--lrs <list>',
-      'learning-rate ablation: the whole comparison once per rate, e.g. 0.1,0.01,0.001,0.0001',
+      'learning-rate ablation: the whole comparison once per rate, e.g. 0.1,0.01,0.001,0.0001 (not with --lr)',
     )
     .option(
       '--report [file]',
@@ -133,68 +87,64 @@ export function registerCompare(program: Command): void {
     .option('--no-report', 'do not write the HTML report')
     .addHelpText(
       'after',
-      '\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3\n\nInterrupted (Ctrl-C, SIGTERM, even SIGKILL)? Run the same command with the same --id: finished runs are\nkept and interrupted ones continue from their checkpoints.',
+      `${tasksHelp()}\nExample:\n  gatelab compare --task mnist-mlp --activations relu,gelu,swish,mish,golu,gem,fmish --seeds 3\n\nInterrupted (Ctrl-C, SIGTERM, even SIGKILL)? Run the same command with the same --id: finished runs\nare kept and interrupted ones continue from their checkpoints. Exit status: 0, also with diverged runs\n(1 with --strict); 1 when a run failed; 130 / 143 when interrupted by SIGINT / SIGTERM.`,
     )
     .action(async (o: CompareCli) => {
       if (o.rebuild !== undefined) {
         await rebuild(o);
         return;
       }
+      // Every option is checked here, before any folder or child process exists.
       if (o.task === undefined) throw new Error(`--task is required; one of: ${taskNames().join(', ')}`);
       if (o.activations === undefined)
         throw new Error('--activations is required, e.g. --activations relu,gelu,golu');
       const task = getTask(o.task);
       const activations = parseActivationList(o.activations);
       const seeds = parseSeeds(o.seeds);
+      if (o.lrs !== undefined && o.lr !== undefined)
+        throw new Error(
+          `--lr ${o.lr} and --lrs ${o.lrs} cannot be combined: --lrs runs the comparison once per rate`,
+        );
       const lrs = o.lrs === undefined ? null : parseLearningRates(o.lrs);
-      // Validate every option here, before any child starts.
+      const jobs = parseJobs(o.jobs);
+      if (o.id !== undefined) checkRunId(o.id, '--id');
+      const overrides = runOptionsFromCli(task.name, o, COMPARE_FLAGS);
+      const withLr = (lr: number | undefined): RunOverrides =>
+        lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
-        resolveRunConfig(task.name, activations[0], runOverrides(withLr(o, lr)));
-      recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
-      const every = checkpointEvery(o.checkpointEvery);
-      const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
-      const kind = task.dataset === 'text' ? 'language' : 'classification';
+        for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
+      const kind = task.kind === 'text' ? 'language' : 'classification';
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
+      // The same --id resumes: the folder is reused, each lr-<rate>/ comparison resumes on its own.
       let runsDir = o.runsDir;
-      let id = o.id;
       if (lrs !== null) {
-        id = o.id ?? makeRunId(['lrs', task.name]);
-        runsDir = resolve(o.runsDir, id);
+        runsDir = resolve(o.runsDir, o.id ?? makeRunId(['lrs', task.name]));
         if (o.id === undefined)
-          for (let n = 2; existsSync(runsDir); n++) runsDir = resolve(o.runsDir, `${id}-${n}`);
+          for (let n = 2; existsSync(runsDir); n++) runsDir = resolve(o.runsDir, `lrs-${n}`);
       }
       const stop = watchForStop();
       const results: { lr: number; result: CompareResult }[] = [];
       for (const lr of lrs ?? [undefined]) {
-        const options = withLr(o, lr);
-        const config = resolveRunConfig(task.name, activations[0], runOverrides(options));
-        const { activation: _a, seed: _s, ...shared } = config;
+        const config = resolveRunConfig(task.name, activations[0], withLr(lr));
         const result = await runCompare({
           task: task.name,
           kind,
           activations,
           seeds,
           jobs,
-          trainArgs: [
-            ...trainArguments(options),
-            ...(every === undefined ? [] : ['--checkpoint-every', String(every)]),
-          ],
+          overrides: withLr(lr),
           runsDir,
           id: lr === undefined ? o.id : `lr-${lr}`,
           launcher: currentLauncher(),
-          details: describeTraining(config),
+          details: [describeRunConfig(config)],
           progress: o.quiet || o.json ? 'none' : 'auto',
-          identity: {
-            config: shared,
-            diagnostics: o.diagnostics ?? null,
-            saveWeights: o.saveWeights === true,
-          },
           stopRequested: stop.reason,
           onStop: stop.onStop,
         });
         results.push({ lr: config.lr, result });
-        if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+        if (o.json) printJson(result);
         else process.stdout.write(`\n${result.table}`);
+        for (const message of result.writeErrors) process.stderr.write(`gatelab: ${message}\n`);
         if (result.status === 'interrupted') break;
       }
       stop.dispose();
@@ -231,12 +181,14 @@ export function registerCompare(program: Command): void {
 }
 
 /**
- * 1 when a run failed (its process ended without a summary), or with `strict` when a run diverged;
+ * 1 when a run failed (its process ended without a summary), a file of the comparison could not be
+ * written, or with `strict` when a run diverged;
  * 0 otherwise: a diverged run is a result of the comparison, not a failure.
  */
 export function compareExitCode(results: readonly CompareResult[], strict: boolean): number {
   const outcomes = results.flatMap((r) => r.outcomes);
   if (outcomes.some((x) => x.summary === null)) return 1;
+  if (results.some((r) => r.writeErrors.length > 0)) return 1;
   if (strict && outcomes.some((x) => x.summary?.status === 'diverged')) return 1;
   return 0;
 }
@@ -264,8 +216,9 @@ async function rebuild(o: CompareCli): Promise<void> {
   }
   const results = folders.map(rebuildCompare);
   for (const result of results) {
-    if (o.json) process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+    if (o.json) printJson(result);
     else process.stdout.write(`\n${result.table}`);
+    for (const message of result.writeErrors) process.stderr.write(`gatelab: ${message}\n`);
   }
   if (o.report !== false) {
     const out = typeof o.report === 'string' ? o.report : join(root, 'report.html');
@@ -273,39 +226,4 @@ async function rebuild(o: CompareCli): Promise<void> {
     process.stderr.write(`report: ${file}\n`);
   }
   process.exitCode = compareExitCode(results, o.strict === true);
-}
-
-/** The options with `--lr` replaced (for one learning rate of an ablation). */
-function withLr(o: CompareCli, lr: number | undefined): CompareCli {
-  return lr === undefined ? o : { ...o, lr: String(lr) };
-}
-
-/** "0.1,0.01,0.001" -> learning rates (positive, distinct). */
-export function parseLearningRates(text: string): number[] {
-  const lrs = text.split(',').map((s) => Number(s.trim()));
-  if (lrs.length === 0 || lrs.some((lr) => !(lr > 0 && Number.isFinite(lr)))) {
-    throw new Error(`--lrs: '${text}' is not a comma-separated list of positive learning rates`);
-  }
-  if (new Set(lrs).size !== lrs.length) throw new Error(`--lrs: '${text}' repeats a learning rate`);
-  return lrs;
-}
-
-/** The training line under the table title. */
-function describeTraining(config: ReturnType<typeof resolveRunConfig>): string[] {
-  const modelOptions = Object.entries(config.model)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  const schedule =
-    config.schedule.kind === 'constant'
-      ? 'constant'
-      : config.schedule.kind === 'step'
-        ? `step every ${config.schedule.every} x${config.schedule.gamma}`
-        : `cosine (warmup ${config.schedule.warmup})`;
-  const optimizer =
-    config.optimizer === 'sgd'
-      ? `sgd momentum ${config.momentum}${config.nesterov ? ' nesterov' : ''}`
-      : 'adamw';
-  return [
-    `training: ${config.epochs} epochs${config.maxSteps !== null ? ` (max ${config.maxSteps} steps)` : ''}, batch ${config.batchSize}, ${optimizer} lr ${config.lr} wd ${config.weightDecay}, ${schedule}${config.clipNorm !== null ? `, clip ${config.clipNorm}` : ''}${modelOptions ? `, model ${modelOptions}` : ''}`,
-  ];
 }

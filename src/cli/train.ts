@@ -1,184 +1,80 @@
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { getSpec, resolveParams } from '../activations/resolve.js';
-import {
-  DEFAULT_DIAGNOSTICS_EVERY,
-  type RecorderOptions,
-  recorderHooks,
-  recorderOptionsFromFlags,
-} from '../lab/analysis/recorder.js';
-import type { ActivationChoice } from '../lab/models/activationSpec.js';
-import { parseSchedule } from '../lab/optim/schedule.js';
+import { type RunContext, recorderHooks } from '../lab/analysis/recorder.js';
+import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
+import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/options/config.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
-import { getTask, MODEL_OPTION_KEYS, parseModelOptions, TASKS, taskNames } from '../lab/tasks.js';
 import type { ProgressMode } from '../lab/train/progress.js';
 import {
-  DEFAULT_CHECKPOINT_EVERY,
   describeEval,
-  type RunOverrides,
   type RunSummary,
-  readRunConfig,
-  resolveRunConfig,
+  readRunJson,
   resumeExperiment,
   runExperiment,
 } from '../lab/train/run.js';
+import { checkRunId } from '../lab/train/runDir.js';
+import { collect } from './args/lists.js';
+import { printJson } from './args/output.js';
+import {
+  addRunOptions,
+  givenRunFlags,
+  runOptionsFromCli,
+  taskOption,
+  tasksHelp,
+} from './args/run-options.js';
 
-/** Options shared by `train` and `compare` (everything that shapes one run). */
-export interface RunCliOptions {
+interface TrainCli extends Record<string, unknown> {
   task?: string;
-  seed?: string;
-  epochs?: string;
-  lr?: string;
-  batchSize?: string;
-  optimizer?: string;
-  momentum?: string;
-  nesterov?: boolean;
-  weightDecay?: string;
-  schedule?: string;
-  clip?: string;
-  maxSteps?: string;
-  evalBatchSize?: string;
-  model: string[];
-  data?: string;
-  limitTrain?: string;
-  limitEval?: string;
-  stepsPerEpoch?: string;
-  evalBatches?: string;
+  activation?: string;
+  param: string[];
+  config?: string;
   runsDir: string;
-  checkpointEvery?: string;
-  /** `--diagnostics [every]`: true or the interval. */
-  diagnostics?: string | boolean;
-  saveWeights?: boolean;
+  runId?: string;
+  runDir?: string;
+  json?: boolean;
+  quiet?: boolean;
+  progress?: ProgressMode;
+  resume?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** Adds the run-shaping options to a command (train and compare share them). */
-export function addRunOptions(command: Command): Command {
-  return command
-    .option('--task <task>', `task (required): ${taskNames().join(', ')}`)
-    .option('--epochs <n>', 'epochs (default: the task default)')
-    .option('--lr <rate>', 'base learning rate')
-    .option('--batch-size <n>', 'training batch size')
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adamw']))
-    .option('--momentum <m>', 'SGD momentum')
-    .option('--nesterov', 'SGD: Nesterov momentum')
-    .option('--no-nesterov', 'SGD: classical momentum')
-    .option(
-      '--weight-decay <wd>',
-      'weight decay (SGD: L2; AdamW: decoupled); biases and norms are not decayed',
-    )
-    .option('--schedule <spec>', 'constant | step:EVERY_STEPS:GAMMA | cosine[:WARMUP_STEPS[:MIN_RATIO]]')
-    .option('--clip <norm>', 'clip gradients to this global L2 norm')
-    .option('--max-steps <n>', 'stop after this many training steps')
-    .option('--eval-batch-size <n>', 'batch size of evaluation passes')
-    .option(
-      '--model <key=value>',
-      'model option (repeatable), e.g. depth=3, width=256, channels=16,32',
-      collect,
-      [],
-    )
-    .option(
-      '--data <path>',
-      "the user's full data set: IDX or CIFAR directory, or a UTF-8 text file (text-gpt)",
-    )
-    .option('--limit-train <n>', 'image tasks: use only the first n training images')
-    .option('--limit-eval <n>', 'image tasks: use only the first n validation and test images')
-    .option('--steps-per-epoch <n>', 'text tasks: training steps between evaluations')
-    .option('--eval-batches <n>', 'text tasks: evaluation batches per split')
-    .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
-    .option(
-      '--diagnostics [every]',
-      `record per-layer activation mean/variance, dead units, gradient norms every N steps (default ${DEFAULT_DIAGNOSTICS_EVERY}) and final weight histograms into diagnostics.json`,
-    )
-    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape')
-    .option(
-      '--checkpoint-every <n>',
-      `write checkpoint.bin every n steps (0: only at evaluations and on interruption; default ${DEFAULT_CHECKPOINT_EVERY})`,
-    );
-}
-
-/** `--checkpoint-every`: a whole number >= 0. */
-export function checkpointEvery(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !(Number.isInteger(n) && n >= 0)) {
-    throw new Error(
-      `--checkpoint-every takes a whole number of steps >= 0 (0 = only at evaluations), got '${value}'`,
-    );
+/** Reads a run configuration file (run.json) and checks it completely. */
+function readRunConfigFile(file: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--config ${file}: cannot read it (${(error as Error).message})`);
   }
-  return n;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--config ${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return runConfigFromJson(json, file);
 }
 
-function int(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got '${value}'`);
-  return n;
-}
-
-function num(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n))
-    throw new Error(`--${name} must be a number, got '${value}'`);
-  return n;
-}
-
-/** Command-line options -> run overrides (validated). */
-export function runOverrides(o: RunCliOptions): RunOverrides {
-  if (o.task === undefined) throw new Error(`--task is required; one of: ${taskNames().join(', ')}`);
-  const task = getTask(o.task);
-  const model = parseModelOptions(o.model);
-  const allowed = Object.keys(MODEL_OPTION_KEYS[task.model]);
-  for (const key of Object.keys(model)) {
-    if (!allowed.includes(key)) {
+/** The run configuration of `train`: from --config alone, or from --task and the flags. */
+function trainConfig(o: TrainCli): RunConfig {
+  if (o.config !== undefined) {
+    const extra = [
+      ...(o.task !== undefined ? ['--task'] : []),
+      ...(o.activation !== undefined ? ['--activation'] : []),
+      ...(o.param.length > 0 ? ['--param'] : []),
+      ...givenRunFlags(o),
+    ];
+    if (extra.length > 0) {
       throw new Error(
-        `--model ${key}: not an option of the ${task.model} model; valid: ${allowed.join(', ')}`,
+        `--config ${o.config} gives the whole run configuration; it cannot be combined with ${extra.join(', ')} (edit the file instead)`,
       );
     }
+    return readRunConfigFile(o.config);
   }
-  const clip =
-    o.clip === undefined ? undefined : o.clip === 'none' || o.clip === '0' ? null : num(o.clip, 'clip');
-  return {
-    seed: int(o.seed, 'seed'),
-    epochs: int(o.epochs, 'epochs'),
-    lr: num(o.lr, 'lr'),
-    batchSize: int(o.batchSize, 'batch-size'),
-    optimizer: o.optimizer as 'sgd' | 'adamw' | undefined,
-    momentum: num(o.momentum, 'momentum'),
-    nesterov: o.nesterov,
-    weightDecay: num(o.weightDecay, 'weight-decay'),
-    schedule: o.schedule === undefined ? undefined : parseSchedule(o.schedule),
-    clipNorm: clip,
-    maxSteps: int(o.maxSteps, 'max-steps'),
-    evalBatchSize: int(o.evalBatchSize, 'eval-batch-size'),
-    model,
-    data: {
-      dataPath: o.data,
-      limitTrain: int(o.limitTrain, 'limit-train'),
-      limitEval: int(o.limitEval, 'limit-eval'),
-      stepsPerEpoch: int(o.stepsPerEpoch, 'steps-per-epoch'),
-      evalBatches: int(o.evalBatches, 'eval-batches'),
-    },
-  };
-}
-
-/** "k=v" strings -> validated activation choice (catalog names, parameter ranges). */
-export function parseActivation(name: string, paramEntries: readonly string[]): ActivationChoice {
-  const spec = getSpec(name);
-  const params: Record<string, number> = {};
-  for (const entry of paramEntries) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw new Error(`activation parameter '${entry}' must look like name=value, e.g. beta=0.5`);
-    const key = entry.slice(0, eq).trim();
-    const value = Number(entry.slice(eq + 1));
-    if (entry.slice(eq + 1).trim() === '' || Number.isNaN(value)) {
-      throw new Error(`activation parameter ${key}: '${entry.slice(eq + 1)}' is not a number`);
-    }
-    params[key] = value;
-  }
-  resolveParams(spec, params); // throws a RangeError naming the parameter and its range
-  return Object.keys(params).length > 0 ? { name: spec.name, params } : { name: spec.name };
+  if (o.task === undefined) throw new Error(`--task is required (or --config run.json)`);
+  const spec = parseActivationSpec(o.activation ?? 'relu');
+  const entries = Object.entries(spec.params ?? {}).map(([k, v]) => `${k}=${v}`);
+  const activation = activationChoice(spec.name, [...entries, ...o.param]);
+  return resolveRunConfig(o.task, activation, runOptionsFromCli(o.task, o));
 }
 
 function printSummary(s: RunSummary): void {
@@ -206,63 +102,64 @@ export function registerTrain(program: Command): void {
   const command = program
     .command('train')
     .description(
-      'train one model with one activation on a task; writes runs/<id>/ (config, metrics, summary)',
+      'train one model with one activation on a task; writes runs/<id>/ (run.json, config, metrics, summary)',
     )
-    .option('--activation <name>', 'activation (catalog name or alias)', 'relu')
+    .addOption(taskOption('unless-config'))
+    .option(
+      '--activation <name>',
+      'activation (catalog name or alias), parameters with colons as in compare: golu:gamma=2; default relu',
+    )
     .option('--param <name=value>', 'activation parameter (repeatable), e.g. --param beta=0.5', collect, [])
-    .option('--seed <n>', 'seed of init, shuffling and dropout', '0');
+    .option(
+      '--config <file>',
+      'run from this run configuration alone (a run.json written by train, compare or sweep)',
+    );
   addRunOptions(command)
+    .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
     .option('--run-id <id>', 'name of the run folder (default: task-activation-sSEED-timestamp)')
-    .option('--json', 'print the summary as JSON')
-    .option('--quiet', 'no progress output')
+    .option('--run-dir <dir>', 'run in this prepared folder (holds run.json; written by compare or sweep)')
     .option(
       '--resume <run-dir>',
-      'continue an interrupted run from its last checkpoint (configuration from its config.json)',
+      'continue an interrupted run from its last checkpoint, with the configuration in its run.json',
     )
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress output')
     .addOption(
       new Option('--progress <mode>', 'progress output').choices(['auto', 'bar', 'lines', 'json', 'none']),
     )
     .addHelpText(
       'after',
-      `\nTasks:\n${TASKS.map((t) => `  ${t.name.padEnd(16)} ${t.summary}`).join('\n')}\n\nExample:\n  gatelab train --task mnist-mlp --activation golu --param gamma=2 --epochs 3`,
+      `${tasksHelp()}\nExamples:\n  gatelab train --task mnist-mlp --activation golu:gamma=2 --epochs 3\n  gatelab train --config runs/<id>/run.json\n  gatelab train --resume runs/<id>          # after Ctrl-C, SIGTERM or a crash`,
     )
-    .action(async (o: TrainCli, command: Command) => {
+    .action(async (o: TrainCli) => {
+      if (o.runId !== undefined) checkRunId(o.runId, '--run-id');
       const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
+      // Every check before the stop watch: bad options end the process as usual.
+      const resumeDir = o.resume;
+      const config = resumeDir === undefined ? trainConfig(o) : resumeConfig(o, resumeDir);
+      const recorder =
+        config.diagnosticsEvery > 0 || config.saveWeights
+          ? { diagnosticsEvery: config.diagnosticsEvery, saveWeights: config.saveWeights }
+          : null;
+      const attach = recorder ? (run: RunContext) => recorderHooks(recorder, run) : undefined;
       const stop = watchForStop();
       let summary: RunSummary;
-      if (o.resume !== undefined) {
-        const given = command.options
-          .map((option) => option.attributeName())
-          .filter((name) => command.getOptionValueSource(name) === 'cli' && !RESUME_KEEPS.has(name));
-        if (given.length > 0) {
-          throw new Error(
-            `--resume continues a run with the configuration in its config.json; drop ${given.map((n) => `--${kebab(n)}`).join(', ')}`,
-          );
-        }
-        const file = readRunConfig(o.resume);
-        const recorder = recorderFromExtras(file.extras);
-        summary = await resumeExperiment(o.resume, {
-          progress,
-          stopRequested: stop.reason,
-          checkpointEvery: checkpointEvery(o.checkpointEvery),
-          attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
-        });
-      } else {
-        const activation = parseActivation(o.activation, o.param);
-        const config = resolveRunConfig(requireTask(o.task), activation, runOverrides(o));
-        const recorder = recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
-        summary = await runExperiment(config, {
-          runsDir: o.runsDir,
-          runId: o.runId,
-          progress,
-          checkpointEvery: checkpointEvery(o.checkpointEvery),
-          stopRequested: stop.reason,
-          extras: recorder ? { recorder } : {},
-          attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
-        });
+      try {
+        summary =
+          resumeDir === undefined
+            ? await runExperiment(config, {
+                runsDir: o.runsDir,
+                runId: o.runId,
+                dir: o.runDir,
+                progress,
+                attach,
+                stopRequested: stop.reason,
+              })
+            : await resumeExperiment(resumeDir, { progress, attach, stopRequested: stop.reason });
+      } finally {
+        stop.dispose();
       }
-      stop.dispose();
-      if (o.json) process.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
+      if (o.json) printJson(summary);
       else if (progress !== 'json') printSummary(summary);
       if (progress === 'json')
         process.stdout.write(`${JSON.stringify({ event: 'done', summary: summary.dir })}\n`);
@@ -276,36 +173,21 @@ export function registerTrain(program: Command): void {
     });
 }
 
-/** Options `--resume` accepts next to it (they shape the output, not the run). */
-const RESUME_KEEPS = new Set(['resume', 'json', 'quiet', 'progress', 'checkpointEvery']);
-
-type TrainCli = RunCliOptions & {
-  activation: string;
-  param: string[];
-  runId?: string;
-  json?: boolean;
-  quiet?: boolean;
-  progress?: ProgressMode;
-  resume?: string;
-};
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-function requireTask(task: string | undefined): string {
-  if (task === undefined) throw new Error(`--task is required; one of: ${taskNames().join(', ')}`);
-  return task;
-}
-
-/** The recorder settings a run kept in config.json (extras.recorder). */
-function recorderFromExtras(extras: Record<string, unknown> | undefined): RecorderOptions | null {
-  const r = extras?.recorder as RecorderOptions | undefined;
-  if (r === undefined || r === null) return null;
-  return { diagnosticsEvery: Number(r.diagnosticsEvery) || 0, saveWeights: r.saveWeights === true };
-}
-
-/** NaN/Infinity as strings in JSON output. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+/** `--resume DIR`: the configuration of the run in DIR; options that would change it are refused. */
+function resumeConfig(o: TrainCli, dir: string): RunConfig {
+  const extra = [
+    ...(o.task !== undefined ? ['--task'] : []),
+    ...(o.activation !== undefined ? ['--activation'] : []),
+    ...(o.param.length > 0 ? ['--param'] : []),
+    ...(o.config !== undefined ? ['--config'] : []),
+    ...(o.runId !== undefined ? ['--run-id'] : []),
+    ...(o.runDir !== undefined ? ['--run-dir'] : []),
+    ...givenRunFlags(o),
+  ];
+  if (extra.length > 0) {
+    throw new Error(
+      `--resume ${dir} continues the run with the configuration in its run.json; it cannot be combined with ${extra.join(', ')}`,
+    );
+  }
+  return readRunJson(dir);
 }

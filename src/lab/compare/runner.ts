@@ -4,15 +4,16 @@
  * divergence affects one run) and use every core, since the jax-js wasm device is single-threaded.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
+import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../options/config.js';
 import { writeFileAtomically } from '../runs/atomic.js';
 import { readCheckpoint } from '../runs/checkpoint.js';
 import type { StopMessage } from '../runs/lifecycle.js';
-import type { RunSummary } from '../train/run.js';
+import { type RunSummary, readRunJson } from '../train/run.js';
 import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
@@ -32,8 +33,8 @@ export interface CompareOptions {
   seeds: number[];
   /** Parallel child processes. Default: available cores. */
   jobs?: number;
-  /** Extra `train` arguments shared by every run (epochs, lr, model options...). */
-  trainArgs: string[];
+  /** The run options shared by every run (epochs, lr, model options...); seed and activation vary. */
+  overrides: RunOverrides;
   runsDir: string;
   /** Folder name of this comparison under runsDir (default compare-TASK-timestamp). */
   id?: string;
@@ -43,11 +44,6 @@ export interface CompareOptions {
   details: string[];
   /** Progress display: bars on a TTY, lines otherwise, or none. */
   progress?: 'auto' | 'bar' | 'lines' | 'none';
-  /**
-   * What makes two comparisons the same (task, activations, seeds, resolved run configuration, recorder
-   * settings). Kept in compare-plan.json; an existing folder of the same id resumes only when it matches.
-   */
-  identity: Record<string, unknown>;
   /** Polled between jobs: a reason stops the comparison (running children are asked to stop too). */
   stopRequested?: () => string | null;
   /** Registers a listener for the first stop request (sends the stop to the running children). */
@@ -62,7 +58,12 @@ export interface ComparePlan {
   activations: ActivationChoice[];
   seeds: number[];
   details: string[];
-  identity: Record<string, unknown>;
+  /**
+   * The resolved run configuration every run shares (activation and seed vary). With task, activations
+   * and seeds it makes two comparisons the same: an existing folder of the same id resumes only when
+   * they match (the checkpoint interval aside, which does not change results).
+   */
+  config: Omit<RunConfig, 'activation' | 'seed'>;
 }
 
 export const PLAN_FILE = 'compare-plan.json';
@@ -85,6 +86,8 @@ export interface CompareResult {
   /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
   verdict: Verdict;
   table: string;
+  /** Files of the comparison that could not be written (each message names the file and the cause). */
+  writeErrors: string[];
 }
 
 /** The command that starts this very CLI again (node + loader flags + entry script). */
@@ -94,6 +97,8 @@ export function currentLauncher(): string[] {
 
 interface Job {
   choice: ActivationChoice;
+  /** The run's resolved configuration (null when only reading the folders back: --rebuild). */
+  config: RunConfig | null;
   label: string;
   seed: number;
   runId: string;
@@ -180,7 +185,11 @@ function lastLines(text: string, count = 5): string {
   return lines.slice(-count).join(' | ');
 }
 
-/** Runs one child `train` process; resolves with its outcome (never rejects). */
+/**
+ * Runs one child `train` process; resolves with its outcome (never rejects). A new run gets its resolved
+ * run configuration as run.json in its prepared run folder, never as rebuilt arguments; an interrupted
+ * one continues with `train --resume` from its checkpoint.
+ */
 function runChild(
   options: CompareOptions,
   dir: string,
@@ -188,27 +197,25 @@ function runChild(
   display: Display,
   children: Set<ChildProcess>,
 ): Promise<RunOutcome> {
-  const args =
-    job.start === 'resume'
-      ? [...options.launcher.slice(1), 'train', '--resume', join(dir, job.runId), '--progress', 'json']
-      : [
-          ...options.launcher.slice(1),
-          'train',
-          '--task',
-          options.task,
-          '--activation',
-          job.choice.name,
-          ...Object.entries(job.choice.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
-          '--seed',
-          String(job.seed),
-          ...options.trainArgs,
-          '--runs-dir',
-          dir,
-          '--run-id',
-          job.runId,
-          '--progress',
-          'json',
-        ];
+  const runDir = join(dir, job.runId);
+  let args: string[];
+  if (job.start === 'resume') {
+    args = [...options.launcher.slice(1), 'train', '--resume', runDir, '--progress', 'json'];
+  } else {
+    mkdirSync(runDir, { recursive: true });
+    const configFile = join(runDir, 'run.json');
+    writeFileAtomically(configFile, runConfigJson(job.config!));
+    args = [
+      ...options.launcher.slice(1),
+      'train',
+      '--config',
+      configFile,
+      '--run-dir',
+      runDir,
+      '--progress',
+      'json',
+    ];
+  }
   const base = { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
   return new Promise((resolvePromise) => {
     // An IPC channel: the child sees its 'disconnect' when this process dies, even by SIGKILL, and stops.
@@ -309,33 +316,64 @@ function planJobs(plan: Pick<ComparePlan, 'activations' | 'seeds'>): Job[] {
   for (const choice of plan.activations) {
     const label = activationLabel(choice);
     for (const seed of plan.seeds)
-      jobs.push({ choice, label, seed, runId: `${safeName(label)}-s${seed}`, start: 'fresh' });
+      jobs.push({ choice, config: null, label, seed, runId: `${safeName(label)}-s${seed}`, start: 'fresh' });
   }
   return jobs;
 }
 
 /**
  * How each job of a comparison folder continues: a finished run (completed or diverged) is kept, a run with
- * a readable checkpoint resumes, anything else (a folder killed before its first checkpoint) starts again.
+ * a readable checkpoint, run.json and metrics resumes, anything else (a folder killed before its first
+ * checkpoint, a damaged file) starts again. A run folder whose run.json holds another configuration is
+ * refused, naming the difference.
  */
 function classifyJob(dir: string, job: Job): { job: Job; summary: RunSummary | null; note?: string } {
   const runDir = join(dir, job.runId);
   if (!existsSync(runDir)) return { job, summary: null };
+  const again = (why: string) => {
+    rmSync(runDir, { recursive: true, force: true });
+    return { job, summary: null, note: `${job.label} seed ${job.seed} starts again: ${why}` };
+  };
+  let config: RunConfig;
+  try {
+    config = readRunJson(runDir);
+  } catch (error) {
+    return again((error as Error).message);
+  }
+  const differences = describeDifferences(
+    withoutCheckpointEvery(config),
+    withoutCheckpointEvery(job.config!),
+  );
+  if (differences.length > 0) {
+    throw new Error(
+      `${join(runDir, 'run.json')} holds a different configuration (${differences.join('; ')}); rerun with the options of that comparison, or choose another --id`,
+    );
+  }
   const summary = readSummary(join(runDir, 'summary.json'));
   if (summary !== null && (summary.status === 'completed' || summary.status === 'diverged')) {
     return { job: { ...job, start: 'kept' }, summary };
   }
   try {
-    readCheckpoint(runDir);
+    const checkpoint = readCheckpoint(runDir);
+    const metrics = join(runDir, 'metrics.jsonl');
+    const size = existsSync(metrics) ? statSync(metrics).size : 0;
+    if (size < checkpoint.metricsBytes) {
+      return again(
+        `${metrics} holds ${size} bytes, fewer than the ${checkpoint.metricsBytes} its checkpoint recorded`,
+      );
+    }
     return { job: { ...job, start: 'resume' }, summary: null };
   } catch (error) {
-    rmSync(runDir, { recursive: true, force: true });
-    return {
-      job,
-      summary: null,
-      note: `${job.label} seed ${job.seed} starts again: ${(error as Error).message}`,
-    };
+    return again((error as Error).message);
   }
+}
+
+/** The configuration without the checkpoint interval (it changes no result). */
+function withoutCheckpointEvery(
+  config: Omit<RunConfig, 'activation' | 'seed'> | RunConfig,
+): Record<string, unknown> {
+  const { checkpointEvery: _c, ...rest } = config;
+  return rest;
 }
 
 /**
@@ -348,7 +386,16 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   if (options.seeds.length === 0) throw new Error('compare: give at least one seed');
   const jobsWanted = options.jobs ?? availableParallelism();
   if (!(Number.isInteger(jobsWanted) && jobsWanted >= 1))
-    throw new RangeError(`--jobs must be a positive integer, got ${jobsWanted}`);
+    throw new RangeError(`--jobs (parallel runs) must be an integer in [1, Infinity), got ${jobsWanted}`);
+  // Every run's configuration is resolved (and checked) before the comparison folder exists.
+  const configs = new Map<string, RunConfig>();
+  for (const choice of options.activations) {
+    for (const seed of options.seeds) {
+      const runId = `${safeName(activationLabel(choice))}-s${seed}`;
+      configs.set(runId, resolveRunConfig(options.task, choice, { ...options.overrides, seed }));
+    }
+  }
+  const { activation: _a, seed: _s, ...shared } = configs.values().next().value as RunConfig;
   const started = new Date();
   const t0 = performance.now();
   const id = options.id ?? makeRunId(['compare', options.task], started);
@@ -360,16 +407,27 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     activations: options.activations,
     seeds: options.seeds,
     details: options.details,
-    identity: options.identity,
+    config: shared,
   };
   let resuming = false;
   // A folder killed before it held anything is as good as none.
   if (existsSync(dir) && options.id !== undefined && readdirSync(dir).length > 0) {
-    const before = readPlan(dir);
-    const differences = describeDifferences(
-      { task: before.task, activations: before.activations, seeds: before.seeds, ...before.identity },
-      { task: plan.task, activations: plan.activations, seeds: plan.seeds, ...plan.identity },
-    );
+    let before: ComparePlan;
+    try {
+      before = readPlan(dir);
+    } catch (error) {
+      if (!existsSync(join(dir, PLAN_FILE))) throw error;
+      // Damaged: each run folder's run.json is still checked against this command (classifyJob).
+      process.stderr.write(`${(error as Error).message}; rewritten from this command\n`);
+      writeFileAtomically(join(dir, PLAN_FILE), `${JSON.stringify(jsonSafe(plan), null, 2)}\n`);
+      before = plan;
+    }
+    const identity = (p: ComparePlan) => ({
+      activations: p.activations,
+      seeds: p.seeds,
+      ...withoutCheckpointEvery(p.config ?? {}),
+    });
+    const differences = describeDifferences(identity(before), identity(plan));
     if (differences.length > 0) {
       throw new Error(
         `comparison '${id}' in ${dir} was made with a different configuration (${differences.join('; ')}); rerun it with the same options to resume it, or choose another --id`,
@@ -387,7 +445,8 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   const outcomes: RunOutcome[] = [];
   const jobs: Job[] = [];
   const notes: string[] = [];
-  planJobs(plan).forEach((job, index) => {
+  planJobs(plan).forEach((planned, index) => {
+    const job = { ...planned, config: configs.get(planned.runId)! };
     const c = resuming ? classifyJob(dir, job) : { job, summary: null };
     jobs.push(c.job);
     if (c.note) notes.push(c.note);
@@ -530,12 +589,19 @@ function finishCompare(
     groups,
     verdict,
     table,
+    writeErrors: [],
   };
-  writeFileAtomically(
-    join(dir, 'compare.json'),
-    `${JSON.stringify(jsonSafe({ ...result, table: undefined }), null, 2)}\n`,
-  );
-  writeFileAtomically(join(dir, 'table.txt'), table);
+  // The table is the result: a failed write (full disk, read-only folder) is reported, never lost.
+  for (const [name, text] of [
+    ['compare.json', `${JSON.stringify(jsonSafe({ ...result, table: undefined }), null, 2)}\n`],
+    ['table.txt', table],
+  ]) {
+    try {
+      writeFileAtomically(join(dir, name), text);
+    } catch (error) {
+      result.writeErrors.push((error as Error).message);
+    }
+  }
   return result;
 }
 

@@ -44,5 +44,7 @@ export function describeWriteError(error: unknown): string {
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
   };
-  return code !== undefined && causes[code] !== undefined ? `${causes[code]} (${code})` : (error as Error).message;
+  return code !== undefined && causes[code] !== undefined
+    ? `${causes[code]} (${code})`
+    : (error as Error).message;
 }

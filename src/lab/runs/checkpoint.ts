@@ -131,7 +131,8 @@ export function readCheckpoint(dir: string): CheckpointFile {
     );
   }
   const damaged = (why: string) => new Error(`${file}: damaged checkpoint (${why}); it cannot be resumed`);
-  if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC) throw damaged('not a gatelab checkpoint');
+  if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC)
+    throw damaged('not a gatelab checkpoint');
   const headerLength = bytes.readUInt32LE(8);
   if (12 + headerLength > bytes.length) throw damaged(`file ends inside its header at byte ${bytes.length}`);
   let header: Header;
@@ -146,7 +147,8 @@ export function readCheckpoint(dir: string): CheckpointFile {
   const start = 12 + headerLength + ((8 - ((12 + headerLength) % 8)) % 8);
   const data = bytes.subarray(start);
   const expected = header.tensors.reduce((sum, t) => sum + t.bytes, 0);
-  if (data.length !== expected) throw damaged(`${data.length} tensor bytes, the header describes ${expected}`);
+  if (data.length !== expected)
+    throw damaged(`${data.length} tensor bytes, the header describes ${expected}`);
   if (createHash('sha256').update(data).digest('hex') !== header.sha256) throw damaged('checksum mismatch');
   const trees: TrainerSnapshot['trees'] = { params: [], optState: [], modelState: [] };
   for (const t of header.tensors) {

@@ -66,7 +66,8 @@ export function watchForStop(): StopWatch {
   const onDisconnect = () => request('parent exited');
   const onMessage = (message: unknown) => {
     const m = message as Partial<StopMessage> | null;
-    if (m !== null && typeof m === 'object' && m.type === 'gatelab-stop') request(String(m.reason ?? 'SIGTERM'));
+    if (m !== null && typeof m === 'object' && m.type === 'gatelab-stop')
+      request(String(m.reason ?? 'SIGTERM'));
   };
   const ignorePipeErrors = (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;

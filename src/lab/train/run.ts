@@ -1,92 +1,40 @@
 /**
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
- * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json, checkpoint.bin while
- * unfinished). `resumeExperiment` continues such a folder from its checkpoint.
+ * the model, train, and write runs/<id>/ (run.json, config.json, metrics.jsonl, summary.json, and
+ * checkpoint.bin while unfinished). `resumeExperiment` continues such a folder from its checkpoint.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
+import { join, resolve } from 'node:path';
+import { activationLabel } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
-import type { ScheduleSpec } from '../optim/schedule.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
+import { type RunConfig, runConfigFromJson, runConfigJson } from '../options/config.js';
 import {
   type CheckpointFile,
   readCheckpoint,
   removeCheckpoint,
   writeCheckpoint,
 } from '../runs/checkpoint.js';
-import { buildTaskModel, getTask, loadTaskData, type ModelOptions, type TaskDataOptions } from '../tasks.js';
+import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { makeRunId, RunDirectory } from './runDir.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
-/** Everything that defines a run (config.json holds this plus descriptions). */
-export interface RunConfig {
-  task: string;
-  activation: ActivationChoice;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'sgd' | 'adamw';
-  weightDecay: number;
-  momentum: number;
-  nesterov: boolean;
-  schedule: ScheduleSpec;
-  clipNorm: number | null;
-  maxSteps: number | null;
-  evalBatchSize: number;
-  model: ModelOptions;
-  data: TaskDataOptions;
-}
+export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';
 
-/** What a caller may override; everything else comes from the task. */
-export type RunOverrides = Partial<Omit<RunConfig, 'task' | 'activation'>>;
-
-/** Fills a run configuration from the task's defaults. */
-export function resolveRunConfig(
-  task: string,
-  activation: ActivationChoice,
-  overrides: RunOverrides = {},
-): RunConfig {
-  const spec = getTask(task);
-  const defined = Object.fromEntries(
-    Object.entries(overrides).filter(([, v]) => v !== undefined),
-  ) as RunOverrides;
-  const config: RunConfig = {
-    task: spec.name,
-    activation,
-    seed: 0,
-    ...spec.defaults,
-    maxSteps: null,
-    model: {},
-    data: {},
-    ...defined,
-  };
-  checkConfig(config);
-  return config;
-}
-
-function checkConfig(c: RunConfig): void {
-  const positiveInt = { epochs: c.epochs, batchSize: c.batchSize, evalBatchSize: c.evalBatchSize };
-  for (const [name, value] of Object.entries(positiveInt)) {
-    if (!(Number.isInteger(value) && value >= 1))
-      throw new RangeError(`gatelab: ${name} must be a positive integer, got ${value}`);
+/**
+ * Checks the configuration against the loaded data (before anything is written): a batch larger
+ * than the training set would give epochs of zero steps.
+ */
+function checkFitsData(config: RunConfig, data: TrainingData): void {
+  if (data.kind === 'classification' && data.stepsPerEpoch(config.batchSize) < 1) {
+    throw new RangeError(
+      `--batch-size (training batch size) must be at most the ${data.trainSize} training examples of ${config.task}, got ${config.batchSize}`,
+    );
   }
-  if (!Number.isSafeInteger(c.seed)) throw new RangeError(`gatelab: seed must be an integer, got ${c.seed}`);
-  if (!(c.lr > 0 && Number.isFinite(c.lr)))
-    throw new RangeError(`gatelab: learning rate must be > 0, got ${c.lr}`);
-  if (c.optimizer !== 'sgd' && c.optimizer !== 'adamw') {
-    throw new RangeError(`gatelab: unknown optimizer '${c.optimizer}'; valid: sgd, adamw`);
-  }
-  if (c.maxSteps !== null && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) {
-    throw new RangeError(`gatelab: max steps must be a positive integer, got ${c.maxSteps}`);
-  }
-  if (c.clipNorm !== null && !(c.clipNorm > 0))
-    throw new RangeError(`gatelab: clip norm must be > 0, got ${c.clipNorm}`);
 }
 
 export function buildOptimizer(c: RunConfig): Optimizer {
@@ -123,63 +71,45 @@ export interface RunSummary {
   finishedAt: string;
 }
 
-/** Default of `--checkpoint-every`: a checkpoint costs a few ms against ~30-500 ms per step. */
-export const DEFAULT_CHECKPOINT_EVERY = 100;
-
 export interface RunOptions {
   runsDir: string;
   /** Directory name under runsDir; default task-activation-sSEED-timestamp. */
   runId?: string;
+  /**
+   * An existing folder prepared for this run (by `compare` or a sweep: it holds run.json and nothing
+   * else yet); used as is instead of a new folder under runsDir.
+   */
+  dir?: string;
   progress?: ProgressMode | ProgressSink;
   /** Extra trainer hooks (diagnostics). */
   hooks?: TrainHooks;
   /** Extra hooks that need the built model, the data and the run folder (diagnostics, saved weights). */
   attach?: (run: { model: Model; data: TrainingData; config: RunConfig; dir: string }) => TrainHooks;
-  /** Checkpoint every this many steps (0: only at evaluations and stops). Default DEFAULT_CHECKPOINT_EVERY. */
-  checkpointEvery?: number;
   /** Polled at every step boundary; a reason stops the run as interrupted (after a checkpoint). */
   stopRequested?: () => string | null;
-  /** Settings that are not part of the configuration but a resume must repeat, kept in config.json. */
-  extras?: Record<string, unknown>;
 }
 
-/** config.json of a run: the configuration plus descriptions and the settings a resume repeats. */
-export type RunConfigFile = RunConfig & {
-  activationLabel: string;
-  checkpointEvery: number;
-  extras: Record<string, unknown>;
-  startedAt: string;
-};
-
-/** Runs one experiment in a new run folder and writes its files. Returns the summary (also on divergence). */
+/** Runs one experiment in a new (or prepared) run folder and writes its files. Returns the summary. */
 export function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
   return execute(config, null, options);
 }
 
 /**
- * Continues the run in `dir` from its checkpoint.bin: same configuration (from its config.json), the
+ * Continues the run in `dir` from its checkpoint.bin, with the configuration of its run.json: the
  * metrics lines written after the checkpoint are dropped and written again. Returns the summary.
  */
 export function resumeExperiment(
   dir: string,
-  options: Omit<RunOptions, 'runsDir' | 'runId'>,
+  options: Omit<RunOptions, 'runsDir' | 'runId' | 'dir'>,
 ): Promise<RunSummary> {
-  const file = readRunConfig(dir);
-  return execute(
-    pickRunConfig(file),
-    { dir: resolve(dir), file },
-    {
-      ...options,
-      runsDir: dirname(resolve(dir)),
-      checkpointEvery: options.checkpointEvery ?? file.checkpointEvery,
-      extras: options.extras ?? file.extras,
-    },
-  );
+  const folder = resolve(dir);
+  const config = readRunJson(folder);
+  return execute(config, folder, { ...options, runsDir: folder });
 }
 
-/** Reads runs/<id>/config.json; errors name the file. */
-export function readRunConfig(dir: string): RunConfigFile {
-  const file = join(resolve(dir), 'config.json');
+/** The configuration in runs/<id>/run.json; errors name the file. */
+export function readRunJson(dir: string): RunConfig {
+  const file = join(resolve(dir), 'run.json');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -188,70 +118,39 @@ export function readRunConfig(dir: string): RunConfigFile {
       `${file}: cannot read the run's configuration (${(error as Error).message}); is ${dir} a run folder?`,
     );
   }
+  let json: unknown;
   try {
-    return JSON.parse(text) as RunConfigFile;
+    json = JSON.parse(text);
   } catch (error) {
     throw new Error(`${file}: damaged configuration (${(error as Error).message})`);
   }
-}
-
-/** The RunConfig fields of a config.json. */
-export function pickRunConfig(file: RunConfigFile): RunConfig {
-  const keys: (keyof RunConfig)[] = [
-    'task',
-    'activation',
-    'seed',
-    'epochs',
-    'batchSize',
-    'lr',
-    'optimizer',
-    'weightDecay',
-    'momentum',
-    'nesterov',
-    'schedule',
-    'clipNorm',
-    'maxSteps',
-    'evalBatchSize',
-    'model',
-    'data',
-  ];
-  const config = Object.fromEntries(keys.map((k) => [k, file[k]])) as unknown as RunConfig;
-  // config.json writes non-finite numbers as strings (jsonSafe); a softplus threshold may be Infinity.
-  const params = config.activation.params;
-  if (params) {
-    config.activation = {
-      ...config.activation,
-      params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Number(v)])),
-    };
-  }
-  checkConfig(config);
-  return config;
+  return runConfigFromJson(json, file);
 }
 
 async function execute(
   config: RunConfig,
-  existing: { dir: string; file: RunConfigFile } | null,
+  resumeDir: string | null,
   options: RunOptions,
 ): Promise<RunSummary> {
   const t0 = performance.now();
   const task = getTask(config.task);
   const modelOpts = config.model;
   const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
-  const data = loadTaskData(task, { ...config.data, blockSize: config.data.blockSize ?? blockSize });
+  const data = loadTaskData(task, { ...config.data, blockSize });
   const model = buildTaskModel(task, data, config.activation, modelOpts);
   const optimizer = buildOptimizer(config);
+  checkFitsData(config, data);
   const label = activationLabel(config.activation);
-  const checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   let run: RunDirectory;
   let checkpoint: CheckpointFile | null = null;
-  let started: Date;
+  let started = new Date();
   const resumedAt: number[] = [];
   // Wall time of earlier processes of this run (a resumed run's totalSeconds covers all of them).
   let earlierMs = 0;
-  if (existing === null) {
-    started = new Date();
+  if (resumeDir === null) {
     const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-    run = new RunDirectory(options.runsDir, id);
+    run = options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
+    run.writeRunConfig(runConfigJson(config));
     run.writeConfig({
       ...config,
       activationLabel: label,
@@ -259,19 +158,17 @@ async function execute(
       modelConfig: model.config,
       dataDescription: data.description,
       optimizerSettings: { name: optimizer.name, ...optimizer.settings },
-      checkpointEvery,
-      extras: options.extras ?? {},
       startedAt: started.toISOString(),
     });
   } else {
-    run = RunDirectory.open(existing.dir);
-    started = new Date(existing.file.startedAt);
-    checkpoint = readCheckpoint(run.dir);
+    checkpoint = readCheckpoint(resumeDir);
+    run = RunDirectory.resume(resumeDir);
     run.truncateMetrics(checkpoint.metricsBytes);
     const earlier = checkpoint.extra.resumedAt;
     if (Array.isArray(earlier)) resumedAt.push(...(earlier as number[]));
     resumedAt.push(checkpoint.step);
     earlierMs = Number(checkpoint.extra.totalMs) || 0;
+    if (typeof checkpoint.extra.startedAt === 'string') started = new Date(checkpoint.extra.startedAt);
   }
   const sink =
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
@@ -320,7 +217,12 @@ async function execute(
       writeCheckpoint(run.dir, {
         ...snapshot,
         metricsBytes: run.metricsBytes(),
-        extra: { resumedAt, totalMs: earlierMs + performance.now() - t0, hooks: hookState ?? null },
+        extra: {
+          resumedAt,
+          startedAt: started.toISOString(),
+          totalMs: earlierMs + performance.now() - t0,
+          hooks: hookState ?? null,
+        },
         writtenAt: new Date().toISOString(),
       });
     },
@@ -341,7 +243,7 @@ async function execute(
         maxSteps: config.maxSteps,
         evalBatchSize: config.evalBatchSize,
         logEvery,
-        checkpointEvery,
+        checkpointEvery: config.checkpointEvery,
         resume: checkpoint ?? undefined,
         stopRequested: options.stopRequested,
       },

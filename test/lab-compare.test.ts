@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseActivationList, parseSeeds } from '../src/cli/compare.js';
+import { parseSeeds } from '../src/cli/args/lists.js';
 import { seedSummary } from '../src/lab/analysis/descriptive.js';
 import {
   groupOutcomes,
@@ -19,6 +19,7 @@ import {
   welchTest,
 } from '../src/lab/compare/stats.js';
 import { formatCompareTable } from '../src/lab/compare/table.js';
+import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-compare-'));

@@ -105,6 +105,21 @@ function readable<T extends FloatArray>(input: T, ...outputs: T[]): T {
   return outputs.some((o) => partlyOverlaps(input, o)) ? (input.slice() as T) : input;
 }
 
+/** Checks backward's arrays; returns the inputs to read (copies where they partly overlap dx) and dx. */
+function backwardArrays<T extends FloatArray>(
+  name: string,
+  what: string,
+  input: T,
+  gradient: T,
+  out: T | undefined,
+): { x: T; dy: T; dx: T } {
+  checkArray(what, name, input);
+  checkArray(what, name, gradient);
+  matching(name, `${what}: dy`, input, gradient);
+  const dx = matching(name, `${what}: out`, input, out);
+  return { x: readable(input, dx), dy: readable(gradient, dx), dx };
+}
+
 function checkNumber(name: string, what: string, x: unknown): void {
   if (typeof x !== 'number') {
     throw new TypeError(`gatelab: ${name}.${what} expects a number, got ${describeValue(x)}`);
@@ -142,12 +157,7 @@ export function activation(name: string, params: Readonly<Record<string, number>
       return y;
     },
     backward<T extends FloatArray>(input: T, gradient: T, out?: T, options?: ArrayOptions): T {
-      checkArray('backward', label, input);
-      checkArray('backward', label, gradient);
-      matching(label, 'backward: dy', input, gradient);
-      const dx = matching(label, 'backward: out', input, out);
-      const x = readable(input, dx);
-      const dy = readable(gradient, dx);
+      const { x, dy, dx } = backwardArrays(label, 'backward', input, gradient, out);
       if (options?.fast) return fastBackward(spec, p, x, dy, dx);
       for (let i = 0; i < x.length; i++) dx[i] = dy[i] * df(x[i]);
       return dx;
@@ -186,12 +196,7 @@ export function activation(name: string, params: Readonly<Record<string, number>
       return y;
     },
     async backwardAsync<T extends FloatArray>(input: T, gradient: T, out?: T): Promise<T> {
-      checkArray('backwardAsync', label, input);
-      checkArray('backwardAsync', label, gradient);
-      matching(label, 'backwardAsync: dy', input, gradient);
-      const dx = matching(label, 'backwardAsync: out', input, out);
-      const x = readable(input, dx);
-      const dy = readable(gradient, dx);
+      const { x, dy, dx } = backwardArrays(label, 'backwardAsync', input, gradient, out);
       await defaultPool().run({ mode: 'backward', spec, params: p, x, dy, y: dx });
       return dx;
     },

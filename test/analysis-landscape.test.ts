@@ -11,7 +11,8 @@ import {
   powerIteration,
   randomDirection,
 } from '../src/lab/analysis/landscape.js';
-import { readWeights, restoreTree, saveWeights } from '../src/lab/analysis/weights.js';
+import { restoreTree, saveWeights } from '../src/lab/analysis/weights.js';
+import { readWeights } from '../src/lab/runs/weights.js';
 import { createRng } from '../src/lab/data/random.js';
 import { mlp } from '../src/lab/models/mlp.js';
 import { type ArrayTree, grad, initLabRuntime, type JaxArray, np, tree } from '../src/lab/runtime.js';

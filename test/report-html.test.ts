@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'parse5';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRunsReport, describeComparison, groupRuns } from '../src/lab/report/report.js';
-import { findRunDirs, type LoadedRun, loadRun } from '../src/lab/report/runs.js';
-import { RunDirectory } from '../src/lab/train/runDir.js';
+import { findRunDirs, type LoadedRun, loadRun } from '../src/lab/runs/read.js';
+import { RunDirectory } from '../src/lab/runs/run-folder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

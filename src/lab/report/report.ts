@@ -5,16 +5,18 @@
  * diagnostics / landscape sections when those files are present in the run folders.
  */
 import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
+import type { DamagedRun, LoadedRun } from '../runs/read.js';
 import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
 import { renderSvg } from './render.js';
-import type { LoadedRun } from './runs.js';
 import { diagnosticsSection, landscapeSection } from './sections.js';
 
 export interface ReportOptions {
   title?: string;
   /** Shown in the header; default now. */
   generatedAt?: Date;
+  /** Run folders that could not be read: listed with their problem, the rest is rendered. */
+  damaged?: readonly DamagedRun[];
 }
 
 /** Language tasks are judged by perplexity (lower is better), the rest by accuracy (higher is better). */
@@ -343,6 +345,16 @@ export async function buildRunsReport(
       ),
     );
   body.push('<h2>Runs</h2>', runsTable(runs));
+  const problems = [
+    ...(options.damaged ?? []).map((d) => `${d.dir}: damaged, left out — ${d.problem}`),
+    ...runs.flatMap((r) => r.warnings),
+  ];
+  if (problems.length > 0) {
+    body.push(
+      '<h2>Damaged run files</h2>',
+      `<ul class="damaged">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`,
+    );
+  }
   body.push('<details><summary>Configurations (config.json of each run)</summary>');
   for (const r of runs)
     body.push(`<h3>${escapeHtml(r.id)}</h3><pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre>`);

@@ -84,6 +84,7 @@ describe('gatelab stats / plot / variance commands', () => {
       sem,
       min: mean,
       max: mean,
+      nonFinite: 0,
     });
     const group = (label: string, mean: number) => ({
       label,

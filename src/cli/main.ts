@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCompare } from './compare.js';
+import { registerEigen } from './eigen.js';
 import { registerLandscape } from './landscape.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
@@ -35,6 +36,7 @@ registerPlot(program);
 registerReport(program);
 registerLandscape(program);
 registerVariance(program);
+registerEigen(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

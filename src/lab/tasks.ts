@@ -3,7 +3,16 @@
  * from the command line; `--data` switches a task to a user's full-size data set on disk.
  */
 import { loadDataset, loadTextCorpus } from './data/index.js';
-import { type ActivationChoice, cnn, gpt, type Model, type ModelKind, mlp, resnet } from './models/index.js';
+import {
+  type ActivationChoice,
+  cnn,
+  gpt,
+  type Model,
+  type ModelKind,
+  mlp,
+  resnet,
+  unet,
+} from './models/index.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
 import { classificationData, languageData, type TrainingData } from './train/data.js';
 
@@ -247,6 +256,14 @@ export function buildTaskModel(
         dropout: num('dropout'),
       });
     }
+    case 'unet':
+      return unet({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        channels: list('channels') as [number, number, number] | undefined,
+        groups: num('groups'),
+      });
   }
 }
 
@@ -264,6 +281,7 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
     dropout: 'rate',
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
+  unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
   gpt: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
 };
 

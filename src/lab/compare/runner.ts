@@ -16,10 +16,11 @@ import type { RunSummary } from '../train/run.js';
 import {
   type GroupStats,
   groupOutcomes,
+  judgeComparison,
   type MetricKind,
-  type RankEntry,
   type RunOutcome,
-  rankGroups,
+  type Verdict,
+  verdictGroups,
 } from './stats.js';
 import { formatCompareTable } from './table.js';
 
@@ -52,7 +53,8 @@ export interface CompareResult {
   wallSeconds: number;
   outcomes: RunOutcome[];
   groups: GroupStats[];
-  ranking: RankEntry[];
+  /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
+  verdict: Verdict;
   table: string;
   /** Why compare.json or table.txt could not be written (the result is still complete). */
   writeError?: string;
@@ -256,7 +258,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     display.stop();
   }
   const groups = groupOutcomes(outcomes);
-  const ranking = rankGroups(groups, options.kind);
+  const verdict = judgeComparison(verdictGroups(groups, options.kind), options.kind);
   const wallSeconds = (performance.now() - t0) / 1000;
   const first = outcomes.find((o) => o.summary !== null)?.summary;
   const described = first
@@ -275,7 +277,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     ],
     kind: options.kind,
     groups,
-    ranking,
+    verdict,
   });
   const result: CompareResult = {
     id: dir.split(/[\\/]/).pop()!,
@@ -286,7 +288,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     wallSeconds,
     outcomes,
     groups,
-    ranking,
+    verdict,
     table,
   };
   // The table is the result: a failed write (full disk, read-only) is reported with it, not instead.

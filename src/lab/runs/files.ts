@@ -73,7 +73,7 @@ export class FileWriteError extends Error {
   constructor(file: string, cause: unknown, action = 'write') {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
     const words = code !== undefined ? WRITE_CAUSES[code] : undefined;
-    const detail = words !== undefined ? `${words} (${code})` : (cause as Error)?.message ?? String(cause);
+    const detail = words !== undefined ? `${words} (${code})` : ((cause as Error)?.message ?? String(cause));
     super(`cannot ${action} ${file}: ${detail}`);
     this.name = 'FileWriteError';
     this.file = file;

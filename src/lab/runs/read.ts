@@ -67,7 +67,10 @@ function evalOf(value: unknown): EvalRecord | null {
 }
 
 /** Optional files that analysis commands write into a run folder. */
-export const ATTACHMENTS = ['diagnostics', 'landscape'] as const satisfies readonly (keyof typeof RUN_FILES)[];
+export const ATTACHMENTS = [
+  'diagnostics',
+  'landscape',
+] as const satisfies readonly (keyof typeof RUN_FILES)[];
 
 /** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
 export function loadRun(dir: string): LoadedRun {

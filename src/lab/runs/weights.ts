@@ -23,7 +23,11 @@ export interface HostTensor {
 }
 
 /** Writes weights.bin and weights.json into `dir`; returns the manifest. */
-export function writeWeights(dir: string, params: readonly HostTensor[], state: readonly HostTensor[]): WeightsManifest {
+export function writeWeights(
+  dir: string,
+  params: readonly HostTensor[],
+  state: readonly HostTensor[],
+): WeightsManifest {
   let offset = 0;
   const entries = (list: readonly HostTensor[]) =>
     list.map(({ name, shape, values }) => {
@@ -43,7 +47,8 @@ export function writeWeights(dir: string, params: readonly HostTensor[], state: 
     [state, manifest.state],
   ] as const) {
     list.forEach((leaf, i) => {
-      for (let j = 0; j < leaf.values.length; j++) bytes.writeFloatLE(leaf.values[j], (meta[i].offset + j) * 4);
+      for (let j = 0; j < leaf.values.length; j++)
+        bytes.writeFloatLE(leaf.values[j], (meta[i].offset + j) * 4);
     });
   }
   writeFileSafely(join(dir, RUN_FILES.weightsData), bytes);
@@ -90,4 +95,3 @@ export function readWeights(dir: string): SavedWeights {
   };
   return { manifest, params: manifest.params.map(read), state: manifest.state.map(read) };
 }
-

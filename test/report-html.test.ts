@@ -152,9 +152,9 @@ describe('gatelab report', () => {
     const runs = ['relu', 'golu'].map((activation, i) =>
       loadRun(writeRun(join(root, 'single'), { activation, seed: 0, accuracy: 0.8 + 0.1 * i })),
     );
-    const groups = groupRuns(runs as LoadedRun[], 'accuracy');
-    expect(judgeRunGroups(groups, 'accuracy').ranking.map((r) => r.label)).toEqual(['golu', 'relu']);
-    expect(describeComparison('mnist-mlp', runs, groups, 'accuracy')).toContain(
+    const groups = groupRuns(runs as LoadedRun[], 'classification');
+    expect(judgeRunGroups(groups, 'classification').ranking.map((r) => r.label)).toEqual(['golu', 'relu']);
+    expect(describeComparison('mnist-mlp', runs, groups, 'classification')).toContain(
       'One seed per activation: seed noise cannot be estimated',
     );
   });

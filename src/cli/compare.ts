@@ -7,7 +7,7 @@ import { parseActivationList } from '../lab/options/activation.js';
 import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/options/config.js';
 import { integerType } from '../lab/options/types.js';
 import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
-import { getTask } from '../lab/tasks.js';
+import { getTask, taskMetricKind } from '../lab/tasks.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
 import { printJson } from './args/output.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
@@ -89,7 +89,7 @@ export function registerCompare(program: Command): void {
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
         for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
-      const kind = task.kind === 'text' ? 'language' : 'classification';
+      const kind = taskMetricKind(task);
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
       let runsDir = o.runsDir;
       if (lrs !== null) {

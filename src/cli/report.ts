@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { GroupStats } from '../lab/compare/stats.js';
+import type { GroupStats, MetricKind } from '../lab/compare/stats.js';
 import { buildRunsReport } from '../lab/report/report.js';
 import { writeFileSafely } from '../lab/runs/files.js';
 import { findRunDirs, loadRuns } from '../lab/runs/read.js';
@@ -47,7 +47,7 @@ export interface LrResult {
  * The learning-rate ablation as text: activations x learning rates, each cell mean ± SEM over seeds of
  * test accuracy (%) or test perplexity; '—' where no seed finished.
  */
-export function formatLrTable(results: readonly LrResult[], kind: 'classification' | 'language'): string {
+export function formatLrTable(results: readonly LrResult[], kind: MetricKind): string {
   const labels = [...new Set(results.flatMap((r) => r.groups.map((g) => g.label)))];
   const cell = (g: GroupStats | undefined) => {
     const s = kind === 'language' ? g?.perplexity : g?.testAccuracy;

@@ -13,8 +13,8 @@ import { parseActivationList } from '../lab/options/activation.js';
 import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/options/config.js';
 import { integerType } from '../lab/options/types.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
-import { getTask, taskNames } from '../lab/tasks.js';
-import { checkRunId, makeRunId } from '../lab/train/runDir.js';
+import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
+import { getTask, taskMetricKind, taskNames } from '../lab/tasks.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
 import { printJson } from './args/output.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
@@ -113,7 +113,7 @@ export function registerCompare(program: Command): void {
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
         for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
-      const kind = task.kind === 'text' ? 'language' : 'classification';
+      const kind = taskMetricKind(task);
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
       // The same --id resumes: the folder is reused, each lr-<rate>/ comparison resumes on its own.
       let runsDir = o.runsDir;
@@ -144,7 +144,9 @@ export function registerCompare(program: Command): void {
         results.push({ lr: config.lr, result });
         if (o.json) printJson(result);
         else process.stdout.write(`\n${result.table}`);
-        for (const message of result.writeErrors) process.stderr.write(`gatelab: ${message}\n`);
+        if (result.writeError !== undefined) {
+          process.stderr.write(`gatelab: ${result.writeError} (the table above is complete)\n`);
+        }
         if (result.status === 'interrupted') break;
       }
       stop.dispose();
@@ -188,7 +190,7 @@ export function registerCompare(program: Command): void {
 export function compareExitCode(results: readonly CompareResult[], strict: boolean): number {
   const outcomes = results.flatMap((r) => r.outcomes);
   if (outcomes.some((x) => x.summary === null)) return 1;
-  if (results.some((r) => r.writeErrors.length > 0)) return 1;
+  if (results.some((r) => r.writeError !== undefined)) return 1;
   if (strict && outcomes.some((x) => x.summary?.status === 'diverged')) return 1;
   return 0;
 }
@@ -218,7 +220,9 @@ async function rebuild(o: CompareCli): Promise<void> {
   for (const result of results) {
     if (o.json) printJson(result);
     else process.stdout.write(`\n${result.table}`);
-    for (const message of result.writeErrors) process.stderr.write(`gatelab: ${message}\n`);
+    if (result.writeError !== undefined) {
+      process.stderr.write(`gatelab: ${result.writeError} (the table above is complete)\n`);
+    }
   }
   if (o.report !== false) {
     const out = typeof o.report === 'string' ? o.report : join(root, 'report.html');

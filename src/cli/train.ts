@@ -4,6 +4,7 @@ import { type RunContext, recorderHooks } from '../lab/analysis/recorder.js';
 import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
 import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/options/config.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
+import { checkRunId } from '../lab/runs/run-folder.js';
 import type { ProgressMode } from '../lab/train/progress.js';
 import {
   describeEval,
@@ -12,7 +13,6 @@ import {
   resumeExperiment,
   runExperiment,
 } from '../lab/train/run.js';
-import { checkRunId } from '../lab/train/runDir.js';
 import { collect } from './args/lists.js';
 import { printJson } from './args/output.js';
 import {

@@ -4,17 +4,17 @@
  * divergence affects one run) and use every core, since the jax-js wasm device is single-threaded.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
 import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../options/config.js';
-import { writeFileAtomically } from '../runs/atomic.js';
 import { readCheckpoint } from '../runs/checkpoint.js';
+import { FileWriteError, makeFolder, readJsonObject, writeFileSafely, writeJsonFile } from '../runs/files.js';
 import type { StopMessage } from '../runs/lifecycle.js';
+import { COMPARE_FILES, makeRunId, RUN_FILES, RunDirectory, safeName } from '../runs/run-folder.js';
 import { type RunSummary, readRunJson } from '../train/run.js';
-import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
   groupOutcomes,
@@ -66,7 +66,7 @@ export interface ComparePlan {
   config: Omit<RunConfig, 'activation' | 'seed'>;
 }
 
-export const PLAN_FILE = 'compare-plan.json';
+export const PLAN_FILE = COMPARE_FILES.plan;
 
 export interface CompareResult {
   /** 'interrupted': a signal stopped it; rerunning the same command resumes it. */
@@ -86,8 +86,8 @@ export interface CompareResult {
   /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
   verdict: Verdict;
   table: string;
-  /** Files of the comparison that could not be written (each message names the file and the cause). */
-  writeErrors: string[];
+  /** Why compare.json or table.txt could not be written (the result is still complete). */
+  writeError?: string;
 }
 
 /** The command that starts this very CLI again (node + loader flags + entry script). */
@@ -185,6 +185,10 @@ function lastLines(text: string, count = 5): string {
   return lines.slice(-count).join(' | ');
 }
 
+function baseOf(job: Job) {
+  return { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
+}
+
 /**
  * Runs one child `train` process; resolves with its outcome (never rejects). A new run gets its resolved
  * run configuration as run.json in its prepared run folder, never as rebuilt arguments; an interrupted
@@ -202,9 +206,12 @@ function runChild(
   if (job.start === 'resume') {
     args = [...options.launcher.slice(1), 'train', '--resume', runDir, '--progress', 'json'];
   } else {
-    mkdirSync(runDir, { recursive: true });
-    const configFile = join(runDir, 'run.json');
-    writeFileAtomically(configFile, runConfigJson(job.config!));
+    let configFile: string;
+    try {
+      configFile = RunDirectory.prepare(runDir, runConfigJson(job.config!));
+    } catch (error) {
+      return Promise.resolve({ ...baseOf(job), summary: null, error: (error as Error).message });
+    }
     args = [
       ...options.launcher.slice(1),
       'train',
@@ -216,7 +223,7 @@ function runChild(
       'json',
     ];
   }
-  const base = { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
+  const base = baseOf(job);
   return new Promise((resolvePromise) => {
     // An IPC channel: the child sees its 'disconnect' when this process dies, even by SIGKILL, and stops.
     const child = spawn(options.launcher[0], args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
@@ -255,7 +262,7 @@ function runChild(
     });
     child.on('close', (code, signal) => {
       children.delete(child);
-      const file = join(dir, job.runId, 'summary.json');
+      const file = join(runDir, RUN_FILES.summary);
       const summary = readSummary(file);
       // A run stopped by a signal writes an 'interrupted' summary and exits with 128 + the signal number.
       if (summary !== null && (code === 0 || summary.status === 'interrupted')) {
@@ -273,7 +280,7 @@ function runChild(
 function readSummary(file: string): RunSummary | null {
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+    return readJsonObject(file) as unknown as RunSummary;
   } catch {
     return null;
   }
@@ -303,11 +310,8 @@ export function readPlan(dir: string): ComparePlan {
       `${dir} exists but holds no ${PLAN_FILE}, so it is not a comparison that can be resumed or rebuilt; choose another --id`,
     );
   }
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ComparePlan;
-  } catch (error) {
-    throw new Error(`${file}: damaged (${(error as Error).message})`);
-  }
+  // A damaged file throws a DamagedFileError naming it.
+  return readJsonObject(file) as unknown as ComparePlan;
 }
 
 /** The jobs of a plan, in table order. */
@@ -419,7 +423,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
       if (!existsSync(join(dir, PLAN_FILE))) throw error;
       // Damaged: each run folder's run.json is still checked against this command (classifyJob).
       process.stderr.write(`${(error as Error).message}; rewritten from this command\n`);
-      writeFileAtomically(join(dir, PLAN_FILE), `${JSON.stringify(jsonSafe(plan), null, 2)}\n`);
+      writeJsonFile(join(dir, PLAN_FILE), plan);
       before = plan;
     }
     const identity = (p: ComparePlan) => ({
@@ -438,8 +442,8 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     // Without --id the name carries a timestamp; a clash (two starts in one second) gets a suffix.
     if (options.id === undefined)
       for (let n = 2; existsSync(dir); n++) dir = resolve(options.runsDir, `${id}-${n}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileAtomically(join(dir, PLAN_FILE), `${JSON.stringify(jsonSafe(plan), null, 2)}\n`);
+    makeFolder(dir);
+    writeJsonFile(join(dir, PLAN_FILE), plan);
   }
 
   const outcomes: RunOutcome[] = [];
@@ -589,18 +593,14 @@ function finishCompare(
     groups,
     verdict,
     table,
-    writeErrors: [],
   };
-  // The table is the result: a failed write (full disk, read-only folder) is reported, never lost.
-  for (const [name, text] of [
-    ['compare.json', `${JSON.stringify(jsonSafe({ ...result, table: undefined }), null, 2)}\n`],
-    ['table.txt', table],
-  ]) {
-    try {
-      writeFileAtomically(join(dir, name), text);
-    } catch (error) {
-      result.writeErrors.push((error as Error).message);
-    }
+  // The table is the result: a failed write (full disk, read-only) is reported with it, not instead.
+  try {
+    writeJsonFile(join(dir, COMPARE_FILES.result), { ...result, table: undefined });
+    writeFileSafely(join(dir, COMPARE_FILES.table), table);
+  } catch (error) {
+    if (!(error instanceof FileWriteError)) throw error;
+    result.writeError = error.message;
   }
   return result;
 }
@@ -624,7 +624,7 @@ export function rebuildCompare(dir: string): CompareResult {
   });
   let previous: { wallSeconds?: number; jobs?: number } = {};
   try {
-    previous = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+    previous = readJsonObject(join(dir, COMPARE_FILES.result));
   } catch {
     // compare.json is what is being rebuilt: it may be missing or damaged.
   }

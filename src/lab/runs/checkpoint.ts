@@ -17,9 +17,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomically } from './atomic.js';
+import { writeFileSafely } from './files.js';
+import { RUN_FILES } from './run-folder.js';
 
-export const CHECKPOINT_FILE = 'checkpoint.bin';
+export const CHECKPOINT_FILE = RUN_FILES.checkpoint;
 const MAGIC = 'GLCKPT01';
 
 export type TensorDType = 'float32' | 'int32' | 'uint32' | 'float64';
@@ -112,7 +113,7 @@ export function writeCheckpoint(dir: string, checkpoint: CheckpointFile): string
   prefix.writeUInt32LE(json.length, 8);
   const padding = Buffer.alloc((8 - ((12 + json.length) % 8)) % 8);
   const file = join(dir, CHECKPOINT_FILE);
-  writeFileAtomically(file, prefix, json, padding, data);
+  writeFileSafely(file, Buffer.concat([prefix, json, padding, data]));
   return file;
 }
 

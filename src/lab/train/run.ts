@@ -17,10 +17,10 @@ import {
   removeCheckpoint,
   writeCheckpoint,
 } from '../runs/checkpoint.js';
+import { makeRunId, RunDirectory } from '../runs/run-folder.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
-import { makeRunId, RunDirectory } from './runDir.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
 export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';

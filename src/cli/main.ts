@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerCompare } from './compare.js';
+import { registerExplore } from './explore.js';
 import { registerLandscape } from './landscape.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
@@ -28,6 +29,7 @@ registerPlot(program);
 registerReport(program);
 registerLandscape(program);
 registerVariance(program);
+registerExplore(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

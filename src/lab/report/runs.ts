@@ -5,7 +5,7 @@
  * Corrupt files produce errors that name the file and the problem.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** JSON numbers that the trainer wrote as "NaN" / "Infinity" strings, back to numbers. */
 export function toNumber(value: unknown): number {
@@ -63,13 +63,7 @@ export interface LoadedRun {
   attachments: Record<string, unknown>;
 }
 
-function readJson(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${file}: cannot read (${(error as Error).message})`);
-  }
+function parseJsonObject(text: string, file: string): Record<string, unknown> {
   try {
     const value = JSON.parse(text) as unknown;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -81,9 +75,8 @@ function readJson(file: string): Record<string, unknown> {
   }
 }
 
-function readJsonLines(file: string): Record<string, unknown>[] {
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n');
+function parseJsonLines(text: string, file: string): Record<string, unknown>[] {
+  const lines = text.split('\n');
   const records: Record<string, unknown>[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
@@ -109,15 +102,20 @@ function evalOf(value: unknown): EvalRecord | null {
 /** Optional files that analysis commands write into a run folder. */
 export const ATTACHMENTS = ['diagnostics', 'landscape'] as const;
 
-/** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
-export function loadRun(dir: string): LoadedRun {
-  const root = resolve(dir);
-  const configFile = join(root, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no config.json)`);
-  const config = readJson(configFile);
-  const summaryFile = join(root, 'summary.json');
-  const summary = existsSync(summaryFile) ? readJson(summaryFile) : null;
-  const records = readJsonLines(join(root, 'metrics.jsonl'));
+/** The text of a run folder's files (absent ones undefined), e.g. from a zip or a browser file drop. */
+export interface RunFolderTexts {
+  config: string;
+  summary?: string;
+  metrics?: string;
+  /** Optional analysis files by base name (see ATTACHMENTS). */
+  attachments?: Partial<Record<(typeof ATTACHMENTS)[number], string>>;
+}
+
+/** One run folder from its files' text; `dir` names the folder in errors. */
+export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
+  const config = parseJsonObject(texts.config, `${dir}/config.json`);
+  const summary = texts.summary === undefined ? null : parseJsonObject(texts.summary, `${dir}/summary.json`);
+  const records = texts.metrics === undefined ? [] : parseJsonLines(texts.metrics, `${dir}/metrics.jsonl`);
   const steps: StepRecord[] = [];
   const evals: EvalPoint[] = [];
   const extra: Record<string, Record<string, unknown>[]> = {};
@@ -144,15 +142,15 @@ export function loadRun(dir: string): LoadedRun {
   }
   const attachments: Record<string, unknown> = {};
   for (const name of ATTACHMENTS) {
-    const file = join(root, `${name}.json`);
-    if (existsSync(file)) attachments[name] = readJson(file);
+    const text = texts.attachments?.[name];
+    if (text !== undefined) attachments[name] = parseJsonObject(text, `${dir}/${name}.json`);
   }
   const activation = config.activation as { name?: string } | undefined;
   const summaryActivation = summary?.activation as { label?: string } | undefined;
   const timing = summary?.timing as { msPerStep?: unknown } | undefined;
   return {
-    id: basename(root),
-    dir: root,
+    id: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir,
+    dir,
     task: String(config.task ?? summary?.task ?? 'unknown'),
     label: String(summaryActivation?.label ?? config.activationLabel ?? activation?.name ?? 'unknown'),
     activation: String(activation?.name ?? 'unknown'),
@@ -171,6 +169,33 @@ export function loadRun(dir: string): LoadedRun {
     extra,
     attachments,
   };
+}
+
+/** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
+export function loadRun(dir: string): LoadedRun {
+  const root = resolve(dir);
+  const configFile = join(root, 'config.json');
+  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no config.json)`);
+  const read = (name: string) => {
+    const file = join(root, name);
+    if (!existsSync(file)) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${file}: cannot read (${(error as Error).message})`);
+    }
+  };
+  const attachments: RunFolderTexts['attachments'] = {};
+  for (const name of ATTACHMENTS) {
+    const text = read(`${name}.json`);
+    if (text !== undefined) attachments[name] = text;
+  }
+  return parseRunFolder(root, {
+    config: read('config.json')!,
+    summary: read('summary.json'),
+    metrics: read('metrics.jsonl'),
+    attachments,
+  });
 }
 
 /**

@@ -54,9 +54,9 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const theme = effectiveTheme(state.theme);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
+  // Set during render, not in an effect: the charts (children) read the theme's colours when created,
+  // and children's effects run before their parent's.
+  document.documentElement.dataset.theme = theme;
 
   const onTabKey = (event: KeyboardEvent) => {
     const i = PANELS.indexOf(state.panel);

@@ -171,6 +171,7 @@ export function encodeState(state: ExplorerState): string {
   q.set('batch', String(state.train.batchSize));
   q.set('device', state.train.device);
   q.set('theme', state.theme);
-  // URLSearchParams escapes ':' and ','; both are safe in a fragment and easier to read plain.
-  return q.toString().replace(/%3A/gi, ':').replace(/%2C/gi, ',');
+  // URLSearchParams escapes ':', ',' and '='; all are safe in a fragment's values (a pair splits at its
+  // first '=') and easier to read plain.
+  return q.toString().replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%3D/gi, '=');
 }

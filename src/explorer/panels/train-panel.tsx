@@ -438,7 +438,7 @@ export function TrainPanel(props: TrainPanelProps) {
               />
               <Chart
                 id="chart-accuracy"
-                title={`${accuracyName} (at each epoch end)`}
+                title={`${accuracyName} (line: mean over seeds, band: min..max)`}
                 xLabel="step"
                 x={steps}
                 theme={props.theme}

@@ -161,9 +161,13 @@ export class BrowserRun {
     return loss;
   }
 
-  /** True after the last step of an epoch or of the run: time for a validation pass. */
+  /**
+   * True after the last step of an epoch or of the run, and at least 8 times per run so short runs
+   * get an accuracy curve too: time for a validation pass.
+   */
   get atEvaluation(): boolean {
-    return this.step === this.totalSteps || this.step % this.stepsPerEpoch === 0;
+    const every = Math.min(this.stepsPerEpoch, Math.max(1, Math.ceil(this.totalSteps / 8)));
+    return this.step === this.totalSteps || this.step % every === 0;
   }
 
   async evaluate(split: 'val' | 'test'): Promise<EvalResult> {

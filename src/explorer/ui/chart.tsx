@@ -4,7 +4,7 @@
  * zoom (mouse wheel) and pan (drag) for the curves panel, seed bands, hover readout in the legend, and
  * a shared cursor between charts with the same `syncKey`.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -170,6 +170,11 @@ export function Chart(props: ChartProps) {
     const u = new uPlot(buildOptions(props, width, rangeRef), buildData(props), element);
     plot.current = u;
     if (props.xRange) attachZoomPan(u, rangeRef, (r) => onRange.current?.(r));
+    // Band edges are series too (uPlot fills between series); keep them out of the legend.
+    const rows = element.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    u.series.forEach((s, i) => {
+      if (/ (low|high)$/.test(String(s.label)) && rows[i]) rows[i].style.display = 'none';
+    });
     const resize = new ResizeObserver(() => {
       const w = Math.max(240, element.clientWidth);
       if (Math.abs(w - u.width) > 2) u.setSize({ width: w, height: u.height });
@@ -182,7 +187,8 @@ export function Chart(props: ChartProps) {
     };
   }, [shape]);
 
-  useEffect(() => {
+  // Layout effect: new data is drawn in the same task as the state change (what a slider measures).
+  useLayoutEffect(() => {
     const u = plot.current;
     if (u === null) return;
     u.setData(buildData(props), !props.xRange);

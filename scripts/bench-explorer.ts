@@ -32,21 +32,17 @@ const session = await openExplorer(site);
 try {
   await session.page.goto(`${session.server.url}#act=golu,gelu,swish,mish,gem&x=-5,5`);
   await session.page.waitForSelector('#chart-gate canvas');
-  const result = await session.page.evaluate(async (n) => {
-    const slider = document.getElementById('curves-0-gamma-slider') as HTMLInputElement;
-    const probe = (
-      globalThis as unknown as {
-        gatelabExplorer: { curveTiming: { sampleMs: number }; sampleCurves(exact: boolean): number };
-      }
-    ).gatelabExplorer;
-    const task = () =>
-      new Promise<void>((resolve) => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => resolve();
-        channel.port2.postMessage(0);
-      });
-    const redraw: number[] = [];
-    const sampling: number[] = [];
+  // Sent as source text: tsx would wrap named inner functions in a helper the page does not have.
+  const result = (await session.page.evaluate(`(async (n) => {
+    const slider = document.getElementById('curves-0-gamma-slider');
+    const probe = globalThis.gatelabExplorer;
+    const task = () => new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(0);
+    });
+    const redraw = [];
+    const sampling = [];
     for (let i = 0; i < n; i++) {
       slider.value = String(300 + ((i * 37) % 500));
       const t0 = performance.now();
@@ -56,14 +52,14 @@ try {
       sampling.push(probe.curveTiming.sampleMs);
       await new Promise((r) => requestAnimationFrame(r));
     }
-    const fast: number[] = [];
-    const exact: number[] = [];
+    const fast = [];
+    const exact = [];
     for (let i = 0; i < 20; i++) {
       fast.push(probe.sampleCurves(false));
       exact.push(probe.sampleCurves(true));
     }
     return { redraw, sampling, fast, exact, hash: location.hash };
-  }, moves);
+  })(${moves})`)) as { redraw: number[]; sampling: number[]; fast: number[]; exact: number[]; hash: string };
   if (!result.hash.includes('golu:gamma='))
     throw new Error(`the slider did not change the state: ${result.hash}`);
   const agent = await session.page.evaluate(() => navigator.userAgent);

@@ -44,7 +44,7 @@ type Probe = {
   training: {
     phase: string;
     error: string;
-    live: { device: string; note: string; loss: (number | null)[][] } | null;
+    live: { device: string; note: string; loss: (number | null)[][]; doneSteps: number } | null;
     comparison: { table: string } | null;
   };
   exports: Record<string, string>;
@@ -254,7 +254,56 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     expect(session.errors).toEqual([]);
   });
 
-  it('dropping a compare.json shows its table; a dropped zip of run folders shows the report', async () => {
+  it('pause holds the steps, resume continues, stop evaluates every run where it stands', {
+    timeout: 300_000,
+  }, async () => {
+    await goto('panel=train&task=mnist-mlp&tact=relu&seeds=0,1&steps=400&batch=32&device=wasm');
+    await session.page.locator('#train-start').click();
+    const done = () => probe((p) => p.training.live?.doneSteps ?? 0);
+    await expect.poll(done, { timeout: 120_000 }).toBeGreaterThan(4);
+    await session.page.locator('#train-pause').click();
+    await expect.poll(() => probe((p) => p.training.phase)).toBe('paused');
+    const held = await done();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await done()).toBe(held);
+    await session.page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(done, { timeout: 60_000 }).toBeGreaterThan(held + 2);
+    await session.page.locator('#train-stop').click();
+    await expect.poll(() => probe((p) => p.training.phase), { timeout: 120_000 }).toBe('done');
+    const table = await probe((p) => p.training.comparison!.table);
+    expect(table).toMatch(/stopped early/);
+    expect(table).toMatch(/relu .*2\/2/);
+    expect(session.errors).toEqual([]);
+  });
+
+  it('the small CNN and the char GPT train in the page too', { timeout: 300_000 }, async () => {
+    for (const task of ['mnist-cnn', 'text-gpt']) {
+      await goto(`panel=train&task=${task}&tact=golu&seeds=0&steps=6&batch=16&device=wasm`);
+      await session.page.locator('#train-start').click();
+      await session.page.waitForFunction(
+        () =>
+          ['done', 'error'].includes(
+            (globalThis as unknown as { gatelabExplorer: Probe }).gatelabExplorer.training.phase,
+          ),
+        null,
+        { timeout: 240_000 },
+      );
+      const result = await probe((p) => ({
+        error: p.training.error,
+        loss: p.training.live?.loss[0],
+        table: p.training.comparison?.table,
+      }));
+      expect(result.error, task).toBe('');
+      expect(
+        result.loss!.every((v) => v !== null && Number.isFinite(v)),
+        task,
+      ).toBe(true);
+      expect(result.table, task).toMatch(task === 'text-gpt' ? /test ppl/ : /test acc/);
+    }
+    expect(session.errors).toEqual([]);
+  });
+
+  it('dropping a compare.json shows its table; a sweep result its heatmaps; a zip of run folders the report', async () => {
     expect(zipFile, 'needs the zip of the WebAssembly training test').not.toBe('');
     await goto('panel=results');
     const files = unzipSync(readFileSync(zipFile));
@@ -279,6 +328,37 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     expect(table).toMatch(/golu/);
     expect(table).toMatch(/Ranking by mean test accuracy/);
     await session.page.waitForSelector('[data-comparison] svg .mark-rect path', { state: 'attached' });
+    // A sweep's merged result (format of src/lab/sweep/merge.ts): a two-axis grid -> heatmaps.
+    const cells = ['golu', 'relu'].flatMap((activation, a) =>
+      ['0.01', '0.001'].flatMap((lr, l) =>
+        ['1', '2'].map((depth, d) => ({
+          axes: { activation, lr, depth },
+          task: 'mnist-mlp',
+          metric: 'test.accuracy',
+          seeds: 2,
+          completed: 2,
+          diverged: 0,
+          failed: 0,
+          missing: 0,
+          value: { n: 2, mean: 0.9 + 0.01 * (a + l + d), std: 0.01, sem: 0.007, min: 0.89, max: 0.93 },
+          testLoss: null,
+        })),
+      ),
+    );
+    const merged = {
+      format: 'gatelab-sweep-merge',
+      name: 'grid',
+      description: '',
+      axes: ['activation', 'lr', 'depth', 'seed'],
+      trials: 16,
+      finished: 16,
+      cells,
+      best: [],
+      rows: [],
+    };
+    await drop('results.json', Buffer.from(JSON.stringify(merged)).toString('base64'));
+    await session.page.waitForSelector('[data-sweep] svg .mark-rect path', { state: 'attached' });
+    expect(await session.page.locator('[data-sweep] table').first().textContent()).toContain('golu');
     await drop('runs.zip', readFileSync(zipFile).toString('base64'));
     await session.page.waitForSelector('#results-report');
     const report = await session.page.locator('#results-report').getAttribute('srcdoc');

@@ -5,7 +5,7 @@
  * heatmaps, diagnostics) in a sandboxed frame; other JSON results -> a table of their rows.
  */
 import { useState } from 'preact/hooks';
-import type { GroupStats, RankEntry } from '../../lab/compare/stats.js';
+import { type GroupStats, judgeComparison, type Verdict, verdictGroups } from '../../lab/compare/stats.js';
 import { formatCompareTable } from '../../lab/compare/table.js';
 import { barFigure } from '../../lab/report/figures.js';
 import type { Figure } from '../../lab/report/render.js';
@@ -16,6 +16,7 @@ import {
   filesFromInput,
   type OpenedResults,
 } from '../results/open-files.js';
+import { isMergedSweep, type SweepView, sweepView } from '../results/sweep-view.js';
 import { figureSvg } from '../ui/export.js';
 import { ExportButtons } from '../ui/export-buttons.js';
 
@@ -31,21 +32,24 @@ interface View {
   comparisons: ComparisonView[];
   reportHtml: string;
   tables: { path: string; columns: string[]; rows: Record<string, unknown>[] }[];
+  sweeps: (SweepView & { path: string; svg: string })[];
 }
 
 function comparisonView(path: string, value: Record<string, unknown>): Omit<ComparisonView, 'svg'> {
   const groups = value.groups as GroupStats[];
-  const ranking = value.ranking as RankEntry[];
   const kind = groups.some((g) => g.perplexity !== null && g.perplexity !== undefined)
     ? 'language'
     : 'classification';
+  // compare.json holds the verdict since the verdict statistics landed; older files only a ranking.
+  const saved = value.verdict as Verdict | undefined;
+  const verdict = saved?.ranking ? saved : judgeComparison(verdictGroups(groups, kind), kind);
   const seeds = Array.isArray(value.seeds) ? (value.seeds as number[]) : [];
   const table = formatCompareTable({
     title: `${path}: ${String(value.task ?? 'comparison')}, ${groups.length} activations x ${seeds.length} seeds`,
     details: [typeof value.dir === 'string' ? `runs: ${value.dir}` : ''].filter(Boolean),
     kind,
     groups,
-    ranking,
+    verdict,
   });
   const rows = groups
     .map((g) => {
@@ -102,7 +106,16 @@ async function buildView(files: DroppedFile[]): Promise<View> {
       title: `Opened in gatelab explore: ${opened.runs.length} runs`,
     });
   }
-  const tables = opened.other
+  const sweeps = await Promise.all(
+    opened.other
+      .filter((o) => isMergedSweep(o.value))
+      .map(async (o) => {
+        const view = sweepView(o.value as Record<string, unknown>);
+        return { ...view, path: o.path, svg: view.figure ? await figureSvg(view.figure) : '' };
+      }),
+  );
+  const other = opened.other.filter((o) => !isMergedSweep(o.value));
+  const tables = other
     .map((o) => {
       const rows = rowsOf(o.value);
       if (rows === null) return null;
@@ -110,9 +123,37 @@ async function buildView(files: DroppedFile[]): Promise<View> {
       return { path: o.path, columns, rows: rows.slice(0, 500) };
     })
     .filter((t) => t !== null);
-  for (const o of opened.other)
+  for (const o of other)
     if (rowsOf(o.value) === null) opened.problems.push(`${o.path}: a JSON result without rows to show`);
-  return { opened, comparisons, reportHtml, tables };
+  return { opened, comparisons, reportHtml, tables, sweeps };
+}
+
+function RowsTable(props: { caption: string; columns: string[]; rows: Record<string, unknown>[] }) {
+  return (
+    <div class="table-scroll">
+      <table class="result-table">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r, i) => (
+            <tr key={i}>
+              {props.columns.map((c) => (
+                <td key={c}>{r[c] === undefined || r[c] === null ? '' : cell(r[c])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 export function ResultsPanel() {
@@ -194,30 +235,32 @@ export function ResultsPanel() {
           <ExportButtons name="comparison" make={() => c.figure} />
         </div>
       ))}
-      {view?.tables.map((t) => (
-        <div key={t.path} class="table-scroll">
-          <table class="result-table">
-            <caption>{t.path}</caption>
-            <thead>
-              <tr>
-                {t.columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {t.rows.map((r, i) => (
-                <tr key={i}>
-                  {t.columns.map((c) => (
-                    <td key={c}>{r[c] === undefined ? '' : cell(r[c])}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      {view?.sweeps.map((sweep) => (
+        <div key={sweep.path} class="sweep" data-sweep={sweep.path}>
+          <h3>{sweep.title}</h3>
+          <div
+            class="figure"
+            role="img"
+            aria-label={`Figure of ${sweep.path}`}
+            dangerouslySetInnerHTML={{ __html: sweep.svg }}
+          />
+          <ExportButtons name="sweep" make={() => sweep.figure} />
+          <RowsTable
+            caption={`${sweep.path}: cells (mean ± SEM over seeds)`}
+            columns={sweep.columns}
+            rows={sweep.rows}
+          />
+          {sweep.best.length > 0 && (
+            <RowsTable
+              caption="best setting per activation"
+              columns={Object.keys(sweep.best[0])}
+              rows={sweep.best}
+            />
+          )}
         </div>
+      ))}
+      {view?.tables.map((t) => (
+        <RowsTable key={t.path} caption={t.path} columns={t.columns} rows={t.rows} />
       ))}
       {view?.reportHtml && (
         <iframe

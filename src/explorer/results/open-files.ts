@@ -22,6 +22,10 @@ export interface OpenedResults {
 
 const decoder = new TextDecoder();
 
+/** The lab writes NaN and infinities as strings (jsonSafe); read them back as numbers. */
+const revive = (_key: string, v: unknown) =>
+  v === 'NaN' ? Number.NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
+
 /** Unpacks zip archives among the files (by name or by the PK signature); keeps the rest. */
 export function expandArchives(files: readonly DroppedFile[]): DroppedFile[] {
   const out: DroppedFile[] = [];
@@ -88,14 +92,9 @@ export function classify(input: readonly DroppedFile[]): OpenedResults {
     if (runDirs.has(dirname(f.path)) && RUN_FILES.has(name)) continue;
     if (!name.endsWith('.json')) continue;
     try {
-      const value = JSON.parse(decoder.decode(f.bytes)) as unknown;
+      const value = JSON.parse(decoder.decode(f.bytes), revive) as unknown;
       const record = value as Record<string, unknown>;
-      if (
-        record !== null &&
-        typeof record === 'object' &&
-        Array.isArray(record.groups) &&
-        Array.isArray(record.ranking)
-      ) {
+      if (record !== null && typeof record === 'object' && Array.isArray(record.groups)) {
         result.comparisons.push({ path: f.path, value: record });
       } else result.other.push({ path: f.path, value });
     } catch (error) {

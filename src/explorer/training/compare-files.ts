@@ -7,10 +7,11 @@ import { zipSync } from 'fflate';
 import {
   type GroupStats,
   groupOutcomes,
+  judgeComparison,
   type MetricKind,
-  type RankEntry,
   type RunOutcome,
-  rankGroups,
+  type Verdict,
+  verdictGroups,
 } from '../../lab/compare/stats.js';
 import { formatCompareTable } from '../../lab/compare/table.js';
 import type { RunSummary } from '../../lab/train/run.js';
@@ -23,29 +24,26 @@ export interface FinishedRun {
   summary: RunSummary;
 }
 
-export interface BrowserComparison {
+/** What describes a session (the rest of a comparison is computed from its runs). */
+interface SessionInfo {
   id: string;
   task: string;
   kind: MetricKind;
   seeds: number[];
   wallSeconds: number;
   device: string;
+}
+
+export interface BrowserComparison extends SessionInfo {
   outcomes: RunOutcome[];
   groups: GroupStats[];
-  ranking: RankEntry[];
+  verdict: Verdict;
   table: string;
 }
 
-export function compareRuns(options: {
-  id: string;
-  task: string;
-  kind: MetricKind;
-  seeds: number[];
-  wallSeconds: number;
-  device: string;
-  runs: readonly FinishedRun[];
-  details: string[];
-}): BrowserComparison {
+export function compareRuns(
+  options: SessionInfo & { runs: readonly FinishedRun[]; details: string[] },
+): BrowserComparison {
   const runs = [...options.runs].sort((a, b) => a.info.index - b.info.index);
   const outcomes: RunOutcome[] = runs.map((r) => ({
     label: r.info.label,
@@ -55,7 +53,7 @@ export function compareRuns(options: {
     summary: r.summary,
   }));
   const groups = groupOutcomes(outcomes);
-  const ranking = rankGroups(groups, options.kind);
+  const verdict = judgeComparison(verdictGroups(groups, options.kind), options.kind);
   const first = runs[0]?.summary;
   const labels = [...new Set(runs.map((r) => r.info.label))];
   const table = formatCompareTable({
@@ -72,7 +70,7 @@ export function compareRuns(options: {
     ],
     kind: options.kind,
     groups,
-    ranking,
+    verdict,
   });
   return {
     id: options.id,
@@ -83,7 +81,7 @@ export function compareRuns(options: {
     device: options.device,
     outcomes,
     groups,
-    ranking,
+    verdict,
     table,
   };
 }

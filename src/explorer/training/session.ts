@@ -27,6 +27,13 @@ import type { RunFiles, RunInfo, TrainSetup } from './protocol.js';
 /** The CLI trainer's seed stream for dropout keys (src/lab/train/trainer.ts), so a seed means the same. */
 const DROPOUT_STREAM = 12;
 
+/** Validation (= test) examples of the bundled image data. */
+function evalSize(data: TrainingData): number {
+  let n = 0;
+  for (const batch of data.evalBatches('val', 10_000)) n += batch.rows;
+  return n;
+}
+
 const json = (value: unknown) => `${JSON.stringify(jsonSafe(value), null, 2)}\n`;
 
 export class BrowserRun {
@@ -90,6 +97,12 @@ export class BrowserRun {
         epochs,
         maxSteps: setup.steps,
         model: preset.model,
+        // The bundled data as the lab's own options: the first images of each fixed split, or the
+        // snippet's evaluation windows (so `gatelab train` with these settings sees the same images).
+        data:
+          preset.data === 'mnist'
+            ? { limitTrain: data.trainSize, limitEval: evalSize(data) }
+            : { ...preset.text },
       }),
       task: preset.name,
     };

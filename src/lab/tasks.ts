@@ -14,7 +14,7 @@ import {
   unet,
 } from './models/index.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
-import { classificationData, languageData, type TrainingData } from './train/data.js';
+import { classificationData, languageData, type MetricKind, type TrainingData } from './train/data.js';
 
 /**
  * A task's run-option defaults: only what differs from the option's own default in the schema
@@ -131,6 +131,11 @@ export const TASKS: readonly TaskSpec[] = [
 export function taskDefault<K extends RunOptionKey>(task: TaskSpec, key: K): RunOptionValues[K] {
   const own = task.defaults[key];
   return (own !== undefined ? own : runOption(key)!.default) as RunOptionValues[K];
+}
+
+/** How the task's runs are judged: text tasks by loss and perplexity, the others by accuracy. */
+export function taskMetricKind(task: TaskSpec): MetricKind {
+  return task.kind === 'text' ? 'language' : 'classification';
 }
 
 /** Task names, in listing order. */

@@ -15,7 +15,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunsReport } from '../../src/cli/report.js';
 import { activationStats } from '../../src/lab/analysis/stats.js';
-import { findRunDirs, loadRun } from '../../src/lab/report/runs.js';
+import { findRunDirs, loadRun } from '../../src/lab/runs/read.js';
 import {
   buildExplorerSite,
   canvasHash,

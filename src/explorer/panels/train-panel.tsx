@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CurveRow, trainingCurvesFigure } from '../../lab/report/figures.js';
-import { makeRunId } from '../../lab/train/runDir.js';
+import { makeRunId } from '../../lab/runs/run-folder.js';
 import { DEVICES, type Entry, entryLabel, OPTIMIZERS, PRESETS, type TrainSettings } from '../state.js';
 import {
   type BrowserComparison,

@@ -5,7 +5,8 @@
  * results (a sweep's merged result) among them.
  */
 import { unzipSync } from 'fflate';
-import { type LoadedRun, parseRunFolder } from '../../lab/report/runs.js';
+import { ATTACHMENTS, type LoadedRun, parseRunFolder } from '../../lab/runs/read.js';
+import { RUN_FILES } from '../../lab/runs/run-folder.js';
 
 export interface DroppedFile {
   path: string;
@@ -53,12 +54,11 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-const RUN_FILES = new Set([
-  'config.json',
-  'summary.json',
-  'metrics.jsonl',
-  'diagnostics.json',
-  'landscape.json',
+const RUN_FOLDER_FILES = new Set<string>([
+  RUN_FILES.config,
+  RUN_FILES.summary,
+  RUN_FILES.metrics,
+  ...ATTACHMENTS.map((a) => RUN_FILES[a]),
 ]);
 
 export function classify(input: readonly DroppedFile[]): OpenedResults {
@@ -70,17 +70,17 @@ export function classify(input: readonly DroppedFile[]): OpenedResults {
     return f === undefined ? undefined : decoder.decode(f.bytes);
   };
   const runDirs = new Set(
-    files.filter((f) => basename(f.path) === 'config.json').map((f) => dirname(f.path)),
+    files.filter((f) => basename(f.path) === RUN_FILES.config).map((f) => dirname(f.path)),
   );
   for (const dir of [...runDirs].sort()) {
     const at = (name: string) => text(dir === '' ? name : `${dir}/${name}`);
     try {
       result.runs.push(
         parseRunFolder(dir || 'run', {
-          config: at('config.json')!,
-          summary: at('summary.json'),
-          metrics: at('metrics.jsonl'),
-          attachments: { diagnostics: at('diagnostics.json'), landscape: at('landscape.json') },
+          config: at(RUN_FILES.config)!,
+          summary: at(RUN_FILES.summary),
+          metrics: at(RUN_FILES.metrics),
+          attachments: Object.fromEntries(ATTACHMENTS.map((a) => [a, at(RUN_FILES[a])])),
         }),
       );
     } catch (error) {
@@ -89,7 +89,7 @@ export function classify(input: readonly DroppedFile[]): OpenedResults {
   }
   for (const f of files) {
     const name = basename(f.path);
-    if (runDirs.has(dirname(f.path)) && RUN_FILES.has(name)) continue;
+    if (runDirs.has(dirname(f.path)) && RUN_FOLDER_FILES.has(name)) continue;
     if (!name.endsWith('.json')) continue;
     try {
       const value = JSON.parse(decoder.decode(f.bytes), revive) as unknown;

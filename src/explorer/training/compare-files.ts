@@ -14,8 +14,9 @@ import {
   verdictGroups,
 } from '../../lab/compare/stats.js';
 import { formatCompareTable } from '../../lab/compare/table.js';
+import { jsonSafe } from '../../lab/runs/files.js';
+import { COMPARE_FILES, RUN_FILES } from '../../lab/runs/run-folder.js';
 import type { RunSummary } from '../../lab/train/run.js';
-import { jsonSafe } from '../../lab/train/runDir.js';
 import type { RunFiles, RunInfo } from './protocol.js';
 
 export interface FinishedRun {
@@ -92,13 +93,13 @@ export function comparisonZip(comparison: BrowserComparison, runs: readonly Fini
   const files: Record<string, Uint8Array> = {};
   const { table, kind: _kind, ...rest } = comparison;
   const compareJson = { ...rest, dir: comparison.id, jobs: 1 };
-  files[`${comparison.id}/compare.json`] = encoder.encode(
+  files[`${comparison.id}/${COMPARE_FILES.result}`] = encoder.encode(
     `${JSON.stringify(jsonSafe(compareJson), null, 2)}\n`,
   );
-  files[`${comparison.id}/table.txt`] = encoder.encode(table);
+  files[`${comparison.id}/${COMPARE_FILES.table}`] = encoder.encode(table);
   for (const run of runs) {
-    for (const [name, text] of Object.entries(run.files)) {
-      files[`${comparison.id}/${run.info.runId}/${name}`] = encoder.encode(text);
+    for (const [key, text] of Object.entries(run.files) as [keyof typeof RUN_FILES, string][]) {
+      files[`${comparison.id}/${run.info.runId}/${RUN_FILES[key]}`] = encoder.encode(text);
     }
   }
   return zipSync(files, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') });

@@ -24,12 +24,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' };
 
-/** The three files of a run folder, as text (src/lab/train/runDir.ts writes the same). */
-export interface RunFiles {
-  'config.json': string;
-  'metrics.jsonl': string;
-  'summary.json': string;
-}
+/** The three files of a run folder as text, by their RUN_FILES key (src/lab/runs/run-folder.ts). */
+export type RunFiles = Record<'config' | 'metrics' | 'summary', string>;
 
 export interface RunInfo {
   index: number;

@@ -14,11 +14,12 @@ import type { Model } from '../../lab/models/types.js';
 import { makeSchedule, type Schedule } from '../../lab/optim/schedule.js';
 import { countEntries } from '../../lab/optim/tree.js';
 import type { Optimizer } from '../../lab/optim/types.js';
+import { jsonSafe } from '../../lab/runs/files.js';
+import { safeName } from '../../lab/runs/run-folder.js';
 import { np, random, tree } from '../../lab/runtime.js';
 import { buildTaskModel, getTask } from '../../lab/tasks.js';
 import type { HostBatch, TrainingData } from '../../lab/train/data.js';
 import { buildOptimizer, type RunConfig, type RunSummary, resolveRunConfig } from '../../lab/train/run.js';
-import { jsonSafe, safeName } from '../../lab/train/runDir.js';
 import { type CompiledSteps, compileSteps, type TrainState } from '../../lab/train/step.js';
 import { batchArrays, type EvalResult, initModel } from '../../lab/train/trainer.js';
 import type { PresetSpec } from './presets.js';
@@ -268,9 +269,9 @@ export class BrowserRun {
     };
     return {
       files: {
-        'config.json': json(config),
-        'metrics.jsonl': this.metrics.map((line) => `${line}\n`).join(''),
-        'summary.json': json(summary),
+        config: json(config),
+        metrics: this.metrics.map((line) => `${line}\n`).join(''),
+        summary: json(summary),
       },
       summary,
     };

@@ -1,20 +1,13 @@
 /**
- * Reading run folders written by the trainer (src/lab/train/runDir.ts): runs/<id>/config.json,
- * metrics.jsonl (one JSON record per line: kind "step" | "eval" | "diverged" | ...), summary.json,
- * and the optional analysis files other commands add (diagnostics.json, landscape.json).
- * Corrupt files produce errors that name the file and the problem.
+ * Reading run folders (the format is described in ./run-folder.ts): config.json, metrics.jsonl,
+ * summary.json and the optional analysis files (diagnostics.json, landscape.json). Corrupt files
+ * produce errors that name the file and the problem; `loadRuns` reads what it can and lists the
+ * damaged folders instead of failing on the first.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
-/** JSON numbers that the trainer wrote as "NaN" / "Infinity" strings, back to numbers. */
-export function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (value === 'NaN') return Number.NaN;
-  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
-  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
-  return Number.NaN;
-}
+import { basename, join, resolve } from 'node:path';
+import { DamagedFileError, parseJsonLines, parseJsonObject, toNumber } from './files.js';
+import { RUN_FILES } from './run-folder.js';
 
 export interface EvalRecord {
   loss: number;
@@ -61,34 +54,8 @@ export interface LoadedRun {
   extra: Record<string, Record<string, unknown>[]>;
   /** Parsed optional JSON files next to the run files, by base name (diagnostics, landscape, ...). */
   attachments: Record<string, unknown>;
-}
-
-function parseJsonObject(text: string, file: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error('expected a JSON object');
-    }
-    return value as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
-function parseJsonLines(text: string, file: string): Record<string, unknown>[] {
-  const lines = text.split('\n');
-  const records: Record<string, unknown>[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      records.push(JSON.parse(line) as Record<string, unknown>);
-    } catch (error) {
-      // A run killed mid-write leaves a truncated last line; anything else is corruption.
-      if (i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '')) return;
-      throw new Error(`${file}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
-    }
-  });
-  return records;
+  /** Problems read past (e.g. a torn last line of metrics.jsonl after a crash). */
+  warnings: string[];
 }
 
 function evalOf(value: unknown): EvalRecord | null {
@@ -100,22 +67,32 @@ function evalOf(value: unknown): EvalRecord | null {
 }
 
 /** Optional files that analysis commands write into a run folder. */
-export const ATTACHMENTS = ['diagnostics', 'landscape'] as const;
+export const ATTACHMENTS = [
+  'diagnostics',
+  'landscape',
+] as const satisfies readonly (keyof typeof RUN_FILES)[];
 
 /** The text of a run folder's files (absent ones undefined), e.g. from a zip or a browser file drop. */
 export interface RunFolderTexts {
   config: string;
   summary?: string;
   metrics?: string;
-  /** Optional analysis files by base name (see ATTACHMENTS). */
+  /** Optional analysis files by name (see ATTACHMENTS). */
   attachments?: Partial<Record<(typeof ATTACHMENTS)[number], string>>;
 }
 
-/** One run folder from its files' text; `dir` names the folder in errors. */
+/**
+ * One run folder from its files' text, with no file system (the explorer reads dropped or unzipped
+ * folders with it); `dir` names the folder in errors and its last part is the run's id.
+ */
 export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
-  const config = parseJsonObject(texts.config, `${dir}/config.json`);
-  const summary = texts.summary === undefined ? null : parseJsonObject(texts.summary, `${dir}/summary.json`);
-  const records = texts.metrics === undefined ? [] : parseJsonLines(texts.metrics, `${dir}/metrics.jsonl`);
+  const at = (name: string) => `${dir}/${name}`;
+  const config = parseJsonObject(texts.config, at(RUN_FILES.config));
+  const summary = texts.summary === undefined ? null : parseJsonObject(texts.summary, at(RUN_FILES.summary));
+  const { records, tornLine } =
+    texts.metrics === undefined
+      ? { records: [], tornLine: null }
+      : parseJsonLines(texts.metrics, at(RUN_FILES.metrics));
   const steps: StepRecord[] = [];
   const evals: EvalPoint[] = [];
   const extra: Record<string, Record<string, unknown>[]> = {};
@@ -143,7 +120,7 @@ export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
   const attachments: Record<string, unknown> = {};
   for (const name of ATTACHMENTS) {
     const text = texts.attachments?.[name];
-    if (text !== undefined) attachments[name] = parseJsonObject(text, `${dir}/${name}.json`);
+    if (text !== undefined) attachments[name] = parseJsonObject(text, at(RUN_FILES[name]));
   }
   const activation = config.activation as { name?: string } | undefined;
   const summaryActivation = summary?.activation as { label?: string } | undefined;
@@ -168,34 +145,54 @@ export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
     diverged: diverged ?? (summary?.diverged ? (summary.diverged as LoadedRun['diverged']) : null),
     extra,
     attachments,
+    warnings: tornLine === null ? [] : [tornLine],
   };
 }
 
 /** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
 export function loadRun(dir: string): LoadedRun {
   const root = resolve(dir);
-  const configFile = join(root, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no config.json)`);
-  const read = (name: string) => {
-    const file = join(root, name);
+  const configFile = join(root, RUN_FILES.config);
+  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no ${RUN_FILES.config})`);
+  const read = (file: string) => {
     if (!existsSync(file)) return undefined;
     try {
       return readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${file}: cannot read (${(error as Error).message})`);
+      throw new DamagedFileError(file, `cannot read (${(error as Error).message})`);
     }
   };
   const attachments: RunFolderTexts['attachments'] = {};
   for (const name of ATTACHMENTS) {
-    const text = read(`${name}.json`);
+    const text = read(join(root, RUN_FILES[name]));
     if (text !== undefined) attachments[name] = text;
   }
   return parseRunFolder(root, {
-    config: read('config.json')!,
-    summary: read('summary.json'),
-    metrics: read('metrics.jsonl'),
+    config: read(configFile)!,
+    summary: read(join(root, RUN_FILES.summary)),
+    metrics: read(join(root, RUN_FILES.metrics)),
     attachments,
   });
+}
+
+/** A run folder that could not be read, and why. */
+export interface DamagedRun {
+  dir: string;
+  problem: string;
+}
+
+/** Reads every run folder it can; damaged ones are listed with their problem instead of failing. */
+export function loadRuns(dirs: readonly string[]): { runs: LoadedRun[]; damaged: DamagedRun[] } {
+  const runs: LoadedRun[] = [];
+  const damaged: DamagedRun[] = [];
+  for (const dir of dirs) {
+    try {
+      runs.push(loadRun(dir));
+    } catch (error) {
+      damaged.push({ dir: resolve(dir), problem: (error as Error).message });
+    }
+  }
+  return { runs, damaged };
 }
 
 /**
@@ -204,7 +201,7 @@ export function loadRun(dir: string): LoadedRun {
  */
 export function findRunDirs(paths: readonly string[]): string[] {
   const found: string[] = [];
-  const isRun = (dir: string) => existsSync(join(dir, 'config.json'));
+  const isRun = (dir: string) => existsSync(join(dir, RUN_FILES.config));
   const subdirs = (dir: string) =>
     readdirSync(dir)
       .sort()

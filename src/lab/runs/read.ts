@@ -5,7 +5,7 @@
  * damaged folders instead of failing on the first.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DamagedFileError, parseJsonLines, parseJsonObject, toNumber } from './files.js';
 import { RUN_FILES } from './run-folder.js';
 

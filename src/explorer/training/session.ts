@@ -234,6 +234,9 @@ export class BrowserRun {
       seed: this.config.seed,
       status: this.diverged === null ? 'completed' : 'diverged',
       diverged: this.diverged,
+      // The page has no signals or checkpoints: a stopped run is a finished one (stoppedEarly says so).
+      interrupted: null,
+      resumedAt: [],
       model: this.model.description,
       data: this.data.description,
       paramCount: this.paramCount,

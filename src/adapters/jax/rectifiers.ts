@@ -4,7 +4,7 @@
  */
 import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import type { JaxArray } from './math.js';
+import { type JaxArray, withInfiniteLimits } from './math.js';
 
 export interface LeakyReluOptions {
   /** Slope for x < 0, in [0, 1) (default 0.01). */
@@ -49,7 +49,12 @@ export const relu6: ActivationFunction<Record<string, never>> = defineActivation
  * second derivatives are the closed forms, and F'(s) = (2s + 3) / 6 is exact near its zero at -1.5
  * (autodiff of x (x + 3) / 6 would add x + 3 and x, which cancels there).
  */
-export const hardSwish: ActivationFunction<Record<string, never>> = defineActivation('hard_swish', (x) => {
+export const hardSwish: ActivationFunction<Record<string, never>> = defineActivation('hard_swish', (x) =>
+  // u = x - s is NaN at +-Infinity: the limits (0 with slope 0, x with slope 1) are set outside.
+  withInfiniteLimits(x, hardSwishFinite, 'zero'),
+);
+
+function hardSwishFinite(x: JaxArray): JaxArray {
   const s = lax.stopGradient(x.ref);
   const u = x.sub(s.ref);
   const c = np.clip(s.ref, -3, 3); // finite middle piece at +-Infinity
@@ -59,6 +64,6 @@ export const hardSwish: ActivationFunction<Record<string, never>> = defineActiva
   const slope = np.where(below.ref, 0, np.where(above.ref, 1, c.ref.add(c).add(3).div(6)));
   const halfCurvature = np.where(below, 0, np.where(above, 0, 1 / 6));
   return value.add(u.ref.mul(slope.add(u.mul(halfCurvature))));
-});
+}
 
 export { hardSwish as hardswish, leakyRelu as lrelu };

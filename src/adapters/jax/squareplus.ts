@@ -7,7 +7,7 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import type { JaxArray } from './math.js';
+import { type JaxArray, withInfiniteLimits } from './math.js';
 
 export interface SquareplusOptions {
   /** Curvature near 0, > 0 (default 4; f(0) = sqrt(b) / 2). */
@@ -33,15 +33,17 @@ function hypotenuse(v: JaxArray, b: number): JaxArray {
 /** Squareplus: `(x + sqrt(x^2 + b)) / 2`, default b = 4. */
 export const squareplus: ActivationFunction<SquareplusOptions> = defineActivation(
   'squareplus',
-  (x, p: KernelParams) => {
-    const b = p.b as number;
-    const nonNegative = x.ref.greaterEqual(0);
-    // NaN goes to the negative branch (x >= 0 is false), which keeps it.
-    const positive = np.where(nonNegative.ref, x.ref, 0);
-    const negative = np.where(nonNegative.ref, -1, x);
-    // Halves first: x + r and r - x overflow float32 for |x| > 1.7e38.
-    const upper = positive.ref.mul(0.5).add(hypotenuse(positive, b).mul(0.5));
-    const lower = np.reciprocal(hypotenuse(negative.ref, b).mul(0.5).sub(negative.mul(0.5))).mul(b / 4);
-    return np.where(nonNegative, upper, lower);
-  },
+  (x, p: KernelParams) => withInfiniteLimits(x, (finite) => squareplusFinite(finite, p.b as number), 'zero'),
 );
+
+/** Squareplus of finite x (the limits at +-Infinity are set by `withInfiniteLimits`). Consumes x. */
+function squareplusFinite(x: JaxArray, b: number): JaxArray {
+  const nonNegative = x.ref.greaterEqual(0);
+  // NaN goes to the negative branch (x >= 0 is false), which keeps it.
+  const positive = np.where(nonNegative.ref, x.ref, 0);
+  const negative = np.where(nonNegative.ref, -1, x);
+  // Halves first: x + r and r - x overflow float32 for |x| > 1.7e38.
+  const upper = positive.ref.mul(0.5).add(hypotenuse(positive, b).mul(0.5));
+  const lower = np.reciprocal(hypotenuse(negative.ref, b).mul(0.5).sub(negative.mul(0.5))).mul(b / 4);
+  return np.where(nonNegative, upper, lower);
+}

@@ -4,20 +4,23 @@
  * divergence affects one run) and use every core, since the jax-js wasm device is single-threaded.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
+import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../options/config.js';
+import { FileWriteError, makeFolder, readJsonObject, writeFileSafely, writeJsonFile } from '../runs/files.js';
+import { COMPARE_FILES, makeRunId, RUN_FILES, RunDirectory, safeName } from '../runs/run-folder.js';
 import type { RunSummary } from '../train/run.js';
-import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
   groupOutcomes,
+  judgeComparison,
   type MetricKind,
-  type RankEntry,
   type RunOutcome,
-  rankGroups,
+  type Verdict,
+  verdictGroups,
 } from './stats.js';
 import { formatCompareTable } from './table.js';
 
@@ -28,8 +31,8 @@ export interface CompareOptions {
   seeds: number[];
   /** Parallel child processes. Default: available cores. */
   jobs?: number;
-  /** Extra `train` arguments shared by every run (epochs, lr, model options...). */
-  trainArgs: string[];
+  /** The run options shared by every run (epochs, lr, model options...); seed and activation vary. */
+  overrides: RunOverrides;
   runsDir: string;
   /** Folder name of this comparison under runsDir (default compare-TASK-timestamp). */
   id?: string;
@@ -50,8 +53,11 @@ export interface CompareResult {
   wallSeconds: number;
   outcomes: RunOutcome[];
   groups: GroupStats[];
-  ranking: RankEntry[];
+  /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
+  verdict: Verdict;
   table: string;
+  /** Why compare.json or table.txt could not be written (the result is still complete). */
+  writeError?: string;
 }
 
 /** The command that starts this very CLI again (node + loader flags + entry script). */
@@ -61,6 +67,7 @@ export function currentLauncher(): string[] {
 
 interface Job {
   choice: ActivationChoice;
+  config: RunConfig;
   label: string;
   seed: number;
   runId: string;
@@ -129,27 +136,33 @@ function barDisplay(total: number): Display {
   };
 }
 
-/** Runs one child `train` process; resolves with its outcome (never rejects). */
+function baseOf(job: Job) {
+  return { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
+}
+
+/**
+ * Runs one child `train` process; resolves with its outcome (never rejects). The child gets its
+ * resolved run configuration as run.json in its prepared run folder, never as rebuilt arguments.
+ */
 function runChild(options: CompareOptions, dir: string, job: Job, display: Display): Promise<RunOutcome> {
+  const runDir = join(dir, job.runId);
+  let configFile: string;
+  try {
+    configFile = RunDirectory.prepare(runDir, runConfigJson(job.config));
+  } catch (error) {
+    return Promise.resolve({ ...baseOf(job), summary: null, error: (error as Error).message });
+  }
   const args = [
     ...options.launcher.slice(1),
     'train',
-    '--task',
-    options.task,
-    '--activation',
-    job.choice.name,
-    ...Object.entries(job.choice.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
-    '--seed',
-    String(job.seed),
-    ...options.trainArgs,
-    '--runs-dir',
-    dir,
-    '--run-id',
-    job.runId,
+    '--config',
+    configFile,
+    '--run-dir',
+    runDir,
     '--progress',
     'json',
   ];
-  const base = { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
+  const base = baseOf(job);
   return new Promise((resolvePromise) => {
     const child = spawn(options.launcher[0], args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -178,9 +191,13 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
     });
     child.on('error', (error) => resolvePromise({ ...base, summary: null, error: error.message }));
     child.on('close', (code) => {
-      const file = join(dir, job.runId, 'summary.json');
+      const file = join(runDir, RUN_FILES.summary);
       if (code === 0 && existsSync(file)) {
-        resolvePromise({ ...base, summary: JSON.parse(readFileSync(file, 'utf8')) as RunSummary });
+        try {
+          resolvePromise({ ...base, summary: readJsonObject(file) as unknown as RunSummary });
+        } catch (error) {
+          resolvePromise({ ...base, summary: null, error: (error as Error).message });
+        }
       } else {
         const lastLine = stderr.trim().split('\n').pop() ?? '';
         resolvePromise({ ...base, summary: null, error: `exit code ${code}: ${lastLine}` });
@@ -191,24 +208,27 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
 
 /** Runs the whole comparison and writes runs/<id>/compare.json and table.txt next to the runs. */
 export async function runCompare(options: CompareOptions): Promise<CompareResult> {
-  if (options.activations.length === 0) throw new Error('gatelab compare: give at least one activation');
-  if (options.seeds.length === 0) throw new Error('gatelab compare: give at least one seed');
+  if (options.activations.length === 0) throw new Error('compare: give at least one activation');
+  if (options.seeds.length === 0) throw new Error('compare: give at least one seed');
   const jobsWanted = options.jobs ?? availableParallelism();
   if (!(Number.isInteger(jobsWanted) && jobsWanted >= 1))
-    throw new RangeError(`gatelab compare: --jobs must be a positive integer, got ${jobsWanted}`);
+    throw new RangeError(`--jobs (parallel runs) must be an integer in [1, Infinity), got ${jobsWanted}`);
+  // Every run's configuration is resolved (and checked) before the comparison folder exists.
+  const jobs: Job[] = [];
+  for (const choice of options.activations) {
+    const label = activationLabel(choice);
+    for (const seed of options.seeds) {
+      const config = resolveRunConfig(options.task, choice, { ...options.overrides, seed });
+      jobs.push({ choice, config, label, seed, runId: `${safeName(label)}-s${seed}` });
+    }
+  }
   const started = new Date();
   const t0 = performance.now();
   const id = options.id ?? makeRunId(['compare', options.task], started);
   let dir = resolve(options.runsDir, id);
   for (let n = 2; existsSync(dir); n++) dir = resolve(options.runsDir, `${id}-${n}`);
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
 
-  const jobs: Job[] = [];
-  for (const choice of options.activations) {
-    const label = activationLabel(choice);
-    for (const seed of options.seeds)
-      jobs.push({ choice, label, seed, runId: `${safeName(label)}-s${seed}` });
-  }
   const mode = options.progress ?? 'auto';
   const display =
     mode === 'none'
@@ -238,7 +258,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     display.stop();
   }
   const groups = groupOutcomes(outcomes);
-  const ranking = rankGroups(groups, options.kind);
+  const verdict = judgeComparison(verdictGroups(groups, options.kind), options.kind);
   const wallSeconds = (performance.now() - t0) / 1000;
   const first = outcomes.find((o) => o.summary !== null)?.summary;
   const described = first
@@ -257,7 +277,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     ],
     kind: options.kind,
     groups,
-    ranking,
+    verdict,
   });
   const result: CompareResult = {
     id: dir.split(/[\\/]/).pop()!,
@@ -268,13 +288,16 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     wallSeconds,
     outcomes,
     groups,
-    ranking,
+    verdict,
     table,
   };
-  writeFileSync(
-    join(dir, 'compare.json'),
-    `${JSON.stringify(jsonSafe({ ...result, table: undefined }), null, 2)}\n`,
-  );
-  writeFileSync(join(dir, 'table.txt'), table);
+  // The table is the result: a failed write (full disk, read-only) is reported with it, not instead.
+  try {
+    writeJsonFile(join(dir, COMPARE_FILES.result), { ...result, table: undefined });
+    writeFileSafely(join(dir, COMPARE_FILES.table), table);
+  } catch (error) {
+    if (!(error instanceof FileWriteError)) throw error;
+    result.writeError = error.message;
+  }
   return result;
 }

@@ -134,8 +134,10 @@ export type ActivationOp = (x: Input, params?: any) => Tensor;
 /**
  * This module's ops by exported name (`geluTanh` for `gelu_tanh`). Declaring it checks at compile time
  * that every activation has an op here under its camelCase name: the compiler names any missing one.
+ * Not exported: the declaration bundler (rollup-plugin-dts) cannot emit a module type of itself.
  */
-export type OpsByExportName = Complete<typeof import('./ops.js')>;
+// biome-ignore lint/correctness/noUnusedVariables: the declaration itself is the compile-time check
+type OpsByExportName = Complete<typeof import('./ops.js')>;
 type Complete<Module extends PerActivationExport<ActivationOp>> = Pick<
   Module,
   keyof PerActivationExport<unknown>

@@ -266,6 +266,7 @@ describe('the gate f(x)/x as a distribution', () => {
         'gelu_tanh',
         'gem',
         'golu',
+        'hard_swish', // relu6(x + 3) / 6: the uniform CDF on [-3, 3]
         'mish',
         'swish',
       ].sort(),

@@ -17,6 +17,7 @@ function divide(x: number, alpha: number): [q: number, r: number] {
  */
 export const celu: ActivationSpec<'celu'> = {
   name: 'celu',
+  family: 'elu',
   aliases: [],
   title: 'Continuously Differentiable ELU',
   formula: 'x if x > 0 else alpha * (exp(x / alpha) - 1)',

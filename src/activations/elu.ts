@@ -7,6 +7,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const elu: ActivationSpec<'elu'> = {
   name: 'elu',
+  family: 'elu',
   aliases: [],
   title: 'Exponential Linear Unit',
   formula: 'x if x > 0 else alpha * (exp(x) - 1)',

@@ -33,6 +33,7 @@ function sigmoidOfSum(h: number, l: number): number {
  */
 export const geluTanh: ActivationSpec<'gelu_tanh'> = {
   name: 'gelu_tanh',
+  family: 'gelu',
   aliases: ['gelu_new'],
   title: 'GELU, tanh approximation',
   formula: '0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))',

@@ -13,6 +13,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  */
 export const softplus: ActivationSpec<'softplus'> = {
   name: 'softplus',
+  family: 'logistic',
   aliases: [],
   title: 'Softplus',
   formula: 'log(1 + exp(beta x)) / beta, or x when beta x > threshold',

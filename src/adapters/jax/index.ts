@@ -40,6 +40,7 @@ import * as goluFamily from './golu.js';
 import * as logisticFamily from './logistic.js';
 import * as mishFamily from './mish.js';
 import * as rectifierFamily from './rectifiers.js';
+import * as squareplusFamily from './squareplus.js';
 import * as tanhFamily from './tanh.js';
 
 export type { ActivationFunction, ArrayOrNumber, JaxActivation, KernelParams } from './define.js';
@@ -55,6 +56,7 @@ export * from './mish.js';
 export * from './rectifiers.js';
 export type { InitJaxOptions } from './runtime.js';
 export { ensureFloat16ArrayGlobal, initJax } from './runtime.js';
+export * from './squareplus.js';
 export * from './tanh.js';
 
 /**
@@ -69,6 +71,7 @@ const byExportName: PerActivationExport<ActivationFunction<any>> = {
   ...logisticFamily,
   ...mishFamily,
   ...rectifierFamily,
+  ...squareplusFamily,
   ...tanhFamily,
 };
 

@@ -1,23 +1,10 @@
-// Sigmoid, tanh, softsign and softplus.
-//   sigmoid: t = e^-|x|, r = 1/(1+t): s = r or t r; s' = t r^2.
+// Tanh and softsign.
 //   tanh: m = expm1(-2|x|): tanh|x| = -m / (2 + m) (no cancellation near 0);
 //         tanh' = 1 - tanh^2 for |x| < 0.5, else 4t/(1+t)^2 with t = e^-2|x|.
 //   softsign: x / (1+|x|) (+-1 at +-Inf); softsign' = 1/(1+|x|)^2.
-//   softplus (p0 = beta, p1 = threshold): (max(z,0) + log1p(e^-|z|)) / beta, z = beta x; x when z > threshold.
 import { DERIVATIVE, FORWARD, derivativeOut } from './common';
-import { abs32, exp32, expm1_32, log1pUnit32, select32, sigmoidFromParts32, signBit32 } from './math32';
-import { abs64, exp64, expm1_64, log1pUnit64, select64, sigmoidFromParts64, signBit64 } from './math64';
-
-@inline export function sigmoid32(x: v128, mode: i32): v128 {
-  const t = exp32(f32x4.neg(abs32(x)));
-  const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), t));
-  const y = sigmoidFromParts32(x, t, r);
-  if (mode == FORWARD) return y;
-  const d = f32x4.mul(f32x4.mul(t, r), r);
-  if (mode == DERIVATIVE) return d;
-  derivativeOut = d;
-  return y;
-}
+import { abs32, exp32, expm1_32, select32, signBit32 } from './math32';
+import { abs64, exp64, expm1_64, select64, signBit64 } from './math64';
 
 @inline export function tanh32(x: v128, mode: i32): v128 {
   const a = abs32(x);
@@ -50,31 +37,6 @@ import { abs64, exp64, expm1_64, log1pUnit64, select64, sigmoidFromParts64, sign
   return y;
 }
 
-@inline export function softplus32(x: v128, mode: i32, beta: v128, threshold: v128): v128 {
-  const z = f32x4.mul(beta, x);
-  const above = f32x4.gt(z, threshold);
-  const t = exp32(f32x4.neg(abs32(z)));
-  const sp = f32x4.div(f32x4.add(f32x4.pmax(z, f32x4.splat(0.0)), log1pUnit32(t)), beta);
-  const y = select32(above, x, sp);
-  if (mode == FORWARD) return y;
-  const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), t));
-  const d = select32(above, f32x4.splat(1.0), sigmoidFromParts32(z, t, r));
-  if (mode == DERIVATIVE) return d;
-  derivativeOut = d;
-  return y;
-}
-
-@inline export function sigmoid64(x: v128, mode: i32): v128 {
-  const t = exp64(f64x2.neg(abs64(x)));
-  const r = f64x2.div(f64x2.splat(1.0), f64x2.add(f64x2.splat(1.0), t));
-  const y = sigmoidFromParts64(x, t, r);
-  if (mode == FORWARD) return y;
-  const d = f64x2.mul(f64x2.mul(t, r), r);
-  if (mode == DERIVATIVE) return d;
-  derivativeOut = d;
-  return y;
-}
-
 @inline export function tanh64(x: v128, mode: i32): v128 {
   const a = abs64(x);
   const m = expm1_64(f64x2.mul(a, f64x2.splat(-2.0)));
@@ -100,20 +62,6 @@ import { abs64, exp64, expm1_64, log1pUnit64, select64, sigmoidFromParts64, sign
   const y = select64(f64x2.eq(a, f64x2.splat(Infinity)), v128.or(f64x2.splat(1.0), signBit64(x)), ratio);
   if (mode == FORWARD) return y;
   const d = f64x2.div(f64x2.splat(1.0), f64x2.mul(s, s));
-  if (mode == DERIVATIVE) return d;
-  derivativeOut = d;
-  return y;
-}
-
-@inline export function softplus64(x: v128, mode: i32, beta: v128, threshold: v128): v128 {
-  const z = f64x2.mul(beta, x);
-  const above = f64x2.gt(z, threshold);
-  const t = exp64(f64x2.neg(abs64(z)));
-  const sp = f64x2.div(f64x2.add(f64x2.pmax(z, f64x2.splat(0.0)), log1pUnit64(t)), beta);
-  const y = select64(above, x, sp);
-  if (mode == FORWARD) return y;
-  const r = f64x2.div(f64x2.splat(1.0), f64x2.add(f64x2.splat(1.0), t));
-  const d = select64(above, f64x2.splat(1.0), sigmoidFromParts64(z, t, r));
   if (mode == DERIVATIVE) return d;
   derivativeOut = d;
   return y;

@@ -61,6 +61,14 @@ describe('accuracy harness sampling', () => {
     }
     expect(subnormalBand('relu', {}, 'derivative', 10)).toEqual([]);
   });
+
+  it("the oracle's softplus stays finite where e^(beta x) leaves decimal.js's range (threshold = Infinity)", () => {
+    const params = { beta: 17.980737402611407, threshold: Number.POSITIVE_INFINITY };
+    expect(ulps('softplus', params, 'value', 1e30)).toBeLessThan(0.5);
+    expect(ulps('softplus', params, 'value', 1e300)).toBeLessThan(0.5);
+    // and the catalog where beta x overflows (was Infinity)
+    expect(ulps('softplus', params, 'value', Number.MAX_VALUE)).toBeLessThan(0.5);
+  });
 });
 
 /** beta x within rounding of the threshold at x = 0.4544392642663376. */

@@ -330,6 +330,9 @@ const softplus: OracleActivation = {
   value(x, p) {
     const bx = p.beta.times(x);
     if (bx.gt(p.threshold)) return x;
+    // bx + log1p(e^-bx) for bx > 0: e^bx itself leaves decimal.js's exponent range past bx ~ 2e15
+    // (threshold = Infinity, large x), where it read as Infinity.
+    if (bx.gt(0)) return bx.plus(log1p(exp(bx.neg()))).div(p.beta);
     return log1p(exp(bx)).div(p.beta);
   },
   derivative(x, p) {

@@ -37,6 +37,8 @@ export const softplus: ActivationSpec<'softplus'> = {
     if (x !== x) return x;
     const [zh, zl] = scaledInput(x, p.beta);
     if (aboveThreshold(zh, zl, p.threshold)) return x;
+    // beta x overflowing (x near MAX_VALUE, beta > 1, threshold Infinity): f(x) = x + tiny.
+    if (zh === Number.POSITIVE_INFINITY) return x;
     if (zh > 0) return (zh + (zl + Math.log1p(Math.exp(-zh) * (1 - zl)))) / p.beta;
     // log1p(e^z) ~ e^z: where e^z leaves the normal range, e^z = h * h with h = e^(z/2) (z/2 is
     // exact), so the result is rounded once at the end instead of e^z losing bits as a subnormal.

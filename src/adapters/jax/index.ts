@@ -31,7 +31,12 @@
  * const dgelu = grad((x: np.Array) => get('gelu')(x).sum());
  */
 import { getSpec } from '../../activations/resolve.js';
-import { type ActivationFunction, bindActivation, type JaxActivation } from './define.js';
+import {
+  type ActivationFunction,
+  bindActivation,
+  type DerivativeForm,
+  type JaxActivation,
+} from './define.js';
 import { celu, elu, selu } from './elu.js';
 import { gelu, geluSigmoid, geluTanh } from './gelu.js';
 import { egem, gem, segem } from './gem.js';
@@ -41,7 +46,14 @@ import { fmish, mish } from './mish.js';
 import { leakyRelu, prelu, relu, relu6 } from './rectifiers.js';
 import { softsign, tanh } from './tanh.js';
 
-export type { ActivationFunction, ArrayOrNumber, JaxActivation, KernelParams } from './define.js';
+export type {
+  ActivationFunction,
+  ArrayOrNumber,
+  DerivativeForm,
+  FirstOrderRule,
+  JaxActivation,
+  KernelParams,
+} from './define.js';
 export { clearJitCache } from './define.js';
 export type { EluOptions } from './elu.js';
 export { celu, elu, selu } from './elu.js';
@@ -98,11 +110,18 @@ export function activationFunction(name: string): ActivationFunction<any> {
  * `(x) => f(x)` for a catalog name or alias with numeric parameters, validated now with the
  * catalog's rules (unknown name: error listing valid names; bad parameter: RangeError naming it
  * and its range). The returned function consumes x, like every jax-js op.
+ * `options.form`: `'exact'` (default, derivatives of every order) or `'first-order'` (same values and
+ * first derivatives, a cheaper backward pass, second derivatives 0: for training; see DerivativeForm).
  *
  * @example const act = get('golu', { gamma: 2 }); const y = act(x);
+ * @example const train = get('gelu', {}, { form: 'first-order' });
  */
-export function get(name: string, params: Readonly<Record<string, number>> = {}): JaxActivation {
-  return bindActivation(activationFunction(name), params);
+export function get(
+  name: string,
+  params: Readonly<Record<string, number>> = {},
+  options: { form?: DerivativeForm } = {},
+): JaxActivation {
+  return bindActivation(activationFunction(name), params, options.form ?? 'exact');
 }
 
 /** Canonical names this adapter implements (all of the catalog). */

@@ -120,6 +120,43 @@ export function sigmoid(x: JaxArray): JaxArray {
   return np.where(negative, e.mul(inverse.ref), inverse);
 }
 
+/**
+ * sigmoid(z) and sigmoid'(z) = sigmoid(z) sigmoid(-z) = e / (1 + e)^2 with e = e^-|z|: one exp, and the
+ * derivative keeps its relative accuracy in both tails (no 1 - sigmoid cancellation). Consumes z.
+ */
+export function sigmoidWithDerivative(z: JaxArray): { value: JaxArray; derivative: JaxArray } {
+  const { negative, minusAbs } = negativeMagnitude(z);
+  const e = exp(minusAbs);
+  const inverse = np.reciprocal(e.ref.add(1));
+  const value = np.where(negative, e.ref.mul(inverse.ref), inverse.ref);
+  return { value, derivative: e.mul(inverse.ref).mul(inverse) };
+}
+
+/**
+ * tanh(x) and tanh'(x) = 1 - tanh^2 = 4 e / (2 + m)^2, where e = e^-2|x| and m = expm1(-2|x|) = e - 1
+ * (series near 0): relative accuracy in the tails, where 1 - tanh^2 would cancel. Consumes x.
+ */
+export function tanhWithDerivative(x: JaxArray): { value: JaxArray; derivative: JaxArray } {
+  const { negative, minusAbs } = negativeMagnitude(x);
+  const z = minusAbs.mul(2);
+  const e = exp(z.ref);
+  const m = expm1Given(z, e.ref);
+  const denominator = m.ref.add(2);
+  const magnitude = m.neg().div(denominator.ref);
+  const value = np.where(negative, magnitude.ref.neg(), magnitude);
+  return { value, derivative: e.mul(4).div(denominator.ref.mul(denominator)) };
+}
+
+/**
+ * expm1(x) when e^x is already known (e): the series for |x| < 0.7, e - 1 beyond. Consumes both.
+ */
+export function expm1Given(x: JaxArray, e: JaxArray): JaxArray {
+  const near = np.abs(x.ref).less(EXPM1_SERIES_LIMIT);
+  const xNear = np.where(near.ref, x, 0);
+  const series = polynomial(xNear.ref, EXPM1_TAYLOR).mul(xNear);
+  return np.where(near, series, e.sub(1));
+}
+
 /** tanh(x) = -expm1(-2|x|) / (2 + expm1(-2|x|)) with the sign restored: relative accuracy near 0. Consumes x. */
 export function tanh(x: JaxArray): JaxArray {
   const { negative, minusAbs } = negativeMagnitude(x);

@@ -8,6 +8,7 @@ import { adamw } from '../optim/adamw.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
+import { DEVICE_CHOICES, type DeviceChoice, initLabRuntime, type RuntimeInfo } from '../runtime.js';
 import { buildTaskModel, getTask, loadTaskData, type ModelOptions, type TaskDataOptions } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
@@ -32,6 +33,10 @@ export interface RunConfig {
   evalBatchSize: number;
   model: ModelOptions;
   data: TaskDataOptions;
+  /** Where to train: auto | wasm | webgpu | cpu (see src/lab/runtime.ts). */
+  device: DeviceChoice;
+  /** wasm worker threads. */
+  threads: number;
 }
 
 /** What a caller may override; everything else comes from the task. */
@@ -55,6 +60,8 @@ export function resolveRunConfig(
     maxSteps: null,
     model: {},
     data: {},
+    device: 'wasm',
+    threads: 1,
     ...defined,
   };
   checkConfig(config);
@@ -75,6 +82,12 @@ function checkConfig(c: RunConfig): void {
   }
   if (c.maxSteps !== null && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) {
     throw new RangeError(`gatelab: max steps must be a positive integer, got ${c.maxSteps}`);
+  }
+  if (!(DEVICE_CHOICES as readonly string[]).includes(c.device)) {
+    throw new RangeError(`gatelab: device must be one of ${DEVICE_CHOICES.join(', ')}, got '${c.device}'`);
+  }
+  if (!(Number.isInteger(c.threads) && c.threads >= 1)) {
+    throw new RangeError(`gatelab: threads must be a positive integer, got ${c.threads}`);
   }
   if (c.clipNorm !== null && !(c.clipNorm > 0))
     throw new RangeError(`gatelab: clip norm must be > 0, got ${c.clipNorm}`);
@@ -105,6 +118,8 @@ export interface RunSummary {
   val: EvalResult | null;
   test: EvalResult | null;
   history: { epoch: number; step: number; val: EvalResult }[];
+  /** The device (and WebGPU adapter, thread count) the run trained on. */
+  runtime: RuntimeInfo;
   timing: TrainResult['timing'] & { totalSeconds: number };
   startedAt: string;
   finishedAt: string;
@@ -125,6 +140,7 @@ export interface RunOptions {
 export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
   const started = new Date();
   const t0 = performance.now();
+  const runtime = await initLabRuntime({ device: config.device, threads: config.threads });
   const task = getTask(config.task);
   const modelOpts = config.model;
   const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
@@ -141,6 +157,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     modelConfig: model.config,
     dataDescription: data.description,
     optimizerSettings: { name: optimizer.name, ...optimizer.settings },
+    runtime,
     startedAt: started.toISOString(),
   });
   const sink =
@@ -221,6 +238,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     val: result.val,
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
+    runtime,
     timing: { ...result.timing, totalSeconds: (performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),

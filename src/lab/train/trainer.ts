@@ -7,7 +7,16 @@ import type { Model } from '../models/types.js';
 import { makeSchedule, type ScheduleSpec } from '../optim/schedule.js';
 import { countEntries } from '../optim/tree.js';
 import type { Optimizer } from '../optim/types.js';
-import { type ArrayTree, initLabRuntime, type JaxArray, np, random, tree } from '../runtime.js';
+import {
+  type ArrayTree,
+  initLabRuntime,
+  type JaxArray,
+  np,
+  random,
+  readNumber,
+  settle,
+  tree,
+} from '../runtime.js';
 import type { EvalSplit, HostBatch, TrainingData } from './data.js';
 import { compileSteps, type TrainState } from './step.js';
 
@@ -155,7 +164,7 @@ export async function train(
   let evalMs = 0;
   const trainStart = performance.now();
 
-  const evaluate = (split: EvalSplit): EvalResult => {
+  const evaluate = async (split: EvalSplit): Promise<EvalResult> => {
     const t0 = performance.now();
     let lossSum = 0;
     let correct = 0;
@@ -163,8 +172,8 @@ export async function train(
     for (const batch of data.evalBatches(split, options.evalBatchSize)) {
       const [x, y] = batchArrays(data, batch);
       const [l, c] = steps.evaluate(state.params, state.modelState, x, y);
-      lossSum += l.item();
-      correct += c.item();
+      lossSum += await readNumber(l);
+      correct += await readNumber(c);
       count += batch.y.length;
     }
     evalMs += performance.now() - t0;
@@ -179,6 +188,7 @@ export async function train(
       for (const batch of data.trainBatches(epoch, options.batchSize, options.seed)) {
         if (step >= totalSteps) break;
         if (hooks.onDiagnostics && hooks.diagnosticsEvery && step % hooks.diagnosticsEvery === 0) {
+          await settle(state);
           hooks.onDiagnostics({ step, epoch, params: state.params, modelState: state.modelState, batch });
         }
         const t0 = performance.now();
@@ -189,8 +199,8 @@ export async function train(
         const scalars = Object.fromEntries(Object.entries(scalarValues).map(([k, v]) => [k, np.array(v)]));
         const out = steps.train(state, x, y, key, scalars);
         state = out.state;
-        const loss = out.loss.item();
-        const gradNorm = out.gradNorm === null ? undefined : out.gradNorm.item();
+        const loss = await readNumber(out.loss);
+        const gradNorm = out.gradNorm === null ? undefined : await readNumber(out.gradNorm);
         const elapsed = performance.now() - t0;
         step++;
         if (step === 1) firstStepMs = elapsed;
@@ -204,7 +214,7 @@ export async function train(
         hooks.onStep?.({ step, epoch: epoch + 1, totalSteps, loss, lr, gradNorm, msPerStep });
       }
       epochsDone = epoch + 1;
-      const val = evaluate('val');
+      const val = await evaluate('val');
       const event: EvalEvent = { step, epoch: epoch + 1, split: 'val', result: val };
       history.push(event);
       hooks.onEval?.(event);
@@ -216,9 +226,10 @@ export async function train(
     }
     let test: EvalResult | null = null;
     if (diverged === null) {
-      test = evaluate('test');
+      test = await evaluate('test');
       hooks.onEval?.({ step, epoch: epochsDone, split: 'test', result: test });
     }
+    await settle(state);
     hooks.onFinish?.({ params: state.params, modelState: state.modelState, stepsDone: step });
     const trainSeconds = (performance.now() - trainStart - evalMs) / 1000;
     const msPerStep = step > 1 ? timedMs / (step - 1) : firstStepMs;

@@ -8,8 +8,9 @@
 import { availableParallelism } from 'node:os';
 import { blockUntilReady, type numpy as np } from '@jax-js/jax';
 import { initJax } from '../adapters/jax/index.js';
+import { DEVICE_CHOICES, type DeviceChoice, type LabDevice } from './devices/choices.js';
 import { maxWasmThreads, setWasmThreads, wasmThreadSupportInstalled } from './devices/wasm-threads.js';
-import { type AdapterInfo, describeAdapter, probeWebGpu } from './devices/webgpu.js';
+import { type AdapterInfo, describeAdapter, missingVulkanDriver, probeWebGpu } from './devices/webgpu.js';
 
 export type { JsTree } from '@jax-js/jax';
 export { grad, jit, lax, nn, numpy as np, random, tree, valueAndGrad } from '@jax-js/jax';
@@ -22,16 +23,13 @@ export type JaxArray = np.Array;
 export type ArrayTree = JaxArray | readonly ArrayTree[] | { readonly [key: string]: ArrayTree };
 
 /** `--device` values: `auto` picks webgpu when a hardware adapter is found, else wasm. */
-export const DEVICE_CHOICES = ['auto', 'wasm', 'webgpu', 'cpu'] as const;
-export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
-/** A device the lab actually runs on. */
-export type LabDevice = Exclude<DeviceChoice, 'auto'>;
+export { DEVICE_CHOICES, type DeviceChoice, type LabDevice } from './devices/choices.js';
 
 export interface RuntimeOptions {
-  /** Default 'wasm' for library use; the CLI's default is 'auto'. */
+  /** Default 'wasm' for library use; the run options' default is 'auto'. */
   device?: DeviceChoice;
-  /** wasm worker threads (default 1 for library use; the CLI's default is `defaultThreads()`). */
-  threads?: number;
+  /** wasm worker threads; null = `defaultThreads()` (the run options' default); 1 for library use. */
+  threads?: number | null;
 }
 
 /** What a run ran on; config.json and summary.json record it. */
@@ -60,6 +58,8 @@ export async function resolveDevice(
     throw new RangeError(`device must be one of ${DEVICE_CHOICES.join(', ')}, got '${choice}'`);
   }
   if (choice === 'wasm' || choice === 'cpu') return { device: choice, adapter: null, note: null };
+  const noDriver = choice === 'auto' ? await missingVulkanDriver() : null;
+  if (noDriver !== null) return { device: 'wasm', adapter: null, note: `auto: wasm, since ${noDriver}` };
   const probe = await probeWebGpu();
   if (choice === 'webgpu') {
     if (!probe.available) throw new Error(`device 'webgpu' is not available: ${probe.reason}`);
@@ -101,24 +101,30 @@ let current: RuntimeInfo | null = null;
  */
 export function initLabRuntime(options: RuntimeOptions = {}): Promise<RuntimeInfo> {
   const explicit = options.device !== undefined || options.threads !== undefined;
-  const key = JSON.stringify([options.device ?? 'wasm', options.threads ?? 1]);
+  const threads = options.threads === null ? defaultThreads() : options.threads;
+  const key = JSON.stringify([options.device ?? 'wasm', threads ?? 1]);
   if (ready !== null) {
     if (!explicit || ready.key === key) return ready.promise;
     return ready.promise.then((info) => {
+      // `auto` (device or threads) accepts whatever already runs.
       const same =
         (options.device === undefined ||
+          options.device === 'auto' ||
           options.device === info.device ||
           options.device === info.requested) &&
-        (options.threads === undefined || options.threads === info.threads || info.device !== 'wasm');
+        (options.threads === undefined ||
+          options.threads === null ||
+          options.threads === info.threads ||
+          info.device !== 'wasm');
       if (!same) {
         throw new Error(
-          `the lab already runs on ${describeRuntime(info).slice('device: '.length)}; it cannot switch to device ${options.device ?? info.requested} with ${options.threads ?? info.threads} threads in the same process`,
+          `the lab already runs on ${describeRuntime(info).slice('device: '.length)}; it cannot switch to device ${options.device ?? info.requested} with ${threads ?? info.threads} threads in the same process`,
         );
       }
       return info;
     });
   }
-  const promise = start(options.device ?? 'wasm', options.threads ?? 1);
+  const promise = start(options.device ?? 'wasm', threads ?? 1);
   ready = { key, promise };
   promise.catch(() => {
     if (ready?.promise === promise) ready = null;
@@ -188,4 +194,31 @@ export async function readArray(x: JaxArray): Promise<ArrayLike<number>> {
  */
 export async function settle(...trees: unknown[]): Promise<void> {
   if (asyncReads()) await blockUntilReady(trees as never);
+}
+
+/**
+ * The device and thread count for `parallel` runs in child processes at once (compare, sweeps): `auto`
+ * is resolved once, here, so every child trains on the same device; unset threads share the cores
+ * (cores / parallel runs, at least 1). Returns the line to print.
+ */
+export async function planParallelRuns(
+  options: { device?: DeviceChoice; threads?: number | null },
+  parallel: number,
+): Promise<{ device: LabDevice; threads: number; line: string }> {
+  const choice = options.device ?? 'auto';
+  const resolved = await resolveDevice(choice);
+  const threads =
+    options.threads ?? Math.max(1, Math.min(defaultThreads(), Math.floor(availableParallelism() / parallel)));
+  const info: RuntimeInfo = {
+    device: resolved.device,
+    requested: choice,
+    adapter: resolved.adapter,
+    threads: resolved.device === 'wasm' ? threads : 1,
+    note: resolved.note,
+  };
+  return {
+    device: resolved.device,
+    threads,
+    line: `${describeRuntime(info)} per run, ${parallel} in parallel`,
+  };
 }

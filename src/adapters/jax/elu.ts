@@ -3,7 +3,7 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import { exp, expm1, expm1Given, type JaxArray } from './math.js';
+import { expFlushed, expm1, expm1Given, type JaxArray } from './math.js';
 
 export interface EluOptions {
   /** Saturation value -alpha for x -> -Inf (ELU: alpha >= 0, CELU: alpha > 0; default 1). */
@@ -30,7 +30,7 @@ function exponentialLinearFirstOrder(x: JaxArray, scale: number, width: number, 
   const positive = x.ref.greater(0);
   const xNegative = np.where(positive.ref, 0, x.ref);
   const z = width === 1 ? xNegative : xNegative.mul(1 / width);
-  const e = exp(z.ref);
+  const e = expFlushed(z.ref);
   const negativeBranch = expm1Given(z, e.ref).mul(scale * outerScale);
   const value = np.where(positive.ref, outerScale === 1 ? x : x.mul(outerScale), negativeBranch);
   const derivative = np.where(positive, outerScale, e.mul((scale * outerScale) / width));

@@ -4,7 +4,16 @@
 import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation } from './define.js';
 import { selfGated } from './logistic.js';
-import { type JaxArray, normalCdf, normalPdf, sigmoid, sigmoidWithDerivative } from './math.js';
+import {
+  finiteBelow,
+  type JaxArray,
+  normalCdf,
+  normalCdfAndPdf,
+  normalPdf,
+  sigmoid,
+  sigmoidWithDerivative,
+  withInfiniteLimits,
+} from './math.js';
 
 /** sqrt(2/pi), the tanh approximation's slope. */
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -31,21 +40,26 @@ const PDF_CLAMP = 17;
  */
 export const gelu: ActivationFunction<Record<string, never>> = defineActivation(
   'gelu',
+  (x) =>
+    // At +-Infinity u = x - sg(x) would be Inf - Inf = NaN: the limits (0 and x, slopes 0 and 1) are set there.
+    withInfiniteLimits(
+      x,
+      (finite) => {
+        const s = lax.stopGradient(finite.ref);
+        const u = finite.sub(s.ref);
+        const cdf = normalCdf(s.ref);
+        const sc = np.clip(s.ref, -PDF_CLAMP, PDF_CLAMP);
+        const pdf = normalPdf(sc.ref);
+        const first = cdf.ref.add(sc.ref.mul(pdf.ref));
+        const second = pdf.mul(sc.ref.mul(sc).neg().add(2));
+        const correction = u.ref.mul(first.add(u.mul(second).mul(0.5)));
+        return s.mul(cdf).add(correction);
+      },
+      'zero',
+    ),
   (x) => {
-    const s = lax.stopGradient(x.ref);
-    const u = x.sub(s.ref);
-    const cdf = normalCdf(s.ref);
-    const sc = np.clip(s.ref, -PDF_CLAMP, PDF_CLAMP);
-    const pdf = normalPdf(sc.ref);
-    const first = cdf.ref.add(sc.ref.mul(pdf.ref));
-    const second = pdf.mul(sc.ref.mul(sc).neg().add(2));
-    const correction = u.ref.mul(first.add(u.mul(second).mul(0.5)));
-    return s.mul(cdf).add(correction);
-  },
-  (x) => {
-    // gelu' = Phi(x) + x phi(x).
-    const cdf = normalCdf(x.ref);
-    const pdf = normalPdf(np.clip(x.ref, -PDF_CLAMP, PDF_CLAMP));
+    // gelu' = Phi(x) + x phi(x), both from one e^(-x^2/2).
+    const { cdf, pdf } = normalCdfAndPdf(x.ref);
     const value = x.ref.mul(cdf.ref);
     return { value, derivative: x.mul(pdf).add(cdf) };
   },
@@ -65,7 +79,7 @@ export const geluTanh: ActivationFunction<Record<string, never>> = defineActivat
       .add(1)
       .mul(xs)
       .mul(2 * SQRT_2_OVER_PI);
-    return x.mul(sigmoid(inner));
+    return finiteBelow(x).mul(sigmoid(inner));
   },
   (x) => {
     // f' = s + x s'(u) u'(x), u = 2 sqrt(2/pi) (x + 0.044715 x^3), u' = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2);
@@ -96,7 +110,7 @@ export const geluTanh: ActivationFunction<Record<string, never>> = defineActivat
 /** GELU, sigmoid approximation (`quick_gelu`): `x * sigmoid(1.702 x)`. */
 export const geluSigmoid: ActivationFunction<Record<string, never>> = defineActivation(
   'gelu_sigmoid',
-  (x: JaxArray) => x.ref.mul(sigmoid(x.mul(QUICK_GELU_SCALE))),
+  (x: JaxArray) => finiteBelow(x.ref).mul(sigmoid(x.mul(QUICK_GELU_SCALE))),
   (x) => selfGated(x, QUICK_GELU_SCALE),
 );
 

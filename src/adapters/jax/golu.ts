@@ -8,7 +8,7 @@ import {
   type FirstOrderRule,
   type KernelParams,
 } from './define.js';
-import { exp, type JaxArray } from './math.js';
+import { exp, expFlushed, finiteBelow, type JaxArray } from './math.js';
 
 type Param = number | JaxArray;
 
@@ -49,8 +49,8 @@ function gompertzGate(x: JaxArray, beta: Param, gamma: Param): JaxArray {
  */
 function gateParts(x: JaxArray, beta: number, gamma: number): { q: JaxArray; gate: JaxArray } {
   const limit = Math.min(Math.log(GATE_EXPONENT_CAP / beta), MAX_EXPONENT);
-  const q = exp(np.minimum(x.mul(-gamma), limit)).mul(beta);
-  return { q: q.ref, gate: exp(q.neg()) };
+  const q = expFlushed(np.minimum(x.mul(-gamma), limit)).mul(beta);
+  return { q: q.ref, gate: expFlushed(q.neg()) };
 }
 
 /**
@@ -74,7 +74,7 @@ const gompertzFirstOrder: FirstOrderRule = (x, p) => {
 
 function goluKernel(x: JaxArray, p: KernelParams): JaxArray {
   const gate = gompertzGate(x.ref, p.beta, p.gamma);
-  return x.mul(gate).mul(p.alpha);
+  return finiteBelow(x).mul(gate).mul(p.alpha);
 }
 
 function gompertzKernel(x: JaxArray, p: KernelParams): JaxArray {

@@ -39,7 +39,7 @@ export const swish: ActivationFunction<SwishOptions> = defineActivation(
   'swish',
   (x, p: KernelParams) => {
     const beta = p.beta as number;
-    return x.ref.mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
+    return stable.finiteBelow(x.ref).mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
   },
   (x, p) => selfGated(x, p.beta),
 );
@@ -63,7 +63,7 @@ export const softplus: ActivationFunction<SoftplusOptions> = defineActivation(
     const { beta, threshold } = p;
     const z = beta === 1 ? x.ref : x.ref.mul(beta);
     const negative = z.ref.less(0);
-    const e = stable.exp(np.where(negative.ref, z.ref, z.ref.neg()));
+    const e = stable.expFlushed(np.where(negative.ref, z.ref, z.ref.neg()));
     const inverse = np.reciprocal(e.ref.add(1));
     const logPart = stable.log1pUnit(e.ref);
     const smooth0 = np.where(negative.ref, 0, z.ref).add(logPart);

@@ -3,12 +3,15 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation } from './define.js';
-import { exp, type JaxArray } from './math.js';
+import { exp, expFlushed, finiteBelow, type JaxArray } from './math.js';
 
-/** w = e^-|x| together with the sign test it came from (one comparison, consistent at 0). */
-function decay(x: JaxArray): { negative: JaxArray; w: JaxArray } {
+/**
+ * w = e^-|x| together with the sign test it came from (one comparison, consistent at 0); the
+ * first-order forms pass expFlushed.
+ */
+function decay(x: JaxArray, e: (z: JaxArray) => JaxArray = exp): { negative: JaxArray; w: JaxArray } {
   const negative = x.ref.less(0);
-  const w = exp(np.where(negative.ref, x.ref, x.neg()));
+  const w = e(np.where(negative.ref, x.ref, x.neg()));
   return { negative, w };
 }
 
@@ -25,12 +28,12 @@ export const mish: ActivationFunction<Record<string, never>> = defineActivation(
     const positiveGate = twoW.ref.add(1).div(twoW.add(1).add(w.ref.mul(w.ref).mul(2)));
     const n = w.ref.mul(w.add(2));
     const negativeGate = n.ref.div(n.add(2));
-    return x.mul(np.where(negative, negativeGate, positiveGate));
+    return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
   },
   (x) => {
     // mish' = G + x (1 - G^2) sigmoid(x), G = tanh(softplus(x)); 1 - G is formed without cancellation:
     // 2w^2 / (1 + 2w + 2w^2) for x >= 0, 2 / (n + 2) for x < 0, and sigmoid(x) = 1/(1 + w) or w/(1 + w).
-    const { negative, w } = decay(x.ref);
+    const { negative, w } = decay(x.ref, expFlushed);
     const w2 = w.ref.mul(w.ref);
     const positiveDenominator = np.reciprocal(w.ref.mul(2).add(1).add(w2.ref.mul(2)));
     const n = w.ref.mul(2).add(w2);
@@ -62,11 +65,11 @@ export const fmish: ActivationFunction<Record<string, never>> = defineActivation
     const w2 = w.ref.mul(w.ref);
     const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
     const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.mul(2)).add(1));
-    return x.mul(np.where(negative, negativeGate, positiveGate));
+    return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
   },
   (x) => {
     // fmish = x H(x), H(x) = 1 - tanh(softplus(-x)); H' = (1 - G(-x)^2) sigmoid(-x) = H (2 - H) sigmoid(-x).
-    const { negative, w } = decay(x.ref);
+    const { negative, w } = decay(x.ref, expFlushed);
     const w2 = w.ref.mul(w.ref);
     const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
     const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.ref.mul(2)).add(1));

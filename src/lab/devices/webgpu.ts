@@ -129,6 +129,33 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
   return probed;
 }
 
+/** Where the Vulkan loader looks for drivers on Linux (besides VK_ICD_FILENAMES / VK_DRIVER_FILES). */
+const VULKAN_ICD_DIRECTORIES = [
+  '/usr/share/vulkan/icd.d',
+  '/etc/vulkan/icd.d',
+  '/usr/local/share/vulkan/icd.d',
+];
+
+/**
+ * For `auto`: on Linux, a reason not to start Dawn at all when no Vulkan driver is installed (Dawn
+ * would only print native warnings and find no adapter); null when a driver may be there.
+ */
+export async function missingVulkanDriver(): Promise<string | null> {
+  const p = (globalThis as { process?: { platform?: string; env?: Record<string, string | undefined> } })
+    .process;
+  if (p?.platform !== 'linux') return null;
+  if (p.env?.VK_ICD_FILENAMES !== undefined || p.env?.VK_DRIVER_FILES !== undefined) return null;
+  const { readdirSync } = await import('node:fs');
+  for (const dir of VULKAN_ICD_DIRECTORIES) {
+    try {
+      if (readdirSync(dir).some((f) => f.endsWith('.json'))) return null;
+    } catch {
+      // not there
+    }
+  }
+  return `no Vulkan driver is installed (no driver file in ${VULKAN_ICD_DIRECTORIES.join(', ')}; VK_ICD_FILENAMES unset), so there is no WebGPU adapter`;
+}
+
 /** "SwiftShader driver 5.0.0 (google, swiftshader, software)". */
 export function describeAdapter(adapter: AdapterInfo): string {
   return `${adapter.name} (vendor ${adapter.vendor}, ${adapter.architecture}${adapter.software ? ', software' : ''})`;

@@ -55,9 +55,9 @@ const modelNames = value('models', MODEL_NAMES.join(',')).split(',') as ModelNam
 for (const m of modelNames)
   if (!MODEL_NAMES.includes(m)) fail(`--models: unknown model '${m}'; valid: ${MODEL_NAMES.join(', ')}`);
 const activationList = value('activations', 'relu,golu,gelu');
-const activations = activationList === 'all' ? activationNames() : activationList.split(',');
+const activations: string[] = activationList === 'all' ? activationNames() : activationList.split(',');
 for (const a of activations)
-  if (!activationNames().includes(a))
+  if (!(activationNames() as string[]).includes(a))
     fail(`--activations: unknown activation '${a}'; valid: ${activationNames().join(', ')}, or all`);
 const deviceNames = value('devices', value('device', 'wasm')).split(',') as LabDevice[];
 for (const d of deviceNames)

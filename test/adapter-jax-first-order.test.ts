@@ -13,10 +13,10 @@ import * as jx from '../src/adapters/jax/index.js';
 const EPS32 = 2 ** -23;
 /** The exact form's bound (condition-scaled float32 ulps). */
 const K = 8;
-const FLT_MIN = 1.1754943508222875e-38;
 /**
  * The first-order forms flush subnormal intermediate results to 0 (like most SIMD math): where a
- * result is that small, its absolute error may reach a few thousand times the smallest normal float32.
+ * result is that small, its absolute error may reach a few thousand times the smallest normal float32
+ * (2^-126).
  */
 const ABSOLUTE_FLOOR = 2 ** -110;
 

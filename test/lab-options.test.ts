@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseLearningRates, parseSeeds } from '../src/cli/args/lists.js';
+import { runOptionsMarkdown } from '../src/cli/args/run-options.js';
 import { registerCompare } from '../src/cli/compare.js';
 import { registerTrain } from '../src/cli/train.js';
 import { parseActivationList, parseActivationSpec } from '../src/lab/options/activation.js';
@@ -73,6 +74,8 @@ describe('task defaults', () => {
     }
     expect(new Set(options.map((o) => o.key)).size).toBe(options.length);
     expect(new Set(options.map((o) => o.flag)).size).toBe(options.length);
+    // The README's table is the schema's (regenerate: npx tsx scripts/run-options-table.ts).
+    expect(readFileSync('README.md', 'utf8')).toContain(runOptionsMarkdown());
     for (const o of options) {
       expect(o.help.length, o.key).toBeGreaterThan(5);
       expect(() => o.type.fromJson(o.default), o.key).not.toThrow();

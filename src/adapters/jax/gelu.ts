@@ -3,13 +3,13 @@
  */
 import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation } from './define.js';
-import { selfGated } from './logistic.js';
 import {
   finiteBelow,
   type JaxArray,
   normalCdf,
   normalCdfAndPdf,
   normalPdf,
+  selfGatedWithDerivative,
   sigmoid,
   sigmoidWithDerivative,
   withInfiniteLimits,
@@ -111,7 +111,7 @@ export const geluTanh: ActivationFunction<Record<string, never>> = defineActivat
 export const geluSigmoid: ActivationFunction<Record<string, never>> = defineActivation(
   'gelu_sigmoid',
   (x: JaxArray) => finiteBelow(x.ref).mul(sigmoid(x.mul(QUICK_GELU_SCALE))),
-  (x) => selfGated(x, QUICK_GELU_SCALE),
+  (x) => selfGatedWithDerivative(x, QUICK_GELU_SCALE),
 );
 
 export { geluSigmoid as quickGelu, geluTanh as geluNew };

@@ -4,7 +4,6 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import type { JaxArray } from './math.js';
 import * as stable from './math.js';
 
 export interface SwishOptions {
@@ -26,14 +25,6 @@ export const sigmoid: ActivationFunction<Record<string, never>> = defineActivati
   (x) => stable.sigmoidWithDerivative(x),
 );
 
-/** x sigmoid(z) with z = beta x, and its derivative sigmoid(z) + z sigmoid'(z). Consumes x. */
-export function selfGated(x: JaxArray, beta: number): { value: JaxArray; derivative: JaxArray } {
-  const z = beta === 1 ? x.ref : x.ref.mul(beta);
-  const gate = stable.sigmoidWithDerivative(z.ref);
-  const value = x.mul(gate.value.ref);
-  return { value, derivative: z.mul(gate.derivative).add(gate.value) };
-}
-
 /** Swish / SiLU: `x * sigmoid(beta * x)`. Ramachandran et al., arXiv:1710.05941. */
 export const swish: ActivationFunction<SwishOptions> = defineActivation(
   'swish',
@@ -41,7 +32,7 @@ export const swish: ActivationFunction<SwishOptions> = defineActivation(
     const beta = p.beta as number;
     return stable.finiteBelow(x.ref).mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
   },
-  (x, p) => selfGated(x, p.beta),
+  (x, p) => stable.selfGatedWithDerivative(x, p.beta),
 );
 
 /**

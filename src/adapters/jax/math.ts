@@ -402,3 +402,14 @@ export function normalCdfAndPdf(x: JaxArray): { cdf: JaxArray; pdf: JaxArray } {
   const cdf = np.where(negative, halfErfc.ref, halfErfc.neg().add(1));
   return { cdf, pdf: gaussian.mul(INV_SQRT_2PI) };
 }
+
+/** x sigmoid(z) with z = beta x, and its derivative sigmoid(z) + z sigmoid'(z). Consumes x. */
+export function selfGatedWithDerivative(
+  x: JaxArray,
+  beta: number,
+): { value: JaxArray; derivative: JaxArray } {
+  const z = beta === 1 ? x.ref : x.ref.mul(beta);
+  const gate = sigmoidWithDerivative(z.ref);
+  const value = x.mul(gate.value.ref);
+  return { value, derivative: z.mul(gate.derivative).add(gate.value) };
+}

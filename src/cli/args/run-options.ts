@@ -41,10 +41,12 @@ function describeDefault(option: RunOption): string {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   const common =
     [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? option.type.format(option.default);
-  const others = tasks
-    .filter((_, i) => values[i] !== common)
-    .map((t) => `${t.name} ${values[tasks.indexOf(t)]}`);
-  return `default ${common}${others.length > 0 ? ` (${others.join(', ')})` : ''}`;
+  const perTask = (keep: (value: string) => boolean) =>
+    tasks.flatMap((t, i) => (keep(values[i]) ? [`${t.name} ${values[i]}`] : [])).join(', ');
+  // A value most tasks share is "the" default; otherwise list every task's.
+  if ((counts.get(common) ?? 0) * 2 <= tasks.length) return `default per task: ${perTask(() => true)}`;
+  const others = perTask((v) => v !== common);
+  return `default ${common}${others.length > 0 ? ` (${others})` : ''}`;
 }
 
 function helpText(option: RunOption): string {
@@ -134,4 +136,21 @@ export function runOptionsFromCli(
   }
   const model = parseModelOptions((opts.model as string[] | undefined) ?? []);
   return { ...run, model, data } as RunOverrides;
+}
+
+/** The README's "Run options" table, from the schema (`npx tsx scripts/run-options-table.ts`). */
+export function runOptionsMarkdown(): string {
+  const rows = OPTIONS.map((o) => {
+    const key = o.group === 'data' ? `data.${o.key}` : o.key;
+    const scope = o.scope === 'all' ? 'all' : `${o.scope} tasks`;
+    const flag = o.valueName === undefined ? `${o.flag}, --no-${o.flag.slice(2)}` : flagText(o);
+    const cell = (text: string) => text.replace(/\|/g, '\\|');
+    return `| \`${flag}\` | \`${key}\` | ${scope} | ${cell(o.type.accepts)} | ${cell(describeDefault(o).replace(/^default (per task: )?/, ''))} | ${cell(o.help)} |`;
+  });
+  return [
+    '| flag | run.json key | tasks | accepts | default | meaning |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    "| `--model <key=value>` | `model` | all | the model kind's keys (repeatable) | the task's model | model options, e.g. depth=3, width=256, channels=16,32 |",
+  ].join('\n');
 }

@@ -14,6 +14,7 @@ import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/o
 import { integerType } from '../lab/options/types.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
+import { planParallelRuns } from '../lab/runtime.js';
 import { getTask, taskMetricKind, taskNames } from '../lab/tasks.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
 import { printJson } from './args/output.js';
@@ -108,7 +109,12 @@ export function registerCompare(program: Command): void {
       const lrs = o.lrs === undefined ? null : parseLearningRates(o.lrs);
       const jobs = parseJobs(o.jobs);
       if (o.id !== undefined) checkRunId(o.id, '--id');
-      const overrides = runOptionsFromCli(task.name, o, COMPARE_FLAGS);
+      const given = runOptionsFromCli(task.name, o, COMPARE_FLAGS);
+      // One device for every child (auto resolved here, once); unset threads share the cores.
+      const parallel = Math.min(jobs ?? availableParallelism(), activations.length * seeds.length);
+      const plan = await planParallelRuns(given, parallel);
+      const overrides: RunOverrides = { ...given, device: plan.device, threads: plan.threads };
+      if (!o.quiet && !o.json) process.stderr.write(`${plan.line}\n`);
       const withLr = (lr: number | undefined): RunOverrides =>
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])

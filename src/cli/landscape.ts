@@ -88,7 +88,8 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
   const modelOptions = config.model ?? {};
   const blockSize = typeof modelOptions.blockSize === 'number' ? modelOptions.blockSize : undefined;
   const data = loadTaskData(task, { ...(config.data ?? {}), blockSize: config.data?.blockSize ?? blockSize });
-  const model = buildTaskModel(task, data, config.activation, modelOptions);
+  // Hessian-vector products need the activation's exact second derivatives, not the training form.
+  const model = buildTaskModel(task, data, { ...config.activation, form: 'exact' }, modelOptions);
   const rng = createRng(0);
   const init = model.init(() => rng.next());
   checkSavedShapes(init.params, saved.params, saved.manifest.params, join(dir, 'weights.json'));

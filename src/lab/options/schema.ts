@@ -15,6 +15,7 @@
  *   kind of task is an error naming the option and the task.
  * - `describe`: its words in the one-line description of a run (omit to leave it out).
  */
+import { DEVICE_CHOICES } from '../devices/choices.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import {
   booleanType,
@@ -211,6 +212,24 @@ export const RUN_OPTIONS = [
     help: 'save the final weights (weights.json, weights.bin) for gatelab landscape',
     type: booleanType(),
     default: false,
+  }),
+  option({
+    key: 'device',
+    flag: '--device',
+    valueName: '<name>',
+    title: 'device',
+    help: 'where to train: auto (webgpu on a hardware GPU adapter, else wasm; prints its choice), wasm, webgpu (Node: the optional package webgpu), cpu',
+    type: choiceType(DEVICE_CHOICES),
+    default: 'auto',
+  }),
+  option({
+    key: 'threads',
+    flag: '--threads',
+    valueName: '<n>',
+    title: 'wasm worker threads',
+    help: "worker threads of the wasm device (auto: the machine's cores; compare: cores / jobs)",
+    type: nullable(integerType({ min: 1 }), ['auto']),
+    default: null,
   }),
   option({
     key: 'checkpointEvery',

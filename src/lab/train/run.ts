@@ -19,6 +19,7 @@ import {
 } from '../runs/checkpoint.js';
 import { readJsonObject } from '../runs/files.js';
 import { makeRunId, RUN_FILES, RunDirectory } from '../runs/run-folder.js';
+import { describeRuntime, initLabRuntime, type RuntimeInfo } from '../runtime.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
@@ -67,6 +68,8 @@ export interface RunSummary {
   val: EvalResult | null;
   test: EvalResult | null;
   history: { epoch: number; step: number; val: EvalResult }[];
+  /** The device (and WebGPU adapter, thread count) the run trained on. */
+  runtime: RuntimeInfo;
   timing: TrainResult['timing'] & { totalSeconds: number };
   startedAt: string;
   finishedAt: string;
@@ -146,6 +149,12 @@ async function execute(
   options: RunOptions,
 ): Promise<RunSummary> {
   const t0 = performance.now();
+  const runtime = await initLabRuntime({ device: config.device, threads: config.threads });
+  if (runtime.device === 'webgpu' && (config.diagnosticsEvery > 0 || config.saveWeights)) {
+    throw new Error(
+      `--diagnostics and --save-weights read results synchronously, which WebGPU in Node cannot do; use --device wasm for them (got --device ${config.device}, running on webgpu)`,
+    );
+  }
   const task = getTask(config.task);
   const modelOpts = config.model;
   const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
@@ -171,6 +180,7 @@ async function execute(
       modelConfig: model.config,
       dataDescription: data.description,
       optimizerSettings: { name: optimizer.name, ...optimizer.settings },
+      runtime,
       startedAt: started.toISOString(),
     });
   } else {
@@ -185,6 +195,8 @@ async function execute(
   }
   const sink =
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
+  // What `auto` chose, in one line (an explicit device needs no announcement).
+  if (runtime.requested === 'auto') sink.note(describeRuntime(runtime));
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
   const attached = options.attach?.({ model, data, config, dir: run.dir });
   if (checkpoint !== null) {
@@ -284,6 +296,7 @@ async function execute(
     val: result.val,
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
+    runtime,
     timing: { ...result.timing, totalSeconds: (earlierMs + performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -8,7 +8,17 @@ import { makeSchedule, type ScheduleSpec } from '../optim/schedule.js';
 import { countEntries } from '../optim/tree.js';
 import type { Optimizer } from '../optim/types.js';
 import type { HostTensor, TensorDType, TrainerSnapshot } from '../runs/checkpoint.js';
-import { type ArrayTree, initLabRuntime, type JaxArray, np, random, tree } from '../runtime.js';
+import {
+  type ArrayTree,
+  initLabRuntime,
+  type JaxArray,
+  np,
+  random,
+  readArray,
+  readNumber,
+  settle,
+  tree,
+} from '../runtime.js';
 import type { EvalSplit, HostBatch, TrainingData } from './data.js';
 import { compileSteps, type TrainState } from './step.js';
 
@@ -197,7 +207,7 @@ export async function train(
   const trainMsSoFar = () => timing.trainMs + (performance.now() - segmentStart) - (evalMs - evalMsAtStart);
   let lastCheckpoint = -1;
 
-  const evaluate = (split: EvalSplit): EvalResult => {
+  const evaluate = async (split: EvalSplit): Promise<EvalResult> => {
     const t0 = performance.now();
     let lossSum = 0;
     let correct = 0;
@@ -205,8 +215,8 @@ export async function train(
     for (const batch of data.evalBatches(split, options.evalBatchSize)) {
       const [x, y] = batchArrays(data, batch);
       const [l, c] = steps.evaluate(state.params, state.modelState, x, y);
-      lossSum += l.item();
-      correct += c.item();
+      lossSum += await readNumber(l);
+      correct += await readNumber(c);
       count += batch.y.length;
     }
     evalMs += performance.now() - t0;
@@ -217,9 +227,14 @@ export async function train(
   };
 
   /** Host copies of everything the rest of the run depends on; handed to onCheckpoint. */
-  const checkpoint = (epoch: number, batchInEpoch: number, reason: CheckpointReason) => {
+  const checkpoint = async (epoch: number, batchInEpoch: number, reason: CheckpointReason) => {
     if (!hooks.onCheckpoint || lastCheckpoint === step) return;
     lastCheckpoint = step;
+    const trees = {
+      params: await hostTensors(state.params),
+      optState: await hostTensors(state.optState),
+      modelState: await hostTensors(state.modelState),
+    };
     hooks.onCheckpoint(
       {
         step,
@@ -229,11 +244,7 @@ export async function train(
         totalSteps,
         history: [...history],
         timing: { firstStepMs, timedMs, timedSteps, evalMs, trainMs: trainMsSoFar() },
-        trees: {
-          params: hostTensors(state.params),
-          optState: hostTensors(state.optState),
-          modelState: hostTensors(state.modelState),
-        },
+        trees,
       },
       reason,
     );
@@ -255,10 +266,11 @@ export async function train(
         const reason = options.stopRequested?.() ?? null;
         if (reason !== null) {
           interrupted = { step, epoch: epoch + 1, reason };
-          checkpoint(epoch, batchInEpoch, 'stop');
+          await checkpoint(epoch, batchInEpoch, 'stop');
           break outer;
         }
         if (hooks.onDiagnostics && hooks.diagnosticsEvery && step % hooks.diagnosticsEvery === 0) {
+          await settle(state);
           hooks.onDiagnostics({ step, epoch, params: state.params, modelState: state.modelState, batch });
         }
         const t0 = performance.now();
@@ -269,8 +281,8 @@ export async function train(
         const scalars = Object.fromEntries(Object.entries(scalarValues).map(([k, v]) => [k, np.array(v)]));
         const out = steps.train(state, x, y, key, scalars);
         state = out.state;
-        const loss = out.loss.item();
-        const gradNorm = out.gradNorm === null ? undefined : out.gradNorm.item();
+        const loss = await readNumber(out.loss);
+        const gradNorm = out.gradNorm === null ? undefined : await readNumber(out.gradNorm);
         const elapsed = performance.now() - t0;
         step++;
         batchInEpoch++;
@@ -287,10 +299,10 @@ export async function train(
         }
         const msPerStep = timedSteps > 0 ? timedMs / timedSteps : elapsed;
         hooks.onStep?.({ step, epoch: epoch + 1, totalSteps, loss, lr, gradNorm, msPerStep });
-        if (every > 0 && step % every === 0) checkpoint(epoch, batchInEpoch, 'every');
+        if (every > 0 && step % every === 0) await checkpoint(epoch, batchInEpoch, 'every');
       }
       epochsDone = epoch + 1;
-      const val = evaluate('val');
+      const val = await evaluate('val');
       const event: EvalEvent = { step, epoch: epoch + 1, split: 'val', result: val };
       history.push(event);
       hooks.onEval?.(event);
@@ -300,7 +312,7 @@ export async function train(
         break;
       }
       lastCheckpoint = -1;
-      checkpoint(epoch + 1, 0, 'eval');
+      await checkpoint(epoch + 1, 0, 'eval');
       await yieldToEventLoop();
       const reason = options.stopRequested?.() ?? null;
       if (reason !== null && epoch + 1 < options.epochs && step < totalSteps) {
@@ -310,9 +322,10 @@ export async function train(
     }
     let test: EvalResult | null = null;
     if (diverged === null && interrupted === null) {
-      test = evaluate('test');
+      test = await evaluate('test');
       hooks.onEval?.({ step, epoch: epochsDone, split: 'test', result: test });
     }
+    await settle(state);
     if (interrupted === null)
       hooks.onFinish?.({ params: state.params, modelState: state.modelState, stepsDone: step });
     const msPerStep = timedSteps > 0 ? timedMs / timedSteps : firstStepMs;
@@ -349,14 +362,19 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolveTurn) => setImmediate(resolveTurn));
 }
 
-/** Host copies of a tree's leaves in `tree.leaves` order (the tree is not consumed). */
-function hostTensors(t: ArrayTree): HostTensor[] {
-  return (tree.leaves(t as never) as JaxArray[]).map((leaf) => {
+/**
+ * Host copies of a tree's leaves in `tree.leaves` order (the tree is not consumed); read through the
+ * runtime, so this works on webgpu and the wasm thread pool too.
+ */
+async function hostTensors(t: ArrayTree): Promise<HostTensor[]> {
+  const out: HostTensor[] = [];
+  for (const leaf of tree.leaves(t as never) as JaxArray[]) {
     const dtype = String(leaf.dtype) as TensorDType;
-    const values = leaf.ref.dataSync();
     if (!(dtype in HOST_TYPES)) throw new Error(`cannot checkpoint a tensor of dtype ${dtype}`);
-    return { dtype, shape: [...leaf.shape], data: HOST_TYPES[dtype].from(values as ArrayLike<number>) };
-  });
+    const values = await readArray(leaf.ref);
+    out.push({ dtype, shape: [...leaf.shape], data: HOST_TYPES[dtype].from(values) });
+  }
+  return out;
 }
 
 const HOST_TYPES = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array };

@@ -257,6 +257,14 @@ export class BrowserRun {
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       device: this.device,
+      // The lab's record of where a run trained (src/lab/runtime.ts); the page picks its device itself.
+      runtime: {
+        device: this.device === 'webgpu' || this.device === 'cpu' ? this.device : 'wasm',
+        requested: this.device === 'webgpu' || this.device === 'cpu' ? this.device : 'wasm',
+        adapter: null,
+        threads: 1,
+        note: null,
+      },
       ...(this.stoppedEarly ? { stoppedEarly: { step: this.step, of: this.totalSteps } } : {}),
     };
     const config = {

@@ -1,0 +1,97 @@
+/**
+ * One trial, by one worker: what `gatelab sweep run DIR --index I` does for every executor.
+ *
+ * Take the trial's lock (or leave: another live worker has it), skip a finished trial, continue an
+ * interrupted one from its checkpoint where the runner can resume (else start it again from scratch in a
+ * clean run folder), then publish result.json atomically and release the lock. A failure is recorded
+ * in failed.json (attempts, error) and leaves no result, so a later run retries it.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RunConfig, type RunSummary, runExperiment } from '../train/run.js';
+import { type SweepFolder, type TrialResult, writeJsonAtomic } from './folder.js';
+import { DEFAULT_STALE_MS, type LockInfo, tryLock } from './lock.js';
+import type { Trial } from './plan.js';
+
+/** Runs a trial's configuration into its run folder. */
+export interface TrialRunner {
+  /** A fresh run of `config` written to `runsDir/runId`. */
+  run(config: RunConfig, runsDir: string, runId: string): Promise<RunSummary>;
+  /**
+   * Continues an interrupted run from its last checkpoint; returns null when the folder holds no usable
+   * checkpoint (the trial then starts again from scratch).
+   */
+  resume?(runDir: string): Promise<RunSummary | null>;
+}
+
+/** The lab's own runner: the same code path as `gatelab train`, in this process. */
+export const labRunner: TrialRunner = {
+  run: (config, runsDir, runId) => runExperiment(config, { runsDir, runId, progress: 'none' }),
+};
+
+export type TrialOutcome =
+  | { kind: 'done'; result: TrialResult; resumed: boolean }
+  | { kind: 'already-done'; result: TrialResult }
+  | { kind: 'busy'; holder: LockInfo | null }
+  | { kind: 'failed'; error: string; attempts: number };
+
+export interface WorkerOptions {
+  runner?: TrialRunner;
+  staleMs?: number;
+  /** Called once the lock is held, before training starts (tests use it to kill at a known point). */
+  onStarted?(trial: Trial): void;
+}
+
+export async function runTrial(
+  folder: SweepFolder,
+  trial: Trial,
+  options: WorkerOptions = {},
+): Promise<TrialOutcome> {
+  const runner = options.runner ?? labRunner;
+  const existing = folder.result(trial);
+  if (existing !== null) return { kind: 'already-done', result: existing };
+  const attempt = tryLock(folder.lockFile(trial), { staleMs: options.staleMs ?? DEFAULT_STALE_MS });
+  if ('busy' in attempt) return { kind: 'busy', holder: attempt.busy };
+  const lock = attempt.held;
+  try {
+    // Another worker may have finished it between our first look and the lock.
+    const finished = folder.result(trial);
+    if (finished !== null) return { kind: 'already-done', result: finished };
+    options.onStarted?.(trial);
+    const runDir = folder.runDir(trial);
+    let summary: RunSummary | null = null;
+    let resumed = false;
+    try {
+      if (existsSync(runDir) && runner.resume) {
+        summary = await runner.resume(runDir);
+        resumed = summary !== null;
+      }
+      if (summary === null) {
+        rmSync(runDir, { recursive: true, force: true });
+        summary = await runner.run(trial.config, folder.trialDir(trial), 'run');
+      }
+    } catch (error) {
+      const previous = folder.failure(trial);
+      const attempts = (previous?.attempts ?? 0) + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      writeJsonAtomic(join(folder.trialDir(trial), 'failed.json'), {
+        attempts,
+        error: message,
+        at: new Date().toISOString(),
+      });
+      return { kind: 'failed', error: message, attempts };
+    }
+    const result: TrialResult = {
+      id: trial.id,
+      index: trial.index,
+      axes: trial.axes,
+      status: summary.status,
+      summary,
+    };
+    writeJsonAtomic(join(folder.trialDir(trial), 'result.json'), result);
+    rmSync(join(folder.trialDir(trial), 'failed.json'), { force: true });
+    return { kind: 'done', result, resumed };
+  } finally {
+    lock.release();
+  }
+}

@@ -30,6 +30,8 @@ export interface TrialResult {
   axes: Record<string, string>;
   status: RunSummary['status'];
   summary: RunSummary;
+  /** Timing of the engine itself (not merged: it differs between runs). */
+  engine?: { resumed: boolean; processToFirstStepMs: number | null; lastStepToResultMs: number | null };
 }
 
 export interface TrialFailure {

@@ -9,6 +9,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunConfig, type RunSummary, runExperiment } from '../train/run.js';
+import type { TrainHooks } from '../train/trainer.js';
 import { type SweepFolder, type TrialResult, writeJsonAtomic } from './folder.js';
 import { DEFAULT_STALE_MS, type LockInfo, tryLock } from './lock.js';
 import type { Trial } from './plan.js';
@@ -16,17 +17,17 @@ import type { Trial } from './plan.js';
 /** Runs a trial's configuration into its run folder. */
 export interface TrialRunner {
   /** A fresh run of `config` written to `runsDir/runId`. */
-  run(config: RunConfig, runsDir: string, runId: string): Promise<RunSummary>;
+  run(config: RunConfig, runsDir: string, runId: string, hooks: TrainHooks): Promise<RunSummary>;
   /**
    * Continues an interrupted run from its last checkpoint; returns null when the folder holds no usable
    * checkpoint (the trial then starts again from scratch).
    */
-  resume?(runDir: string): Promise<RunSummary | null>;
+  resume?(runDir: string, hooks: TrainHooks): Promise<RunSummary | null>;
 }
 
 /** The lab's own runner: the same code path as `gatelab train`, in this process. */
 export const labRunner: TrialRunner = {
-  run: (config, runsDir, runId) => runExperiment(config, { runsDir, runId, progress: 'none' }),
+  run: (config, runsDir, runId, hooks) => runExperiment(config, { runsDir, runId, progress: 'none', hooks }),
 };
 
 export type TrialOutcome =
@@ -61,14 +62,24 @@ export async function runTrial(
     const runDir = folder.runDir(trial);
     let summary: RunSummary | null = null;
     let resumed = false;
+    // The engine's own cost (bench/bench-sweep.ts): process start -> first step, last step -> result.
+    let firstStepAt: number | null = null;
+    let lastStepAt: number | null = null;
+    const hooks: TrainHooks = {
+      onStep() {
+        const now = Date.now();
+        firstStepAt ??= now;
+        lastStepAt = now;
+      },
+    };
     try {
       if (existsSync(runDir) && runner.resume) {
-        summary = await runner.resume(runDir);
+        summary = await runner.resume(runDir, hooks);
         resumed = summary !== null;
       }
       if (summary === null) {
         rmSync(runDir, { recursive: true, force: true });
-        summary = await runner.run(trial.config, folder.trialDir(trial), 'run');
+        summary = await runner.run(trial.config, folder.trialDir(trial), 'run', hooks);
       }
     } catch (error) {
       const previous = folder.failure(trial);
@@ -81,12 +92,18 @@ export async function runTrial(
       });
       return { kind: 'failed', error: message, attempts };
     }
+    const written = Date.now();
     const result: TrialResult = {
       id: trial.id,
       index: trial.index,
       axes: trial.axes,
       status: summary.status,
       summary,
+      engine: {
+        resumed,
+        processToFirstStepMs: firstStepAt === null ? null : firstStepAt - performance.timeOrigin,
+        lastStepToResultMs: lastStepAt === null ? null : written - lastStepAt,
+      },
     };
     writeJsonAtomic(join(folder.trialDir(trial), 'result.json'), result);
     rmSync(join(folder.trialDir(trial), 'failed.json'), { force: true });

@@ -187,6 +187,19 @@ describe('sweep run on the local pool', () => {
     expect(mine.summary.test).toEqual(theirs.summary.test);
     expect(mine.summary.history).toEqual(theirs.summary.history);
     expect(readdirSync(join(dir, 'trials', id)).sort()).toEqual(['result.json', 'run', 'run.json']);
+    // The trial is exactly the run `gatelab train --config run.json` makes.
+    const train = cli([
+      'train',
+      '--config',
+      join(dir, 'trials', id, 'run.json'),
+      '--runs-dir',
+      join(root, 'train'),
+      '--json',
+    ]);
+    expect(train.status, train.stderr).toBe(0);
+    const summary = JSON.parse(train.stdout);
+    expect(summary.test).toEqual(mine.summary.test);
+    expect(summary.history).toEqual(mine.summary.history);
   }, 300_000);
 
   it('a failing trial is retried --retries times, recorded, and reported by status', () => {

@@ -3,20 +3,20 @@
  * ids as content hashes (stable when the grid changes), every shipped preset plans, the Slurm scripts
  * and the Kubernetes manifest (parsed as YAML, fields checked).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { cliTrialResolver } from '../src/cli/sweep.js';
 import { parseSweepText, readSweepFile } from '../src/lab/sweep/file.js';
 import { SweepFolder } from '../src/lab/sweep/folder.js';
 import { k8sManifest } from '../src/lab/sweep/k8s.js';
-import { canonicalJson, parseShard, planSweep, shardTrials, trialId } from '../src/lab/sweep/plan.js';
+import { schemaTrialResolver } from '../src/lab/sweep/options.js';
+import { parseShard, planSweep, shardTrials, trialId } from '../src/lab/sweep/plan.js';
 import { locateSweep, presetNames } from '../src/lab/sweep/presets.js';
 import { arraySpec, shellQuote, slurmScripts } from '../src/lab/sweep/slurm.js';
 
-const resolver = cliTrialResolver();
+const resolver = schemaTrialResolver();
 const plan = (text: string) => planSweep(parseSweepText(text, 'test.yaml'), resolver);
 const scratch = mkdtempSync(join(tmpdir(), 'gatelab-sweep-plan-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -28,10 +28,10 @@ describe('sweep file errors name the key and the line', () => {
     ['task: mnist-mlp\n', /^test\.yaml(:\d+)?: missing required key 'name'/],
     ['name: t\n', /missing required key 'task'/],
     ['name: "a b"\ntask: mnist-mlp\n', /^test\.yaml:1: name: must be letters/],
-    [`${base}grid:\n  lr: [0.1, -1]\n`, /^test\.yaml:4: grid\.lr: .*learning rate must be > 0, got -1/],
+    [`${base}grid:\n  lr: [0.1, -1]\n`, /^test\.yaml:4: grid\.lr: --lr \(base learning rate\) must be a number in \(0, Infinity\), got -1$/],
     [
       `${base}grid:\n  lrr: [0.1]\n`,
-      /^test\.yaml:4: grid\.lrr: 'lrr' is not a run option; valid: activation, epochs, lr/,
+      /^test\.yaml:4: grid\.lrr: 'lrr' is not a run option; valid: activation, epochs, max-steps, batch-size, lr/,
     ],
     [
       `${base}fixed:\n  epochs: 1\ngrid:\n  model.depthh: [1]\n`,
@@ -56,7 +56,11 @@ describe('sweep file errors name the key and the line', () => {
     [`${base}grids: {}\n`, /^test\.yaml:3: unknown key 'grids'; valid keys: name/],
     [`${base}grid:\n  lr: [0.1\n`, /^test\.yaml:\d+: not valid YAML/],
     [`${base}fixed:\n  seed: 3\n`, /^test\.yaml:4: fixed\.seed: set seeds with the top-level 'seeds:' key/],
-    [`${base}fixed:\n  nesterov: 1\n`, /^test\.yaml:4: fixed\.nesterov: expected true or false, got 1/],
+    [`${base}fixed:\n  nesterov: 1\n`, /^test\.yaml:4: fixed\.nesterov: --nesterov \(Nesterov momentum\) must be true or false, got 1$/],
+    [
+      'name: t\ntask: text-gpt\nfixed: { limit-train: 5 }\n',
+      /^test\.yaml:3: fixed\.limit-train: --limit-train .* applies to image tasks .*not to text-gpt/,
+    ],
     ['name: t\ntask: [mnist-mlp, nope]\n', /^test\.yaml:2: task: .*unknown task 'nope'/],
     [`${base}grid:\n  activation: [swish, silu]\n`, /two trials resolve to the same run configuration/],
     [`${base}grid:\n  lr: [0.1]\nexclude:\n  - { lr: 0.1 }\n`, /every one of the 1 trials is excluded/],
@@ -76,7 +80,7 @@ describe('sweep file errors name the key and the line', () => {
     expect(() => {
       const p = plan(`${base}grid:\n  lr: [0]\n`);
       new SweepFolder(out).write(p, '');
-    }).toThrow(/learning rate must be > 0/);
+    }).toThrow(/--lr \(base learning rate\) must be a number in \(0, Infinity\), got 0/);
     expect(SweepFolder.isSweepFolder(out)).toBe(false);
   });
 });
@@ -131,9 +135,15 @@ seeds: [0, 7]
     for (const id of ids) expect(widerIds.has(id)).toBe(true);
   });
 
-  it('canonical JSON sorts keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}',
+  it('run.json of each trial is the configuration the id hashes, readable as train --config reads it', () => {
+    const folder = new SweepFolder(join(scratch, 'expansion'));
+    folder.write(p, text);
+    for (const t of p.trials.slice(0, 3)) expect(folder.runConfig(t)).toEqual(t.config);
+    const first = p.trials[0];
+    const file = join(folder.trialDir(first), 'run.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"epochs": 1', '"epochs": 2'));
+    expect(() => folder.runConfig(first)).toThrow(
+      /hashes to [0-9a-f]{16}, not to the trial id .*edited by hand/,
     );
   });
 

@@ -1,110 +1,20 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { currentLauncher } from '../lab/compare/runner.js';
-import { activationLabel } from '../lab/models/activationSpec.js';
 import { estimateCost } from '../lab/sweep/cost.js';
-import { readSweepFile, type SweepValue } from '../lab/sweep/file.js';
+import { readSweepFile } from '../lab/sweep/file.js';
 import { SweepFolder, writeTextAtomic } from '../lab/sweep/folder.js';
 import { k8sManifest } from '../lab/sweep/k8s.js';
 import { runLocal } from '../lab/sweep/local.js';
 import { DEFAULT_STALE_MS } from '../lab/sweep/lock.js';
 import { mergeSweep } from '../lab/sweep/merge.js';
-import { parseShard, planSweep, type SweepPlan, shardTrials, type TrialResolver } from '../lab/sweep/plan.js';
+import { schemaTrialResolver } from '../lab/sweep/options.js';
+import { parseShard, planSweep, type SweepPlan, shardTrials } from '../lab/sweep/plan.js';
 import { locateSweep, presetNames } from '../lab/sweep/presets.js';
 import { slurmScripts, submitSlurm } from '../lab/sweep/slurm.js';
 import { runTrial } from '../lab/sweep/worker.js';
-import { getTask, MODEL_OPTION_KEYS, parseModelOptions } from '../lab/tasks.js';
-import { resolveRunConfig } from '../lab/train/run.js';
-import { parseActivationList } from './compare.js';
-import { addRunOptions, type RunCliOptions, runOverrides } from './train.js';
-
-/**
- * The run options a sweep file may set, by CLI name, read from the declarations of `train`'s options
- * (so each option is declared once). `task` and `seed` have their own sweep keys; `runs-dir`,
- * `diagnostics` and `save-weights` are not part of a run's configuration.
- */
-function sweepOptionKeys(): Map<string, { attribute: string; boolean: boolean }> {
-  const probe = addRunOptions(new Command('probe'));
-  const keys = new Map<string, { attribute: string; boolean: boolean }>();
-  for (const option of probe.options) {
-    const name = option.long?.replace(/^--/, '') ?? '';
-    if (option.negate || ['task', 'runs-dir', 'model', 'diagnostics', 'save-weights'].includes(name))
-      continue;
-    keys.set(name, { attribute: option.attributeName(), boolean: option.isBoolean() });
-  }
-  return keys;
-}
-
-/** Sweep keys -> `train` options -> the resolved run configuration (the same parser as the CLI). */
-export function cliTrialResolver(): TrialResolver {
-  const keys = sweepOptionKeys();
-  const valid = () => ['activation', ...keys.keys(), 'model.<option>'].join(', ');
-  const toCli = (task: string, options: Readonly<Record<string, SweepValue>>): RunCliOptions => {
-    const o: Record<string, unknown> = { task, model: [] as string[], runsDir: 'runs' };
-    const model = o.model as string[];
-    for (const [key, value] of Object.entries(options)) {
-      if (key === 'activation') continue;
-      if (key.startsWith('model.')) {
-        model.push(`${key.slice('model.'.length)}=${value}`);
-        continue;
-      }
-      const spec = keys.get(key);
-      if (spec === undefined) {
-        if (key === 'seed') throw new Error("set seeds with the top-level 'seeds:' key (a count or a list)");
-        throw new Error(`'${key}' is not a run option; valid: ${valid()}`);
-      }
-      if (spec.boolean) {
-        if (typeof value !== 'boolean') throw new Error(`expected true or false, got ${value}`);
-        o[spec.attribute] = value;
-      } else o[spec.attribute] = String(value);
-    }
-    return o as unknown as RunCliOptions;
-  };
-  const activation = (value: SweepValue | undefined) => {
-    if (value === undefined) return parseActivationList('relu')[0];
-    if (typeof value !== 'string')
-      throw new Error(`expected an activation such as golu or golu:gamma=2, got ${value}`);
-    const list = parseActivationList(value);
-    if (list.length !== 1) throw new Error(`one activation per value, got '${value}' (use a YAML list)`);
-    return list[0];
-  };
-  return {
-    checkOption(task, key, value) {
-      if (key === 'task') {
-        getTask(String(value));
-        return;
-      }
-      const spec = getTask(task);
-      if (key === 'activation') {
-        activation(value);
-        return;
-      }
-      if (key.startsWith('model.')) {
-        const name = key.slice('model.'.length);
-        const allowed = Object.keys(MODEL_OPTION_KEYS[spec.model]);
-        if (!allowed.includes(name)) {
-          throw new Error(
-            `'${name}' is not an option of the ${spec.model} model (task ${task}); valid: ${allowed.join(', ')}`,
-          );
-        }
-        parseModelOptions([`${name}=${value}`]);
-        return;
-      }
-      resolveRunConfig(task, activation(undefined), runOverrides(toCli(task, { [key]: value })));
-    },
-    resolve(task, options, seed) {
-      return resolveRunConfig(task, activation(options.activation), {
-        ...runOverrides(toCli(task, options)),
-        seed,
-      });
-    },
-    label(key, value) {
-      return key === 'activation' ? activationLabel(activation(value)) : String(value);
-    },
-  };
-}
 
 /** FILE|preset|DIR -> the plan and its folder (a file is planned and validated before anything is written). */
 function openSweep(
@@ -118,7 +28,7 @@ function openSweep(
     return { plan: folder.readPlan(), folder };
   }
   const file = readSweepFile(source.path);
-  const plan = planSweep(file, cliTrialResolver());
+  const plan = planSweep(file, schemaTrialResolver());
   const folder = new SweepFolder(out ?? resolve('runs', 'sweeps', plan.name));
   if (write) folder.write(plan, readFileSync(source.path, 'utf8'));
   return { plan, folder };

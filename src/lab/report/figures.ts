@@ -543,3 +543,70 @@ export function landscapeFigure(
   };
   return { kind: 'vega', spec };
 }
+
+/** One (activation, mean, std) cell of the eigen experiment: largest |eigenvalue| of f(X) and f'(X). */
+export interface EigenHeatCell {
+  activation: string;
+  mean: number;
+  std: number;
+  output: number;
+  derivative: number;
+}
+
+/**
+ * The GoLU repository's eigen heatmaps: one row for f(X), one for f'(X), one panel per activation,
+ * std on x and mean on y, cells labelled with their value; each row shares one colour scale (as the
+ * repository's figure does), so panels in a row compare directly.
+ */
+export function eigenHeatmapFigure(cells: readonly EigenHeatCell[], size: number, draws: number): Figure {
+  const names = uniqueInOrder(cells.map((c) => c.activation));
+  const means = [...new Set(cells.map((c) => c.mean))].sort((a, b) => b - a).map(String);
+  const stds = [...new Set(cells.map((c) => c.std))].sort((a, b) => a - b).map(String);
+  const row = (field: 'output' | 'derivative', title: string) => {
+    const values = cells.map((c) => ({
+      activation: c.activation,
+      mean: String(c.mean),
+      std: String(c.std),
+      value: c[field],
+      label: formatShort(c[field]),
+    }));
+    return {
+      title: { text: title, fontSize: 12 },
+      data: { values },
+      facet: { column: { field: 'activation', type: 'nominal' as const, sort: names, title: null } },
+      spec: {
+        width: { step: 44 },
+        height: { step: 24 },
+        encoding: {
+          x: { field: 'std', type: 'ordinal' as const, sort: stds, title: 'std s', axis: { labelAngle: 0 } },
+          y: { field: 'mean', type: 'ordinal' as const, sort: means, title: 'mean m' },
+        },
+        layer: [
+          {
+            mark: 'rect' as const,
+            encoding: {
+              color: {
+                field: 'value',
+                type: 'quantitative' as const,
+                title: field === 'output' ? 'max |λ| f(X)' : "max |λ| f'(X)",
+                scale: { scheme: 'blueorange' },
+              },
+            },
+          },
+          {
+            mark: { type: 'text' as const, fontSize: 9 },
+            encoding: { text: { field: 'label', type: 'nominal' as const } },
+          },
+        ],
+      },
+    };
+  };
+  return vl({
+    title: {
+      text: 'Largest absolute eigenvalue of f(X) and f′(X)',
+      subtitle: `X: ${size}×${size}, entries N(m, s²), mean over ${draws} draw${draws === 1 ? '' : 's'}`,
+    },
+    vconcat: [row('output', 'f(X)'), row('derivative', "f'(X)")],
+    resolve: { scale: { color: 'independent' } },
+  });
+}

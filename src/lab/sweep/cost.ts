@@ -8,9 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunConfig } from '../options/config.js';
 import { getTask, loadTaskData } from '../tasks.js';
-import { type RunConfig, runExperiment } from '../train/run.js';
-import { canonicalJson, type SweepPlan } from './plan.js';
+import { runExperiment } from '../train/run.js';
+import type { SweepPlan } from './plan.js';
 
 export interface ShapeCost {
   shape: string;
@@ -31,7 +32,7 @@ export interface SweepCost {
 }
 
 function shapeOf(c: RunConfig): string {
-  return canonicalJson({ task: c.task, model: c.model, batchSize: c.batchSize, data: c.data });
+  return JSON.stringify({ task: c.task, model: c.model, batchSize: c.batchSize, data: c.data });
 }
 
 function stepsOf(c: RunConfig, stepsPerEpoch: number): number {
@@ -54,7 +55,7 @@ export async function estimateCost(
   }
   const stepsPerEpoch = new Map<string, number>();
   const epochSteps = (c: RunConfig) => {
-    const key = canonicalJson({
+    const key = JSON.stringify({
       task: c.task,
       data: c.data,
       batchSize: c.batchSize,
@@ -63,7 +64,7 @@ export async function estimateCost(
     if (!stepsPerEpoch.has(key)) {
       const task = getTask(c.task);
       const blockSize = typeof c.model.blockSize === 'number' ? c.model.blockSize : undefined;
-      const data = loadTaskData(task, { ...c.data, blockSize: c.data.blockSize ?? blockSize });
+      const data = loadTaskData(task, { ...c.data, blockSize });
       stepsPerEpoch.set(key, data.stepsPerEpoch(c.batchSize));
     }
     return stepsPerEpoch.get(key)!;

@@ -17,6 +17,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { type RunConfig, runConfigFromJson, runConfigHash, runConfigJson } from '../options/config.js';
 import type { RunSummary } from '../train/run.js';
 import { jsonSafe } from '../train/runDir.js';
 import { DEFAULT_STALE_MS, type LockInfo, liveHolder } from './lock.js';
@@ -102,7 +103,7 @@ export class SweepFolder {
     for (const trial of plan.trials) {
       mkdirSync(this.trialDir(trial), { recursive: true });
       const file = join(this.trialDir(trial), 'run.json');
-      if (!existsSync(file)) writeJsonAtomic(file, trial.config);
+      if (!existsSync(file)) writeTextAtomic(file, runConfigJson(trial.config));
     }
     writeTextAtomic(join(this.dir, 'sweep.yaml'), sourceText);
     writeJsonAtomic(this.planFile, plan);
@@ -126,6 +127,25 @@ export class SweepFolder {
       );
     }
     return plan.trials[index];
+  }
+
+  /**
+   * The trial's run.json, checked by the run-option schema (as `gatelab train --config` reads it) and
+   * against the trial id, so a hand-edited file cannot run under the id of another configuration.
+   */
+  runConfig(trial: Pick<Trial, 'id'>): RunConfig {
+    const file = join(this.trialDir(trial), 'run.json');
+    const json = readJson<unknown>(file);
+    if (json === null)
+      throw new Error(`${file}: missing; plan the sweep again (gatelab sweep run FILE --out ${this.dir})`);
+    const config = runConfigFromJson(json, file);
+    const hash = runConfigHash(config);
+    if (hash !== trial.id) {
+      throw new Error(
+        `${file}: its configuration hashes to ${hash}, not to the trial id ${trial.id}; it was edited by hand`,
+      );
+    }
+    return config;
   }
 
   result(trial: Pick<Trial, 'id'>): TrialResult | null {

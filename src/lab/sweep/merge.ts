@@ -11,7 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Summary, summarize } from '../compare/stats.js';
+import { type SeedSummary as Summary, seedSummary as summarize } from '../analysis/descriptive.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from '../report/html.js';
 import { renderSvg } from '../report/render.js';
 import { getTask } from '../tasks.js';

@@ -4,8 +4,7 @@
  * would run), and its id is a content hash of that configuration: the same trial has the same id on every
  * machine, and a changed grid keeps the results of the trials it still contains.
  */
-import { createHash } from 'node:crypto';
-import type { RunConfig } from '../train/run.js';
+import { type RunConfig, runConfigHash } from '../options/config.js';
 import {
   axisKeys,
   lineOfKey,
@@ -54,22 +53,12 @@ export interface SweepPlan {
   trials: Trial[];
 }
 
-/** JSON with object keys sorted at every level: one text per configuration. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
-  return JSON.stringify(value);
-}
-
-/** The trial id: the first 16 hex digits of SHA-256 over the canonical JSON of the configuration. */
+/**
+ * The trial id: the run-option schema's hash of the configuration (SHA-256 of its canonical JSON, the
+ * text of run.json, 16 hex digits).
+ */
 export function trialId(config: RunConfig): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
+  return runConfigHash(config);
 }
 
 /** Expands a sweep file into its trials (validated; errors name the key and its line). */

@@ -8,7 +8,9 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunConfig, type RunSummary, runExperiment } from '../train/run.js';
+import { recorderHooks } from '../analysis/recorder.js';
+import type { RunConfig } from '../options/config.js';
+import { type RunSummary, runExperiment } from '../train/run.js';
 import type { TrainHooks } from '../train/trainer.js';
 import { type SweepFolder, type TrialResult, writeJsonAtomic } from './folder.js';
 import { DEFAULT_STALE_MS, type LockInfo, tryLock } from './lock.js';
@@ -27,7 +29,20 @@ export interface TrialRunner {
 
 /** The lab's own runner: the same code path as `gatelab train`, in this process. */
 export const labRunner: TrialRunner = {
-  run: (config, runsDir, runId, hooks) => runExperiment(config, { runsDir, runId, progress: 'none', hooks }),
+  run: (config, runsDir, runId, hooks) => {
+    // As `gatelab train --config run.json` does: diagnostics and saved weights when the configuration asks.
+    const recorder =
+      config.diagnosticsEvery > 0 || config.saveWeights
+        ? { diagnosticsEvery: config.diagnosticsEvery, saveWeights: config.saveWeights }
+        : null;
+    return runExperiment(config, {
+      runsDir,
+      runId,
+      progress: 'none',
+      hooks,
+      attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
+    });
+  },
 };
 
 export type TrialOutcome =
@@ -79,7 +94,7 @@ export async function runTrial(
       }
       if (summary === null) {
         rmSync(runDir, { recursive: true, force: true });
-        summary = await runner.run(trial.config, folder.trialDir(trial), 'run', hooks);
+        summary = await runner.run(folder.runConfig(trial), folder.trialDir(trial), 'run', hooks);
       }
     } catch (error) {
       const previous = folder.failure(trial);

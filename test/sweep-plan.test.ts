@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { parseSweepText, readSweepFile } from '../src/lab/sweep/file.js';
+import { parseSetting, parseSweepText, readSweepFile, withSettings } from '../src/lab/sweep/file.js';
 import { SweepFolder } from '../src/lab/sweep/folder.js';
 import { k8sManifest } from '../src/lab/sweep/k8s.js';
 import { schemaTrialResolver } from '../src/lab/sweep/options.js';
@@ -28,7 +28,10 @@ describe('sweep file errors name the key and the line', () => {
     ['task: mnist-mlp\n', /^test\.yaml(:\d+)?: missing required key 'name'/],
     ['name: t\n', /missing required key 'task'/],
     ['name: "a b"\ntask: mnist-mlp\n', /^test\.yaml:1: name: must be letters/],
-    [`${base}grid:\n  lr: [0.1, -1]\n`, /^test\.yaml:4: grid\.lr: --lr \(base learning rate\) must be a number in \(0, Infinity\), got -1$/],
+    [
+      `${base}grid:\n  lr: [0.1, -1]\n`,
+      /^test\.yaml:4: grid\.lr: --lr \(base learning rate\) must be a number in \(0, Infinity\), got -1$/,
+    ],
     [
       `${base}grid:\n  lrr: [0.1]\n`,
       /^test\.yaml:4: grid\.lrr: 'lrr' is not a run option; valid: activation, epochs, max-steps, batch-size, lr/,
@@ -56,7 +59,10 @@ describe('sweep file errors name the key and the line', () => {
     [`${base}grids: {}\n`, /^test\.yaml:3: unknown key 'grids'; valid keys: name/],
     [`${base}grid:\n  lr: [0.1\n`, /^test\.yaml:\d+: not valid YAML/],
     [`${base}fixed:\n  seed: 3\n`, /^test\.yaml:4: fixed\.seed: set seeds with the top-level 'seeds:' key/],
-    [`${base}fixed:\n  nesterov: 1\n`, /^test\.yaml:4: fixed\.nesterov: --nesterov \(Nesterov momentum\) must be true or false, got 1$/],
+    [
+      `${base}fixed:\n  nesterov: 1\n`,
+      /^test\.yaml:4: fixed\.nesterov: --nesterov \(Nesterov momentum\) must be true or false, got 1$/,
+    ],
     [
       'name: t\ntask: text-gpt\nfixed: { limit-train: 5 }\n',
       /^test\.yaml:3: fixed\.limit-train: --limit-train .* applies to image tasks .*not to text-gpt/,
@@ -161,6 +167,50 @@ seeds: [0, 7]
     expect(two.trials.map((t) => t.config.task)).toEqual(['mnist-mlp', 'mnist-mlp', 'text-gpt', 'text-gpt']);
     expect(() => plan('name: t\ntask: [mnist-mlp, text-gpt]\nfixed: { model.depth: 2 }\n')).toThrow(
       /test\.yaml:3: fixed\.model\.depth: 'depth' is not an option of the gpt model \(task text-gpt\)/,
+    );
+  });
+});
+
+describe('--set and --seeds', () => {
+  const file = () =>
+    parseSweepText(
+      `${base}fixed: { epochs: 4 }\ngrid:\n  activation: [relu, gelu]\n  lr: [0.1, 0.01]\nzip:\n  - { model.depth: [1, 2], weight-decay: [0, 0.1] }\nseeds: 3\n`,
+      'test.yaml',
+    );
+
+  it('fix a key (an axis given so stops being one) and replace the seeds', () => {
+    const settings = ['epochs=2', 'lr=0.05', 'optimizer=sgd', 'nesterov=true'].map(parseSetting);
+    expect(settings[0]).toEqual({ key: 'epochs', value: 2 });
+    expect(settings[3]).toEqual({ key: 'nesterov', value: true });
+    const p = planSweep(withSettings(file(), settings, [4]), resolver);
+    expect(p.axes).toEqual(['activation', 'model.depth', 'weight-decay', 'seed']);
+    expect(p.trials.length).toBe(4);
+    for (const t of p.trials) {
+      expect([t.config.epochs, t.config.lr, t.config.optimizer, t.config.nesterov, t.config.seed]).toEqual([
+        2,
+        0.05,
+        'sgd',
+        true,
+        4,
+      ]);
+    }
+  });
+
+  it('errors name the flag', () => {
+    expect(() => parseSetting('epochs')).toThrow(
+      /--set must look like key=value \(e\.g\. --set epochs=2\), got 'epochs'/,
+    );
+    expect(() => parseSetting('lr=[1, 2]')).toThrow(
+      /--set lr: expected a number, a word or true\/false, got '\[1, 2\]'/,
+    );
+    expect(() => withSettings(file(), [parseSetting('model.depth=3')])).toThrow(
+      /--set model\.depth: model\.depth varies in a zip group/,
+    );
+    expect(() => withSettings(file(), [parseSetting('seed=3')])).toThrow(
+      /--set seed: not settable this way \(use --seeds\)/,
+    );
+    expect(() => planSweep(withSettings(file(), [parseSetting('lr=-1')]), resolver)).toThrow(
+      /^test\.yaml: --set lr: --lr \(base learning rate\) must be a number in \(0, Infinity\), got -1$/,
     );
   });
 });

@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { currentLauncher } from '../lab/compare/runner.js';
 import { estimateCost } from '../lab/sweep/cost.js';
-import { readSweepFile } from '../lab/sweep/file.js';
+import { parseSetting, readSweepFile, withSettings } from '../lab/sweep/file.js';
 import { SweepFolder, writeTextAtomic } from '../lab/sweep/folder.js';
 import { k8sManifest } from '../lab/sweep/k8s.js';
 import { runLocal } from '../lab/sweep/local.js';
@@ -15,23 +15,55 @@ import { parseShard, planSweep, type SweepPlan, shardTrials } from '../lab/sweep
 import { locateSweep, presetNames } from '../lab/sweep/presets.js';
 import { slurmScripts, submitSlurm } from '../lab/sweep/slurm.js';
 import { runTrial } from '../lab/sweep/worker.js';
+import { collect, parseSeeds } from './args/lists.js';
 
-/** FILE|preset|DIR -> the plan and its folder (a file is planned and validated before anything is written). */
+/** `--set key=value` (repeatable) and `--seeds`: a variant of the file for this invocation. */
+interface Variant {
+  set?: string[];
+  seeds?: string;
+}
+
+/**
+ * FILE|preset|DIR -> the plan, its folder, and `save()` that writes a planned file's folder (a file is
+ * planned and validated completely before anything is written).
+ */
 function openSweep(
   arg: string,
   out: string | undefined,
-  write: boolean,
-): { plan: SweepPlan; folder: SweepFolder } {
+  variant: Variant = {},
+): { plan: SweepPlan; folder: SweepFolder; save(): void } {
   const source = locateSweep(arg);
+  const sets = variant.set ?? [];
+  const varied = sets.length > 0 || variant.seeds !== undefined;
   if (source.kind === 'folder') {
+    if (varied)
+      throw new Error(`--set and --seeds apply to a sweep file or preset, not to the folder ${source.dir}`);
     const folder = new SweepFolder(out ?? source.dir);
-    return { plan: folder.readPlan(), folder };
+    return { plan: folder.readPlan(), folder, save() {} };
   }
-  const file = readSweepFile(source.path);
+  const file = withSettings(
+    readSweepFile(source.path),
+    sets.map(parseSetting),
+    variant.seeds === undefined ? undefined : parseSeeds(variant.seeds),
+  );
   const plan = planSweep(file, schemaTrialResolver());
   const folder = new SweepFolder(out ?? resolve('runs', 'sweeps', plan.name));
-  if (write) folder.write(plan, readFileSync(source.path, 'utf8'));
-  return { plan, folder };
+  const note = varied
+    ? `# planned with${sets.map((x) => ` --set ${x}`).join('')}${variant.seeds !== undefined ? ` --seeds ${variant.seeds}` : ''}\n`
+    : '';
+  return { plan, folder, save: () => folder.write(plan, note + readFileSync(source.path, 'utf8')) };
+}
+
+/** The variant options of every command that plans a file. */
+function addVariantOptions(command: Command): Command {
+  return command
+    .option(
+      '--set <key=value>',
+      'fix a key for this invocation (repeatable), e.g. --set epochs=2; an axis set so is fixed',
+      collect,
+      [],
+    )
+    .option('--seeds <n|list>', 'replace the seeds: a count or a list like 0,5,9');
 }
 
 function positiveInt(text: string | undefined, flag: string, fallback?: number): number | undefined {
@@ -80,8 +112,7 @@ export function registerSweep(program: Command): void {
     )
     .addHelpText('after', `\nPresets (FILE may name one): ${presetNames().join(', ')}`);
 
-  sweep
-    .command('plan')
+  addVariantOptions(sweep.command('plan'))
     .description('the trials of a sweep file and its estimated cost from a short calibration run')
     .argument('<file>', 'sweep file, preset name or sweep folder')
     .option('--json', 'print the plan (and the cost) as JSON')
@@ -91,9 +122,14 @@ export function registerSweep(program: Command): void {
     .action(
       async (
         arg: string,
-        o: { json?: boolean; calibrate: boolean; calibrationSteps: string; calibrationShapes: string },
+        o: Variant & {
+          json?: boolean;
+          calibrate: boolean;
+          calibrationSteps: string;
+          calibrationShapes: string;
+        },
       ) => {
-        const { plan } = openSweep(arg, undefined, false);
+        const { plan } = openSweep(arg, undefined, o);
         const cost = o.calibrate
           ? await estimateCost(plan, {
               steps: positiveInt(o.calibrationSteps, '--calibration-steps'),
@@ -122,8 +158,7 @@ export function registerSweep(program: Command): void {
       },
     );
 
-  sweep
-    .command('run')
+  addVariantOptions(sweep.command('run'))
     .description('run every unfinished trial on a local process pool; rerunning resumes')
     .argument('<file|dir>', 'sweep file, preset name or sweep folder')
     .option('--out <dir>', 'the sweep folder (default runs/sweeps/<name>)')
@@ -134,11 +169,12 @@ export function registerSweep(program: Command): void {
     .action(
       async (
         arg: string,
-        o: { out?: string; jobs?: string; retries: string; index?: string; shard?: string },
+        o: Variant & { out?: string; jobs?: string; retries: string; index?: string; shard?: string },
       ) => {
         if (o.index !== undefined && o.shard !== undefined)
           throw new Error('give --index or --shard, not both');
-        const { plan, folder } = openSweep(arg, o.out, true);
+        const { plan, folder, save } = openSweep(arg, o.out, o);
+        save();
         if (o.index !== undefined) {
           const index = Number(o.index);
           const trial = folder.trialAt(plan, index);
@@ -178,8 +214,7 @@ export function registerSweep(program: Command): void {
       },
     );
 
-  sweep
-    .command('submit')
+  addVariantOptions(sweep.command('submit'))
     .description('submit the unfinished trials as a Slurm job array, plus a merge job that runs after it')
     .argument('<file|dir>', 'sweep file, preset name or sweep folder')
     .requiredOption('--slurm', 'submit to Slurm (sbatch)')
@@ -196,7 +231,7 @@ export function registerSweep(program: Command): void {
     .action(
       (
         arg: string,
-        o: {
+        o: Variant & {
           out?: string;
           partition?: string;
           time?: string;
@@ -206,7 +241,8 @@ export function registerSweep(program: Command): void {
           dryRun?: boolean;
         },
       ) => {
-        const { plan, folder } = openSweep(arg, o.out, !o.dryRun);
+        const { plan, folder, save } = openSweep(arg, o.out, o);
+        if (!o.dryRun) save();
         const unfinished = plan.trials.filter(
           (t) => folder.state(t, staleMs()) !== 'done' && folder.state(t, staleMs()) !== 'running',
         );
@@ -238,8 +274,7 @@ export function registerSweep(program: Command): void {
       },
     );
 
-  sweep
-    .command('k8s')
+  addVariantOptions(sweep.command('k8s'))
     .description(
       'write a Kubernetes Indexed Job manifest for the sweep (one completion per trial) plus a merge Job',
     )
@@ -257,7 +292,7 @@ export function registerSweep(program: Command): void {
     .action(
       (
         arg: string,
-        o: {
+        o: Variant & {
           out?: string;
           image: string;
           parallelism?: string;
@@ -273,7 +308,7 @@ export function registerSweep(program: Command): void {
         const retries = Number(o.retries);
         if (!(Number.isInteger(retries) && retries >= 0))
           throw new RangeError(`--retries must be an integer >= 0, got '${o.retries}'`);
-        const { plan, folder } = openSweep(arg, o.out, false);
+        const { plan, folder, save } = openSweep(arg, o.out, o);
         const manifest = k8sManifest(plan, {
           image: o.image,
           parallelism: positiveInt(o.parallelism, '--parallelism'),
@@ -285,8 +320,7 @@ export function registerSweep(program: Command): void {
           memory: o.memory,
           command: o.command.split(/\s+/).filter(Boolean),
         });
-        const source = locateSweep(arg);
-        if (source.kind === 'file') folder.write(plan, readFileSync(source.path, 'utf8'));
+        save();
         const file = resolve(folder.dir, 'k8s', 'sweep.yaml');
         mkdirSync(resolve(folder.dir, 'k8s'), { recursive: true });
         writeTextAtomic(file, manifest);

@@ -15,7 +15,7 @@
  * is decided by the run-option schema when the trials are resolved (plan.ts).
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parse, parseDocument, type YAMLMap } from 'yaml';
 
 /** A value of a run option in a sweep file. */
 export type SweepValue = string | number | boolean;
@@ -277,6 +277,7 @@ export function axisKeys(file: Pick<SweepFile, 'tasks' | 'grid' | 'zip'>): strin
 
 /** The line of a key ("grid.lr", "fixed.epochs") or null. */
 export function lineOfKey(file: SweepFile, key: string): number | null {
+  if (file.lines[`set:${key}`] !== undefined) return null;
   for (const where of ['fixed', 'grid']) {
     const line = file.lines[`${where}.${key}`];
     if (line !== undefined) return line;
@@ -286,4 +287,56 @@ export function lineOfKey(file: SweepFile, key: string): number | null {
     if (line !== undefined) return line;
   }
   return file.lines[`key:${key}`] ?? null;
+}
+
+/** "--set key=value": the value read as a YAML scalar (0.1 a number, true a boolean, sgd a string). */
+export function parseSetting(text: string): { key: string; value: SweepValue } {
+  const eq = text.indexOf('=');
+  const key = eq > 0 ? text.slice(0, eq).trim() : '';
+  if (key === '') throw new Error(`--set must look like key=value (e.g. --set epochs=2), got '${text}'`);
+  let value: unknown;
+  try {
+    value = parse(text.slice(eq + 1));
+  } catch {
+    value = undefined;
+  }
+  const ok =
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value));
+  if (!ok)
+    throw new Error(`--set ${key}: expected a number, a word or true/false, got '${text.slice(eq + 1)}'`);
+  return { key, value: value as SweepValue };
+}
+
+/**
+ * The file with some keys fixed for one invocation (`--set`: a grid axis given this way is no longer an
+ * axis) and the seeds replaced (`--seeds`). A key in a zip group cannot be set alone.
+ */
+export function withSettings(
+  file: SweepFile,
+  settings: readonly { key: string; value: SweepValue }[],
+  seeds?: readonly number[],
+): SweepFile {
+  const out: SweepFile = {
+    ...file,
+    fixed: { ...file.fixed },
+    grid: [...file.grid],
+    lines: { ...file.lines },
+  };
+  for (const { key, value } of settings) {
+    if (key === 'task' || key === 'name' || key === 'seed') {
+      throw new Error(`--set ${key}: not settable this way${key === 'seed' ? ' (use --seeds)' : ''}`);
+    }
+    if (file.zip.some((z) => z.keys.includes(key))) {
+      throw new Error(`--set ${key}: ${key} varies in a zip group of ${file.source}; edit the file instead`);
+    }
+    out.grid = out.grid.filter((g) => g.key !== key);
+    out.fixed[key] = value;
+    delete out.lines[`grid.${key}`];
+    delete out.lines[`fixed.${key}`];
+    out.lines[`set:${key}`] = 0; // messages name the flag, not a line
+  }
+  if (seeds !== undefined) out.seeds = [...seeds];
+  return out;
 }

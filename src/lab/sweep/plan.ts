@@ -80,7 +80,9 @@ export function planSweep(file: SweepFile, resolver: TrialResolver): SweepPlan {
     } catch (error) {
       throw new SweepFileError(file.source, file.lines.task ?? null, `task: ${(error as Error).message}`);
     }
-    for (const [key, value] of Object.entries(file.fixed)) check(task, key, value, `fixed.${key}`);
+    for (const [key, value] of Object.entries(file.fixed)) {
+      check(task, key, value, file.lines[`set:${key}`] !== undefined ? `--set ${key}` : `fixed.${key}`);
+    }
     for (const axis of file.grid) for (const v of axis.values) check(task, axis.key, v, `grid.${axis.key}`);
     file.zip.forEach((group, g) => {
       for (const row of group.values) {

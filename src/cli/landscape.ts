@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -6,11 +6,13 @@ import {
   type DirectionNormalization,
   type LandscapeFile,
 } from '../lab/analysis/landscape.js';
-import { readWeights, restoreTree } from '../lab/analysis/weights.js';
+import { restoreTree } from '../lab/analysis/weights.js';
 import { createRng } from '../lab/data/random.js';
 import type { ActivationChoice } from '../lab/models/activationSpec.js';
 import { landscapeFigure, lineFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
+import { writeFileSafely } from '../lab/runs/files.js';
+import { readWeights } from '../lab/runs/weights.js';
 import { initLabRuntime } from '../lab/runtime.js';
 import {
   buildTaskModel,
@@ -137,7 +139,7 @@ export function registerLandscape(program: Command): void {
       const result = await landscapeOfRun(run, o);
       if (process.stderr.isTTY) process.stderr.write('\n');
       const file = join(resolve(run), 'landscape.json');
-      writeFileSync(file, `${toJson(result)}\n`);
+      writeFileSafely(file, `${toJson(result)}\n`);
       if (o.json) {
         process.stdout.write(`${toJson(result)}\n`);
       } else {
@@ -164,12 +166,12 @@ export function registerLandscape(program: Command): void {
           { xs: result.grid.alphas, ys: result.grid.betas, values: result.grid.losses },
           `Loss around the trained weights (${result.normalization} directions)`,
         );
-        writeFileSync(o.svg, await renderSvg(fig));
+        writeFileSafely(o.svg, await renderSvg(fig));
         process.stderr.write(`wrote ${o.svg}\n`);
       }
       if (o.lineSvg) {
         const rows = result.line.alphas.map((x, i) => ({ series: 'loss', x, y: result.line.losses[i] }));
-        writeFileSync(
+        writeFileSafely(
           o.lineSvg,
           await renderSvg(lineFigure(rows, 'Loss along a random direction', 'step along direction', 'loss')),
         );

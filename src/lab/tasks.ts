@@ -3,9 +3,18 @@
  * from the command line; `--data` switches a task to a user's full-size data set on disk.
  */
 import { loadDataset, loadTextCorpus } from './data/index.js';
-import { type ActivationChoice, cnn, gpt, type Model, type ModelKind, mlp, resnet } from './models/index.js';
+import {
+  type ActivationChoice,
+  cnn,
+  gpt,
+  type Model,
+  type ModelKind,
+  mlp,
+  resnet,
+  unet,
+} from './models/index.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
-import { classificationData, languageData, type TrainingData } from './train/data.js';
+import { classificationData, languageData, type MetricKind, type TrainingData } from './train/data.js';
 
 /**
  * A task's run-option defaults: only what differs from the option's own default in the schema
@@ -122,6 +131,11 @@ export const TASKS: readonly TaskSpec[] = [
 export function taskDefault<K extends RunOptionKey>(task: TaskSpec, key: K): RunOptionValues[K] {
   const own = task.defaults[key];
   return (own !== undefined ? own : runOption(key)!.default) as RunOptionValues[K];
+}
+
+/** How the task's runs are judged: text tasks by loss and perplexity, the others by accuracy. */
+export function taskMetricKind(task: TaskSpec): MetricKind {
+  return task.kind === 'text' ? 'language' : 'classification';
 }
 
 /** Task names, in listing order. */
@@ -247,6 +261,14 @@ export function buildTaskModel(
         dropout: num('dropout'),
       });
     }
+    case 'unet':
+      return unet({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        channels: list('channels') as [number, number, number] | undefined,
+        groups: num('groups'),
+      });
   }
 }
 
@@ -264,6 +286,7 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
     dropout: 'rate',
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
+  unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
   gpt: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
 };
 

@@ -5,3 +5,4 @@ export { type GptConfig, gpt } from './gpt.js';
 export { type MlpConfig, mlp } from './mlp.js';
 export { type ResnetConfig, resnet } from './resnet.js';
 export { evalContext, type ForwardContext, type Model, type ModelInit, type ModelKind } from './types.js';
+export { type UnetConfig, unet } from './unet.js';

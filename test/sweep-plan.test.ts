@@ -196,12 +196,28 @@ describe('--set and --seeds', () => {
     }
   });
 
+  it('a list replaces an axis or adds one', () => {
+    const p = planSweep(
+      withSettings(file(), ['activation=[golu]', 'epochs=[1, 2]'].map(parseSetting)),
+      resolver,
+    );
+    expect(p.axes).toEqual(['activation', 'lr', 'epochs', 'model.depth', 'weight-decay', 'seed']);
+    expect(p.axisValues.activation).toEqual(['golu']);
+    expect(p.trials.length).toBe(1 * 2 * 2 * 2 * 3);
+  });
+
   it('errors name the flag', () => {
     expect(() => parseSetting('epochs')).toThrow(
       /--set must look like key=value \(e\.g\. --set epochs=2\), got 'epochs'/,
     );
-    expect(() => parseSetting('lr=[1, 2]')).toThrow(
-      /--set lr: expected a number, a word or true\/false, got '\[1, 2\]'/,
+    expect(() => parseSetting('lr={a: 1}')).toThrow(
+      /--set lr: expected a number, a word, true\/false or a list like \[a, b\], got '\{a: 1\}'/,
+    );
+    expect(() => withSettings(file(), [parseSetting('lr=[1, 1]')])).toThrow(
+      /--set lr: the list repeats a value/,
+    );
+    expect(() => planSweep(withSettings(file(), [parseSetting('lr=[0.1, 0]')]), resolver)).toThrow(
+      /^test\.yaml: --set lr: --lr \(base learning rate\) must be a number in \(0, Infinity\), got 0$/,
     );
     expect(() => withSettings(file(), [parseSetting('model.depth=3')])).toThrow(
       /--set model\.depth: model\.depth varies in a zip group/,

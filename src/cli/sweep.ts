@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { currentLauncher } from '../lab/compare/runner.js';
+import { makeFolder, writeFileSafely } from '../lab/runs/files.js';
 import { estimateCost } from '../lab/sweep/cost.js';
 import { parseSetting, readSweepFile, withSettings } from '../lab/sweep/file.js';
-import { SweepFolder, writeTextAtomic } from '../lab/sweep/folder.js';
+import { SweepFolder } from '../lab/sweep/folder.js';
 import { k8sManifest } from '../lab/sweep/k8s.js';
 import { runLocal } from '../lab/sweep/local.js';
 import { DEFAULT_STALE_MS } from '../lab/sweep/lock.js';
@@ -59,7 +60,7 @@ function addVariantOptions(command: Command): Command {
   return command
     .option(
       '--set <key=value>',
-      'fix a key for this invocation (repeatable), e.g. --set epochs=2; an axis set so is fixed',
+      'set a key for this invocation (repeatable): --set epochs=2 fixes it; a list, --set activation=[relu,golu], replaces or adds an axis',
       collect,
       [],
     )
@@ -322,8 +323,8 @@ export function registerSweep(program: Command): void {
         });
         save();
         const file = resolve(folder.dir, 'k8s', 'sweep.yaml');
-        mkdirSync(resolve(folder.dir, 'k8s'), { recursive: true });
-        writeTextAtomic(file, manifest);
+        makeFolder(resolve(folder.dir, 'k8s'));
+        writeFileSafely(file, manifest);
         process.stdout.write(
           `wrote ${file}\n  copy ${folder.dir} to the volume ${o.pvc} at ${o.folderInVolume ?? basename(folder.dir)}, then: kubectl apply -f ${file}\n`,
         );

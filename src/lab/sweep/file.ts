@@ -289,8 +289,11 @@ export function lineOfKey(file: SweepFile, key: string): number | null {
   return file.lines[`key:${key}`] ?? null;
 }
 
-/** "--set key=value": the value read as a YAML scalar (0.1 a number, true a boolean, sgd a string). */
-export function parseSetting(text: string): { key: string; value: SweepValue } {
+/**
+ * "--set key=value": the value read as YAML (0.1 a number, true a boolean, sgd a string); a list such as
+ * `[relu, golu]` makes (or replaces) an axis.
+ */
+export function parseSetting(text: string): { key: string; value: SweepValue | SweepValue[] } {
   const eq = text.indexOf('=');
   const key = eq > 0 ? text.slice(0, eq).trim() : '';
   if (key === '') throw new Error(`--set must look like key=value (e.g. --set epochs=2), got '${text}'`);
@@ -300,22 +303,25 @@ export function parseSetting(text: string): { key: string; value: SweepValue } {
   } catch {
     value = undefined;
   }
-  const ok =
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    (typeof value === 'number' && Number.isFinite(value));
-  if (!ok)
-    throw new Error(`--set ${key}: expected a number, a word or true/false, got '${text.slice(eq + 1)}'`);
-  return { key, value: value as SweepValue };
+  const scalar = (v: unknown) =>
+    typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  const ok = Array.isArray(value) ? value.length > 0 && value.every(scalar) : scalar(value);
+  if (!ok) {
+    throw new Error(
+      `--set ${key}: expected a number, a word, true/false or a list like [a, b], got '${text.slice(eq + 1)}'`,
+    );
+  }
+  return { key, value: value as SweepValue | SweepValue[] };
 }
 
 /**
- * The file with some keys fixed for one invocation (`--set`: a grid axis given this way is no longer an
- * axis) and the seeds replaced (`--seeds`). A key in a zip group cannot be set alone.
+ * The file with some keys set for one invocation (`--set`: a value fixes the key, so a grid axis given
+ * this way is no longer an axis; a list replaces the axis or adds one) and the seeds replaced (`--seeds`).
+ * A key in a zip group cannot be set alone.
  */
 export function withSettings(
   file: SweepFile,
-  settings: readonly { key: string; value: SweepValue }[],
+  settings: readonly { key: string; value: SweepValue | SweepValue[] }[],
   seeds?: readonly number[],
 ): SweepFile {
   const out: SweepFile = {
@@ -331,11 +337,22 @@ export function withSettings(
     if (file.zip.some((z) => z.keys.includes(key))) {
       throw new Error(`--set ${key}: ${key} varies in a zip group of ${file.source}; edit the file instead`);
     }
-    out.grid = out.grid.filter((g) => g.key !== key);
-    out.fixed[key] = value;
+    delete out.fixed[key];
     delete out.lines[`grid.${key}`];
     delete out.lines[`fixed.${key}`];
     out.lines[`set:${key}`] = 0; // messages name the flag, not a line
+    out.lines[`key:${key}`] = 0;
+    if (Array.isArray(value)) {
+      if (new Set(value.map((v) => JSON.stringify(v))).size !== value.length) {
+        throw new Error(`--set ${key}: the list repeats a value`);
+      }
+      const at = out.grid.findIndex((g) => g.key === key);
+      if (at >= 0) out.grid[at] = { key, values: [...value] };
+      else out.grid.push({ key, values: [...value] });
+    } else {
+      out.grid = out.grid.filter((g) => g.key !== key);
+      out.fixed[key] = value;
+    }
   }
   if (seeds !== undefined) out.seeds = [...seeds];
   return out;

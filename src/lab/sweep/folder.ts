@@ -14,12 +14,11 @@
  * ```
  * Every file is written atomically (temp file, fsync, rename), so a reader never sees half a file.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { type RunConfig, runConfigFromJson, runConfigHash, runConfigJson } from '../options/config.js';
+import { makeFolder, writeFileSafely, writeJsonFile } from '../runs/files.js';
 import type { RunSummary } from '../train/run.js';
-import { jsonSafe } from '../train/runDir.js';
 import { DEFAULT_STALE_MS, type LockInfo, liveHolder } from './lock.js';
 import type { SweepPlan, Trial } from './plan.js';
 
@@ -39,16 +38,6 @@ export interface TrialFailure {
   attempts: number;
   error: string;
   at: string;
-}
-
-/** Writes JSON atomically (temp file + fsync + rename). */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic.sync(file, `${JSON.stringify(jsonSafe(value), null, 2)}\n`, { fsync: true });
-}
-
-/** Writes text atomically. */
-export function writeTextAtomic(file: string, text: string, mode?: number): void {
-  writeFileAtomic.sync(file, text, { fsync: true, mode });
 }
 
 function readJson<T>(file: string): T | null {
@@ -99,14 +88,14 @@ export class SweepFolder {
         `${this.dir} holds the sweep '${existing.name}', not '${plan.name}'; pick another --out folder`,
       );
     }
-    mkdirSync(join(this.dir, 'trials'), { recursive: true });
+    makeFolder(join(this.dir, 'trials'));
     for (const trial of plan.trials) {
-      mkdirSync(this.trialDir(trial), { recursive: true });
+      makeFolder(this.trialDir(trial));
       const file = join(this.trialDir(trial), 'run.json');
-      if (!existsSync(file)) writeTextAtomic(file, runConfigJson(trial.config));
+      if (!existsSync(file)) writeFileSafely(file, runConfigJson(trial.config));
     }
-    writeTextAtomic(join(this.dir, 'sweep.yaml'), sourceText);
-    writeJsonAtomic(this.planFile, plan);
+    writeFileSafely(join(this.dir, 'sweep.yaml'), sourceText);
+    writeJsonFile(this.planFile, plan);
   }
 
   readPlan(): SweepPlan {

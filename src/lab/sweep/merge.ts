@@ -9,16 +9,16 @@
  * Deterministic: results.json, table.txt, the figures and report.html depend only on the plan and the
  * trials' results (no clock, no timing); timings go to timing.json beside them.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SeedSummary as Summary, seedSummary as summarize } from '../analysis/descriptive.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from '../report/html.js';
 import { renderSvg } from '../report/render.js';
+import { makeFolder, writeFileSafely, writeJsonFile } from '../runs/files.js';
 import { getTask } from '../tasks.js';
 import type { EvalResult } from '../train/trainer.js';
 import { barsFigure, curvesFigure, type GridCell, heatmapFigure } from './figures.js';
 import type { SweepMetric } from './file.js';
-import { type SweepFolder, writeJsonAtomic, writeTextAtomic } from './folder.js';
+import type { SweepFolder } from './folder.js';
 import type { SweepPlan } from './plan.js';
 
 type ConcreteMetric = Exclude<SweepMetric, 'auto'>;
@@ -439,12 +439,12 @@ export async function mergeSweep(folder: SweepFolder): Promise<MergeOutput> {
   const plan = folder.readPlan();
   const merged = collectSweep(folder, plan);
   const dir = join(folder.dir, 'merged');
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const table = formatSweepTables(merged, plan);
   const figures = await sweepFigures(merged, plan);
   const files: string[] = [];
   const put = (name: string, text: string) => {
-    writeTextAtomic(join(dir, name), text);
+    writeFileSafely(join(dir, name), text);
     files.push(join(dir, name));
   };
   put('results.json', `${JSON.stringify(merged, null, 2)}\n`);
@@ -464,7 +464,7 @@ export async function mergeSweep(folder: SweepFolder): Promise<MergeOutput> {
           },
         ];
   });
-  writeJsonAtomic(join(dir, 'timing.json'), {
+  writeJsonFile(join(dir, 'timing.json'), {
     trialSeconds: timing.reduce((a, t) => a + t.totalSeconds, 0),
     trials: timing,
   });

@@ -83,7 +83,10 @@ export function planSweep(file: SweepFile, resolver: TrialResolver): SweepPlan {
     for (const [key, value] of Object.entries(file.fixed)) {
       check(task, key, value, file.lines[`set:${key}`] !== undefined ? `--set ${key}` : `fixed.${key}`);
     }
-    for (const axis of file.grid) for (const v of axis.values) check(task, axis.key, v, `grid.${axis.key}`);
+    for (const axis of file.grid) {
+      const where = file.lines[`set:${axis.key}`] !== undefined ? `--set ${axis.key}` : `grid.${axis.key}`;
+      for (const v of axis.values) check(task, axis.key, v, where);
+    }
     file.zip.forEach((group, g) => {
       for (const row of group.values) {
         group.keys.forEach((key, k) => {

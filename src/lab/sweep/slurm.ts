@@ -5,9 +5,9 @@
  * failed tasks and merges what finished).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SweepFolder, writeTextAtomic } from './folder.js';
+import { makeFolder, writeFileSafely } from '../runs/files.js';
+import type { SweepFolder } from './folder.js';
 import type { SweepPlan } from './plan.js';
 
 export interface SlurmOptions {
@@ -115,10 +115,10 @@ export function submitSlurm(
   folder: SweepFolder,
   scripts: SlurmScripts,
 ): { arrayJob: string; mergeJob: string } {
-  mkdirSync(join(folder.dir, 'slurm'), { recursive: true });
-  mkdirSync(join(folder.dir, 'logs'), { recursive: true });
-  writeTextAtomic(scripts.arrayFile, scripts.array, 0o755);
-  writeTextAtomic(scripts.mergeFile, scripts.merge, 0o755);
+  makeFolder(join(folder.dir, 'slurm'));
+  makeFolder(join(folder.dir, 'logs'));
+  writeFileSafely(scripts.arrayFile, scripts.array);
+  writeFileSafely(scripts.mergeFile, scripts.merge);
   const sbatch = (args: string[]) => {
     try {
       return execFileSync('sbatch', ['--parsable', ...args], { encoding: 'utf8' })

@@ -10,9 +10,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { recorderHooks } from '../analysis/recorder.js';
 import type { RunConfig } from '../options/config.js';
+import { writeJsonFile } from '../runs/files.js';
 import { type RunSummary, runExperiment } from '../train/run.js';
 import type { TrainHooks } from '../train/trainer.js';
-import { type SweepFolder, type TrialResult, writeJsonAtomic } from './folder.js';
+import type { SweepFolder, TrialResult } from './folder.js';
 import { DEFAULT_STALE_MS, type LockInfo, tryLock } from './lock.js';
 import type { Trial } from './plan.js';
 
@@ -100,7 +101,7 @@ export async function runTrial(
       const previous = folder.failure(trial);
       const attempts = (previous?.attempts ?? 0) + 1;
       const message = error instanceof Error ? error.message : String(error);
-      writeJsonAtomic(join(folder.trialDir(trial), 'failed.json'), {
+      writeJsonFile(join(folder.trialDir(trial), 'failed.json'), {
         attempts,
         error: message,
         at: new Date().toISOString(),
@@ -120,7 +121,7 @@ export async function runTrial(
         lastStepToResultMs: lastStepAt === null ? null : written - lastStepAt,
       },
     };
-    writeJsonAtomic(join(folder.trialDir(trial), 'result.json'), result);
+    writeJsonFile(join(folder.trialDir(trial), 'result.json'), result);
     rmSync(join(folder.trialDir(trial), 'failed.json'), { force: true });
     return { kind: 'done', result, resumed };
   } finally {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ActivationChoice } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
 import { DEFAULT_DIAGNOSTICS_EVERY } from '../options/schema.js';
-import { writeJsonFile } from '../runs/files.js';
+import { jsonSafe, writeJsonFile } from '../runs/files.js';
 import { RUN_FILES } from '../runs/run-folder.js';
 import type { TrainingData } from '../train/data.js';
 import { createProbe } from '../train/probe.js';
@@ -41,6 +41,12 @@ export function recorderHooks(options: RecorderOptions, run: RunContext): TrainH
   const every = options.diagnosticsEvery;
   const probe = every > 0 ? createProbe(run.model) : null;
   const hooks: TrainHooks = {
+    // Snapshots so far travel in the checkpoint, so a resumed run's diagnostics.json is complete.
+    saveState: () => jsonSafe({ snapshots }),
+    restoreState(state) {
+      const saved = (state as { snapshots?: DiagnosticsSnapshot[] } | null)?.snapshots;
+      if (Array.isArray(saved)) snapshots.push(...saved);
+    },
     onFinish({ params, modelState }) {
       probe?.dispose();
       if (every > 0) {

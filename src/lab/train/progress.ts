@@ -5,7 +5,8 @@
 import cliProgress from 'cli-progress';
 
 export interface ProgressSink {
-  start(totalSteps: number, label: string): void;
+  /** `fromStep` > 0: a resumed run, already that far. */
+  start(totalSteps: number, label: string, fromStep?: number): void;
   step(step: number, loss: number, msPerStep: number): void;
   /** A line of text (an evaluation result, a warning). */
   note(line: string): void;
@@ -45,8 +46,8 @@ function barProgress(stream: NodeJS.WriteStream): ProgressSink {
   );
   let running = false;
   return {
-    start(total, label) {
-      bar.start(total, 0, { label, loss: '-', ms: '-' });
+    start(total, label, fromStep = 0) {
+      bar.start(total, fromStep, { label, loss: '-', ms: '-' });
       running = true;
     },
     step(step, loss, ms) {
@@ -74,19 +75,21 @@ export function lineProgress(write: (line: string) => void): ProgressSink {
   let label = '';
   let nextReport = 0;
   let started = 0;
+  let first = 0;
   return {
-    start(t, l) {
+    start(t, l, fromStep = 0) {
       total = t;
       label = l;
-      nextReport = Math.max(1, Math.ceil(t / 10));
+      first = fromStep;
+      nextReport = fromStep + Math.max(1, Math.ceil(t / 10));
       started = performance.now();
-      write(`${label}: ${total} steps`);
+      write(fromStep > 0 ? `${label}: resumed at step ${fromStep} of ${total}` : `${label}: ${total} steps`);
     },
     step(step, loss, ms) {
       if (step < nextReport && step !== total) return;
       nextReport = step + Math.max(1, Math.ceil(total / 10));
       const elapsed = (performance.now() - started) / 1000;
-      const eta = step > 0 ? (elapsed / step) * (total - step) : 0;
+      const eta = step > first ? (elapsed / (step - first)) * (total - step) : 0;
       write(
         `${label}: step ${step}/${total} loss ${loss.toFixed(4)} ${ms.toFixed(1)} ms/step ETA ${eta.toFixed(0)}s`,
       );
@@ -101,9 +104,9 @@ export function jsonProgress(write: (line: string) => void): ProgressSink {
   let last = 0;
   let total = 0;
   return {
-    start(t) {
+    start(t, _label, fromStep = 0) {
       total = t;
-      write(JSON.stringify({ event: 'start', total }));
+      write(JSON.stringify({ event: 'start', total, step: fromStep }));
     },
     step(step, loss, ms) {
       const now = performance.now();

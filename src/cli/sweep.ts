@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { currentLauncher } from '../lab/compare/runner.js';
 import { makeFolder, writeFileSafely } from '../lab/runs/files.js';
+import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { estimateCost } from '../lab/sweep/cost.js';
 import { parseSetting, readSweepFile, withSettings } from '../lab/sweep/file.js';
 import { SweepFolder } from '../lab/sweep/folder.js';
@@ -179,7 +180,14 @@ export function registerSweep(program: Command): void {
         if (o.index !== undefined) {
           const index = Number(o.index);
           const trial = folder.trialAt(plan, index);
-          const outcome = await runTrial(folder, trial, { staleMs: staleMs() });
+          // SIGTERM (scancel, a pod's deletion) or SIGINT: checkpoint at the next step and stop.
+          const stop = watchForStop();
+          let outcome: Awaited<ReturnType<typeof runTrial>>;
+          try {
+            outcome = await runTrial(folder, trial, { staleMs: staleMs(), stopRequested: stop.reason });
+          } finally {
+            stop.dispose();
+          }
           const what = `trial ${trial.index} (${trial.id})`;
           if (outcome.kind === 'busy') {
             const h = outcome.holder;
@@ -192,6 +200,11 @@ export function registerSweep(program: Command): void {
             process.stderr.write(
               `${what} ${outcome.result.status}${outcome.resumed ? ' (resumed from its checkpoint)' : ''}\n`,
             );
+          } else if (outcome.kind === 'interrupted') {
+            process.stderr.write(
+              `${what} interrupted (${outcome.reason}) at step ${outcome.step}; its checkpoint is kept, the next run resumes it\n`,
+            );
+            process.exitCode = exitCodeFor(outcome.reason);
           } else {
             process.stderr.write(`${what} failed (attempt ${outcome.attempts}): ${outcome.error}\n`);
             process.exitCode = 1;
@@ -200,7 +213,9 @@ export function registerSweep(program: Command): void {
         }
         const shard = o.shard === undefined ? null : parseShard(o.shard);
         const retries = Number(o.retries);
+        const stop = watchForStop();
         const result = await runLocal(folder, plan, {
+          stop,
           jobs: positiveInt(o.jobs, '--jobs', availableParallelism())!,
           retries,
           trials: shard === null ? undefined : shardTrials(plan.trials, shard.shard, shard.count),
@@ -211,7 +226,10 @@ export function registerSweep(program: Command): void {
         process.stdout.write(
           `sweep ${plan.name}: ${result.done} trials finished, ${result.failed.length} failed, ${result.wallSeconds.toFixed(1)} s wall; folder ${folder.dir}\n`,
         );
-        if (result.failed.length > 0) process.exitCode = 1;
+        stop.dispose();
+        const reason = stop.reason();
+        if (reason !== null) process.exitCode = exitCodeFor(reason);
+        else if (result.failed.length > 0) process.exitCode = 1;
       },
     );
 

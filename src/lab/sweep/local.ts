@@ -26,6 +26,11 @@ export interface LocalOptions {
   report?(line: string): void;
   /** How often a progress line is written while nothing finishes (ms). */
   reportEveryMs?: number;
+  /**
+   * A stop request (Ctrl-C, SIGTERM): no new trial starts, running ones get SIGTERM, checkpoint and
+   * stop as interrupted (not failed); a rerun resumes them.
+   */
+  stop?: { reason(): string | null; onStop(listener: (reason: string) => void): void };
 }
 
 export interface LocalResult {
@@ -42,6 +47,8 @@ function formatEta(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+const children = new Set<ReturnType<typeof spawn>>();
+
 function runChild(
   launcher: string[],
   dir: string,
@@ -51,13 +58,17 @@ function runChild(
     const child = spawn(launcher[0], [...launcher.slice(1), 'sweep', 'run', dir, '--index', String(index)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    children.add(child);
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);
     });
     child.on('error', (error) => resolve({ code: null, stderr: error.message }));
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => {
+      children.delete(child);
+      resolve({ code, stderr });
+    });
   });
 }
 
@@ -99,11 +110,19 @@ export async function runLocal(
     return `sweep ${plan.name}: ${done} done, ${running} running, ${failed.size} failed, ${pending} pending${waiting.size > 0 ? ` (${waiting.size} held by other workers)` : ''}, ETA ${durations.length > 0 ? formatEta(eta) : '?'}`;
   };
   const report = options.report ?? (() => {});
+  const stopped = () => options.stop?.reason() ?? null;
+  options.stop?.onStop((reason) => {
+    report(
+      `sweep ${plan.name}: stopping (${reason}); running trials checkpoint and stop, a rerun resumes them`,
+    );
+    for (const child of children) child.kill('SIGTERM');
+  });
   report(line());
   let lastReport = performance.now();
 
   const worker = async () => {
     for (;;) {
+      if (stopped() !== null) return;
       let trial = queue.shift();
       if (trial === undefined) {
         // Nothing to start: wait for trials held by other workers (they finish, or their lock goes stale).
@@ -137,6 +156,8 @@ export async function runLocal(
         failed.delete(trial.id);
       } else if (state === 'running') {
         waiting.add(trial);
+      } else if (stopped() !== null) {
+        // interrupted by the stop request: not a failure
       } else {
         const n = (attempts.get(trial.id) ?? 0) + 1;
         attempts.set(trial.id, n);

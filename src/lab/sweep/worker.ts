@@ -2,46 +2,68 @@
  * One trial, by one worker: what `gatelab sweep run DIR --index I` does for every executor.
  *
  * Take the trial's lock (or leave: another live worker has it), skip a finished trial, continue an
- * interrupted one from its checkpoint where the runner can resume (else start it again from scratch in a
- * clean run folder), then publish result.json atomically and release the lock. A failure is recorded
+ * interrupted one from its checkpoint (`train --resume`'s path; without a checkpoint it starts again
+ * from scratch in a clean run folder), then publish result.json atomically and release the lock. A stop
+ * request (SIGTERM, SIGINT) checkpoints the trial and leaves it interrupted. A failure is recorded
  * in failed.json (attempts, error) and leaves no result, so a later run retries it.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { recorderHooks } from '../analysis/recorder.js';
 import type { RunConfig } from '../options/config.js';
+import { hasCheckpoint } from '../runs/checkpoint.js';
 import { writeJsonFile } from '../runs/files.js';
-import { type RunSummary, runExperiment } from '../train/run.js';
+import { type RunSummary, readRunJson, resumeExperiment, runExperiment } from '../train/run.js';
 import type { TrainHooks } from '../train/trainer.js';
 import type { SweepFolder, TrialResult } from './folder.js';
 import { DEFAULT_STALE_MS, type LockInfo, tryLock } from './lock.js';
 import type { Trial } from './plan.js';
 
+/** How a worker trains: hooks for the engine's timing, and a stop request polled at every step. */
+export interface RunControl {
+  hooks: TrainHooks;
+  stopRequested?: () => string | null;
+}
+
 /** Runs a trial's configuration into its run folder. */
 export interface TrialRunner {
   /** A fresh run of `config` written to `runsDir/runId`. */
-  run(config: RunConfig, runsDir: string, runId: string, hooks: TrainHooks): Promise<RunSummary>;
+  run(config: RunConfig, runsDir: string, runId: string, control: RunControl): Promise<RunSummary>;
   /**
-   * Continues an interrupted run from its last checkpoint; returns null when the folder holds no usable
+   * Continues an interrupted run from its last checkpoint; returns null when the folder holds no
    * checkpoint (the trial then starts again from scratch).
    */
-  resume?(runDir: string, hooks: TrainHooks): Promise<RunSummary | null>;
+  resume?(runDir: string, control: RunControl): Promise<RunSummary | null>;
 }
 
-/** The lab's own runner: the same code path as `gatelab train`, in this process. */
+/** Diagnostics and saved weights when the configuration asks, as `gatelab train` attaches them. */
+function recorderFor(config: RunConfig) {
+  if (!(config.diagnosticsEvery > 0 || config.saveWeights)) return undefined;
+  const recorder = { diagnosticsEvery: config.diagnosticsEvery, saveWeights: config.saveWeights };
+  return (run: Parameters<typeof recorderHooks>[1]) => recorderHooks(recorder, run);
+}
+
+/**
+ * The lab's own runner: the code paths of `gatelab train --config run.json` and `gatelab train --resume`
+ * (checkpoints every `checkpoint-every` steps, at evaluations and on a stop request), in this process.
+ */
 export const labRunner: TrialRunner = {
-  run: (config, runsDir, runId, hooks) => {
-    // As `gatelab train --config run.json` does: diagnostics and saved weights when the configuration asks.
-    const recorder =
-      config.diagnosticsEvery > 0 || config.saveWeights
-        ? { diagnosticsEvery: config.diagnosticsEvery, saveWeights: config.saveWeights }
-        : null;
-    return runExperiment(config, {
+  run: (config, runsDir, runId, control) =>
+    runExperiment(config, {
       runsDir,
       runId,
       progress: 'none',
-      hooks,
-      attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
+      hooks: control.hooks,
+      stopRequested: control.stopRequested,
+      attach: recorderFor(config),
+    }),
+  resume: async (runDir, control) => {
+    if (!hasCheckpoint(runDir)) return null;
+    return resumeExperiment(runDir, {
+      progress: 'none',
+      hooks: control.hooks,
+      stopRequested: control.stopRequested,
+      attach: recorderFor(readRunJson(runDir)),
     });
   },
 };
@@ -50,13 +72,14 @@ export type TrialOutcome =
   | { kind: 'done'; result: TrialResult; resumed: boolean }
   | { kind: 'already-done'; result: TrialResult }
   | { kind: 'busy'; holder: LockInfo | null }
+  | { kind: 'interrupted'; reason: string; step: number }
   | { kind: 'failed'; error: string; attempts: number };
 
 export interface WorkerOptions {
   runner?: TrialRunner;
   staleMs?: number;
-  /** Called once the lock is held, before training starts (tests use it to kill at a known point). */
-  onStarted?(trial: Trial): void;
+  /** A stop request (SIGTERM of a cancelled Slurm task): the trial checkpoints and stops as interrupted. */
+  stopRequested?: () => string | null;
 }
 
 export async function runTrial(
@@ -74,7 +97,6 @@ export async function runTrial(
     // Another worker may have finished it between our first look and the lock.
     const finished = folder.result(trial);
     if (finished !== null) return { kind: 'already-done', result: finished };
-    options.onStarted?.(trial);
     const runDir = folder.runDir(trial);
     let summary: RunSummary | null = null;
     let resumed = false;
@@ -88,14 +110,15 @@ export async function runTrial(
         lastStepAt = now;
       },
     };
+    const control: RunControl = { hooks, stopRequested: options.stopRequested };
     try {
       if (existsSync(runDir) && runner.resume) {
-        summary = await runner.resume(runDir, hooks);
+        summary = await runner.resume(runDir, control);
         resumed = summary !== null;
       }
       if (summary === null) {
         rmSync(runDir, { recursive: true, force: true });
-        summary = await runner.run(folder.runConfig(trial), folder.trialDir(trial), 'run', hooks);
+        summary = await runner.run(folder.runConfig(trial), folder.trialDir(trial), 'run', control);
       }
     } catch (error) {
       const previous = folder.failure(trial);
@@ -107,6 +130,10 @@ export async function runTrial(
         at: new Date().toISOString(),
       });
       return { kind: 'failed', error: message, attempts };
+    }
+    if (summary.status === 'interrupted') {
+      // Stopped at a step boundary after a checkpoint: no result; the next worker resumes it.
+      return { kind: 'interrupted', reason: summary.interrupted?.reason ?? 'stop', step: summary.stepsDone };
     }
     const written = Date.now();
     const result: TrialResult = {

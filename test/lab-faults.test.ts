@@ -7,10 +7,11 @@
  * Also: a child killed by a signal is reported by name, the same --id with another configuration is
  * refused, --rebuild, and exit statuses (--strict: test/lab-compare.test.ts).
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { processesMentioning, runCli, startCli, waitForNoProcesses, waitForSteps } from './fault-helpers.js';
 import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
@@ -18,6 +19,8 @@ import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
 const linux = process.platform === 'linux';
 if (!linux) console.log('fault tests skipped: they read processes from /proc (Linux only)');
 
+/** Real processes on a shared machine: generous limits (no test asserts a time). */
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 const root = mkdtempSync(join(tmpdir(), 'gatelab-faults-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -102,13 +105,15 @@ describe.skipIf(!linux)('train under signals', () => {
     },
   );
 
-  it('--resume refuses options that would change the run, and a folder without a checkpoint', async () => {
+  it('--resume refuses options that would change the run, and a finished run', async () => {
     const changed = await runCli(['train', '--resume', reference, '--lr', '0.1']);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toContain('cannot be combined with --lr');
     const done = await runCli(['train', '--resume', reference]);
     expect(done.code).toBe(1);
-    expect(done.stderr).toContain(`${join(reference, 'checkpoint.bin')}: no checkpoint in this run folder`);
+    expect(done.stderr).toContain(
+      `${join(reference, 'checkpoint.bin')}: no checkpoint: the run has finished (completed), there is nothing to resume`,
+    );
   });
 });
 
@@ -238,5 +243,45 @@ describe.skipIf(!linux)('compare under signals', () => {
     expect(withoutSetup(readFileSync(join(copy, 'table.txt'), 'utf8'))).toBe(withoutSetup(table));
     expect(readFileSync(join(copy, 'table.txt'), 'utf8')).toContain('table rebuilt from the run folders');
     expect(existsSync(join(copy, 'report.html'))).toBe(true);
+  });
+});
+
+// A real terminal: util-linux `script` runs the command on a pseudo-terminal; a 0x03 byte written to it is a
+// Ctrl-C (the terminal sends SIGINT to the foreground process group), as a user's keyboard would.
+const hasScript = linux && spawnSync('script', ['--version']).status === 0;
+if (linux && !hasScript) console.log('terminal test skipped: util-linux `script` is not installed');
+
+describe.skipIf(!hasScript)('Ctrl-C on a terminal', () => {
+  it('stops at a step boundary, shows the cursor again, says how to resume, exits 130', async () => {
+    const runsDir = join(root, 'tty');
+    const dir = join(runsDir, 'run');
+    const command = [
+      process.execPath,
+      '--import tsx src/cli/main.ts train',
+      // 20 epochs: the run is still going when the Ctrl-C comes.
+      ...tiny.map((a, i) => (tiny[i - 1] === '--epochs' ? '20' : a)),
+      '--runs-dir',
+      runsDir,
+      '--run-id run',
+    ].join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.setEncoding('latin1').on('data', (c: string) => {
+      out += c;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(await waitForSteps(dir, randomStep(), child)).toBe(true);
+    child.stdin!.write('\x03');
+    const code = await closed;
+    child.stdin!.end();
+    expect(code).toBe(130);
+    // cli-progress hid the cursor (ESC[?25l); it is shown again (ESC[?25h) after the last hide.
+    expect(out.lastIndexOf('\x1b[?25h')).toBeGreaterThan(out.lastIndexOf('\x1b[?25l'));
+    expect(out.lastIndexOf('\x1b[?25l')).toBeGreaterThanOrEqual(0);
+    expect(out).toContain(`resume with: gatelab train --resume ${dir}`);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('interrupted');
+    expect(summary.interrupted.reason).toBe('SIGINT');
+    expect(existsSync(join(dir, 'checkpoint.bin'))).toBe(true);
   });
 });

@@ -31,7 +31,7 @@ function sigmoidOfSum(h: number, l: number): number {
  * f'(x) = s (1 + 2 x u' (1 - s)), s = sigmoid(2u), u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
  * Hendrycks & Gimpel, arXiv:1606.08415 (the "gelu_new" of GPT-2/BERT). Max |f - gelu| ~ 4.7e-4.
  */
-export const geluTanh: ActivationSpec = {
+export const geluTanh: ActivationSpec<'gelu_tanh'> = {
   name: 'gelu_tanh',
   aliases: ['gelu_new'],
   title: 'GELU, tanh approximation',
@@ -39,11 +39,19 @@ export const geluTanh: ActivationSpec = {
   derivativeFormula: "s (1 + 2 x u' (1 - s)), s = sigmoid(2u), u' = sqrt(2/pi) (1 + 0.134145 x^2)",
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value(x) {
     if (x !== x) return x;
     if (Math.abs(x) > SATURATION) return x > 0 ? x : -0;
     const [h, l] = twoU(x);
+    if (h < EXACT_EXP_BELOW) {
+      // x sigmoid(2u) = x E 2^k / (1 + e^{2u}), scaled once at the end: sigmoid(2u) alone turns
+      // subnormal below x = -21.2 and x times it lost up to 17 ulp (accuracy harness, subnormal band).
+      const e = expDD(h, l);
+      const mantissa = e.m[0] + e.m[1];
+      return ldexp((x * mantissa) / (1 + ldexp(mantissa, e.k)), e.k);
+    }
     return x * sigmoidOfSum(h, l);
   },
   derivative(x) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCompare } from './compare.js';
 import { registerEigen } from './eigen.js';
+import { registerExplore } from './explore.js';
 import { registerLandscape } from './landscape.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
@@ -38,6 +39,7 @@ registerReport(program);
 registerLandscape(program);
 registerVariance(program);
 registerEigen(program);
+registerExplore(program);
 registerSweep(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -486,12 +486,17 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   const workers = Math.max(1, Math.min(jobsWanted, pending.length));
   const children = new Set<ChildProcess>();
   let interruptedBy: string | null = null;
+  let resend: NodeJS.Timeout | null = null;
   options.onStop?.((reason) => {
     interruptedBy = reason;
     const message: StopMessage = { type: 'gatelab-stop', reason };
-    for (const child of children) {
-      if (child.connected) child.send(message, () => {});
-    }
+    const send = () => {
+      for (const child of children) if (child.connected) child.send(message, () => {});
+    };
+    send();
+    // A child still starting up has no listener yet and drops the message: repeat it until all are gone
+    // (a repeated stop is harmless; only a second signal ends a run at once).
+    resend = setInterval(send, 250);
   });
   let next = 0;
   let done = kept;
@@ -513,6 +518,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
       }),
     );
   } finally {
+    if (resend !== null) clearInterval(resend);
     display.stop();
   }
   if (interruptedBy === null) interruptedBy = options.stopRequested?.() ?? null;

@@ -117,8 +117,11 @@ export function writeCheckpoint(dir: string, checkpoint: CheckpointFile): string
   return file;
 }
 
-/** Reads and verifies a checkpoint; errors name the file and what is wrong with it. */
-export function readCheckpoint(dir: string): CheckpointFile {
+/**
+ * Reads and verifies a checkpoint; errors name the file and what is wrong with it. `finished`: the status
+ * of a run that has ended (its checkpoint was removed), for the message when there is none.
+ */
+export function readCheckpoint(dir: string, finished: string | null = null): CheckpointFile {
   const file = join(dir, CHECKPOINT_FILE);
   let bytes: Buffer;
   try {
@@ -127,7 +130,9 @@ export function readCheckpoint(dir: string): CheckpointFile {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(
       code === 'ENOENT'
-        ? `${file}: no checkpoint in this run folder (the run stopped before its first checkpoint)`
+        ? finished !== null
+          ? `${file}: no checkpoint: the run has finished (${finished}), there is nothing to resume`
+          : `${file}: no checkpoint in this run folder (the run stopped before its first checkpoint)`
         : `${file}: cannot read the checkpoint (${(error as Error).message})`,
     );
   }

@@ -45,13 +45,18 @@ function barProgress(stream: NodeJS.WriteStream): ProgressSink {
     cliProgress.Presets.shades_classic,
   );
   let running = false;
+  // The bar's fields, kept so that a restarted bar (after a note) shows them instead of '{label}'.
+  const payload = { label: '', loss: '-', ms: '-' };
   return {
     start(total, label, fromStep = 0) {
-      bar.start(total, fromStep, { label, loss: '-', ms: '-' });
+      payload.label = label;
+      bar.start(total, fromStep, payload);
       running = true;
     },
     step(step, loss, ms) {
-      bar.update(step, { loss: loss.toFixed(4), ms: ms.toFixed(1) });
+      payload.loss = loss.toFixed(4);
+      payload.ms = ms.toFixed(1);
+      bar.update(step, payload);
     },
     note(line) {
       if (running) bar.stop();
@@ -59,7 +64,7 @@ function barProgress(stream: NodeJS.WriteStream): ProgressSink {
       if (running) {
         // cli-progress has no "print above": restart the bar where it was.
         const { value, total } = bar as unknown as { value: number; total: number };
-        bar.start(total, value);
+        bar.start(total, value, payload);
       }
     },
     stop() {

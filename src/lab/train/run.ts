@@ -3,7 +3,7 @@
  * the model, train, and write runs/<id>/ (run.json, config.json, metrics.jsonl, summary.json, and
  * checkpoint.bin while unfinished). `resumeExperiment` continues such a folder from its checkpoint.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { activationLabel } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
@@ -17,7 +17,8 @@ import {
   removeCheckpoint,
   writeCheckpoint,
 } from '../runs/checkpoint.js';
-import { makeRunId, RunDirectory } from '../runs/run-folder.js';
+import { readJsonObject } from '../runs/files.js';
+import { makeRunId, RUN_FILES, RunDirectory } from '../runs/run-folder.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
@@ -107,6 +108,18 @@ export function resumeExperiment(
   return execute(config, folder, { ...options, runsDir: folder });
 }
 
+/** 'completed' or 'diverged' when the run in `dir` has finished (its summary says so), else null. */
+function finishedStatus(dir: string): string | null {
+  const file = join(dir, RUN_FILES.summary);
+  if (!existsSync(file)) return null;
+  try {
+    const status = readJsonObject(file).status;
+    return status === 'completed' || status === 'diverged' ? status : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The configuration in runs/<id>/run.json; errors name the file. */
 export function readRunJson(dir: string): RunConfig {
   const file = join(resolve(dir), 'run.json');
@@ -161,7 +174,7 @@ async function execute(
       startedAt: started.toISOString(),
     });
   } else {
-    checkpoint = readCheckpoint(resumeDir);
+    checkpoint = readCheckpoint(resumeDir, finishedStatus(resumeDir));
     run = RunDirectory.resume(resumeDir);
     run.truncateMetrics(checkpoint.metricsBytes);
     const earlier = checkpoint.extra.resumedAt;

@@ -12,6 +12,7 @@ import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
 import { registerStats } from './stats.js';
+import { registerSweep } from './sweep.js';
 import { registerTrain } from './train.js';
 import { registerVariance } from './variance.js';
 
@@ -39,6 +40,7 @@ registerLandscape(program);
 registerVariance(program);
 registerEigen(program);
 registerExplore(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

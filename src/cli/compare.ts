@@ -4,14 +4,13 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CompareResult, currentLauncher, runCompare } from '../lab/compare/runner.js';
 import { parseActivationList } from '../lab/options/activation.js';
-import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/options/config.js';
 import { integerType } from '../lab/options/types.js';
 import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
 import { getTask, taskMetricKind } from '../lab/tasks.js';
+import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/train/config.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
-import { printJson } from './args/output.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
-import { formatLrTable, writeRunsReport } from './report.js';
+import { formatLrTable, printJson, writeReport } from './format.js';
 
 interface CompareCli extends Record<string, unknown> {
   task: string;
@@ -132,7 +131,7 @@ export function registerCompare(program: Command): void {
       if (o.report !== false) {
         const target = lrs !== null ? runsDir : results[0].result.dir;
         const out = typeof o.report === 'string' ? o.report : join(target, 'report.html');
-        const file = await writeRunsReport([target], out);
+        const file = await writeReport([target], out);
         // stderr: stdout stays exactly the table (table.txt) or the JSON.
         process.stderr.write(`report: ${file}\n`);
       }

@@ -2,19 +2,20 @@
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
  * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
  */
-import { activationLabel } from '../models/activationSpec.js';
+
+import type { TrainingData } from '../data/training-data.js';
+import { activationLabel } from '../models/activation-spec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
-import { type RunConfig, runConfigJson } from '../options/config.js';
 import { makeRunId, RunDirectory } from '../runs/run-folder.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
-import type { TrainingData } from './data.js';
+import { type RunConfig, runConfigJson } from './config.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
-export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';
+export { type RunConfig, type RunOverrides, resolveRunConfig } from './config.js';
 
 /**
  * Checks the configuration against the loaded data (before anything is written): a batch larger

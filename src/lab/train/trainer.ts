@@ -3,12 +3,12 @@
  * and timing. It reports through callbacks (progress, metrics files) and returns a summary.
  */
 import { createRng, deriveSeed } from '../data/index.js';
+import type { EvalSplit, HostBatch, TrainingData } from '../data/training-data.js';
 import type { Model } from '../models/types.js';
 import { makeSchedule, type ScheduleSpec } from '../optim/schedule.js';
 import { countEntries } from '../optim/tree.js';
 import type { Optimizer } from '../optim/types.js';
 import { type ArrayTree, initLabRuntime, type JaxArray, np, random, tree } from '../runtime.js';
-import type { EvalSplit, HostBatch, TrainingData } from './data.js';
 import { compileSteps, type TrainState } from './step.js';
 
 export interface TrainOptions {
@@ -74,7 +74,7 @@ export interface TrainHooks {
   diagnosticsEvery?: number;
   /**
    * Called once when training ends (completed or diverged), with the final trees, before they are
-   * released: final weight statistics and saved weights (src/lab/analysis/recorder.ts).
+   * released: final weight statistics and saved weights (src/lab/hooks/recorder.ts).
    */
   onFinish?(info: { params: ArrayTree; modelState: ArrayTree; stepsDone: number }): void;
 }

@@ -251,6 +251,14 @@ describe('the command line checks every option before it writes anything', () =>
       /--config x\.json gives the whole run configuration; it cannot be combined with --task/,
     ],
     [
+      ['compare', '--task', 'mnist-mlp', '--activations', 'relu', '--batch-size', '1000000'],
+      /--batch-size .* at most the 8000 training examples of mnist-mlp, got 1000000/,
+    ],
+    [
+      ['compare', '--task', 'text-gpt', '--activations', 'relu', '--data', short],
+      /short\.txt: the text \(3 characters\) is too short/,
+    ],
+    [
       ['compare', '--task', 'mnist-mlp', '--activations', 'relu', '--seeds', '5,'],
       /--seeds has an empty item/,
     ],

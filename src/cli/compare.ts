@@ -8,6 +8,7 @@ import { integerType } from '../lab/options/types.js';
 import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
 import { getTask, taskMetricKind } from '../lab/tasks.js';
 import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/train/config.js';
+import { loadRunData } from '../lab/train/run.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
 import { formatLrTable, printJson, writeReport } from './format.js';
@@ -88,6 +89,8 @@ export function registerCompare(program: Command): void {
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
         for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
+      // The data, once: a batch larger than the training set or a too short text fails here, not in every child.
+      loadRunData(resolveRunConfig(task.name, activations[0], overrides));
       const kind = taskMetricKind(task);
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
       let runsDir = o.runsDir;

@@ -29,6 +29,17 @@ function checkFitsData(config: RunConfig, data: TrainingData): void {
   }
 }
 
+/**
+ * Loads the run's data and checks the configuration against it, before anything is written (`compare`
+ * calls it once before its folder exists; each run again before its own).
+ */
+export function loadRunData(config: RunConfig): TrainingData {
+  const blockSize = typeof config.model.blockSize === 'number' ? config.model.blockSize : undefined;
+  const data = loadTaskData(getTask(config.task), { ...config.data, blockSize });
+  checkFitsData(config, data);
+  return data;
+}
+
 export function buildOptimizer(c: RunConfig): Optimizer {
   return c.optimizer === 'sgd'
     ? sgd({ momentum: c.momentum, nesterov: c.nesterov && c.momentum > 0, weightDecay: c.weightDecay })
@@ -80,12 +91,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const started = new Date();
   const t0 = performance.now();
   const task = getTask(config.task);
-  const modelOpts = config.model;
-  const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
-  const data = loadTaskData(task, { ...config.data, blockSize });
-  const model = buildTaskModel(task, data, config.activation, modelOpts);
+  const data = loadRunData(config);
+  const model = buildTaskModel(task, data, config.activation, config.model);
   const optimizer = buildOptimizer(config);
-  checkFitsData(config, data);
   const label = activationLabel(config.activation);
   const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
   const run =

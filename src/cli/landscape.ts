@@ -6,7 +6,7 @@ import {
   type DirectionNormalization,
   type LandscapeFile,
 } from '../lab/analysis/landscape.js';
-import { restoreTree } from '../lab/analysis/weights.js';
+import { checkSavedShapes, restoreTree } from '../lab/analysis/weights.js';
 import { createRng } from '../lab/data/random.js';
 import type { ActivationChoice } from '../lab/models/activation-spec.js';
 import { landscapeFigure, lineFigure } from '../lab/report/figures.js';
@@ -40,6 +40,18 @@ interface LandscapeCliOptions {
   svg?: string;
   lineSvg?: string;
   json?: boolean;
+  overwrite?: boolean;
+}
+
+/** Where the result goes; an earlier landscape.json is never replaced silently. */
+export function landscapeFile(runDir: string, overwrite: boolean): string {
+  const file = join(resolve(runDir), RUN_FILES.landscape);
+  if (existsSync(file) && !overwrite) {
+    throw new Error(
+      `${file} already exists (an earlier landscape of this run); pass --overwrite to replace it, or move it away first`,
+    );
+  }
+  return file;
 }
 
 /** Loads a run's model, data and saved weights, then computes slices and the Hessian's top eigenvalue. */
@@ -69,6 +81,7 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
   const model = buildTaskModel(task, data, config.activation, modelOptions);
   const rng = createRng(0);
   const init = model.init(() => rng.next());
+  checkSavedShapes(init.params, saved.params, saved.manifest.params, join(dir, 'weights.json'));
   const state = restoreTree(init.state, saved.state, saved.manifest.state);
   const batch = (examples: number) => {
     const size = Math.min(examples, data.trainSize);
@@ -125,10 +138,11 @@ export function registerLandscape(program: Command): void {
     .option('--svg <file>', 'write the 2-D slice (heatmap + contours) as SVG')
     .option('--line-svg <file>', 'write the 1-D slice as SVG')
     .option('--json', 'print landscape.json to stdout')
+    .option('--overwrite', 'replace an earlier landscape.json of the run (default: refuse)')
     .action(async (run: string, o: LandscapeCliOptions) => {
+      const file = landscapeFile(run, o.overwrite === true);
       const result = await landscapeOfRun(run, o);
       if (process.stderr.isTTY) process.stderr.write('\n');
-      const file = join(resolve(run), RUN_FILES.landscape);
       writeFileSafely(file, `${toJson(result)}\n`);
       if (o.json) {
         process.stdout.write(`${toJson(result)}\n`);
@@ -146,7 +160,7 @@ export function registerLandscape(program: Command): void {
             result.hessian
               ? `top Hessian eigenvalue: ${sig(result.hessian.eigenvalue, 6)} after ${result.hessian.iterations} power iterations (${result.hessian.converged ? 'converged' : 'NOT converged'}, last relative change ${sig(result.hessian.lastChange, 3)}, ${result.hessian.examples} examples)`
               : 'top Hessian eigenvalue: skipped',
-            `wrote ${file}`,
+            `${o.overwrite ? 'wrote (replacing any earlier one)' : 'wrote'} ${file}`,
             '',
           ].join('\n'),
         );

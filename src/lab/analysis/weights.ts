@@ -24,6 +24,30 @@ export function saveWeights(dir: string, params: ArrayTree, state: ArrayTree): W
 }
 
 /**
+ * Checks that saved tensors match a model's leaves one by one (count, shape, length), so weights of
+ * another model (e.g. width 32 into a width-64 run) are a clear error. `where` names the saved file.
+ */
+export function checkSavedShapes(
+  like: ArrayTree,
+  values: readonly Float32Array[],
+  meta: WeightsManifest['params'],
+  where = 'saved weights',
+): void {
+  const shapes = (tree.leaves(like as never) as JaxArray[]).map((leaf) => [...leaf.shape]);
+  if (shapes.length !== values.length || meta.length !== values.length) {
+    throw new Error(`${where}: ${values.length} saved tensors, but the model has ${shapes.length}`);
+  }
+  shapes.forEach((shape, i) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (shape.join('x') !== meta[i].shape.join('x') || values[i].length !== size) {
+      throw new Error(
+        `${where}: saved tensor ${meta[i].name} has shape [${meta[i].shape}] but the model expects [${shape}] at that position (were the weights saved by a model with other options?)`,
+      );
+    }
+  });
+}
+
+/**
  * Saved leaves as jax-js arrays in the structure of `like` (a fresh init of the same model config).
  * Shapes must match leaf by leaf. `like` is consumed (its arrays are only used for structure).
  */
@@ -32,18 +56,11 @@ export function restoreTree(
   values: readonly Float32Array[],
   meta: WeightsManifest['params'],
 ): ArrayTree {
+  checkSavedShapes(like, values, meta);
   const structure = tree.structure(like as never);
   const leaves = tree.leaves(like as never) as JaxArray[];
-  if (leaves.length !== values.length) {
-    throw new Error(`saved weights have ${values.length} tensors, the model has ${leaves.length}`);
-  }
   const arrays = leaves.map((leaf, i) => {
     const shape = [...leaf.shape];
-    if (shape.join('x') !== meta[i].shape.join('x')) {
-      throw new Error(
-        `saved tensor ${meta[i].name} has shape [${meta[i].shape}] but the model expects [${shape}] at that position`,
-      );
-    }
     leaf.dispose();
     return np.array(values[i], { shape });
   });

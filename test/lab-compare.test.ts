@@ -116,6 +116,10 @@ describe('gatelab compare (end to end)', () => {
     expect(result.stdout).not.toContain('ahead of every other');
     const summary = JSON.parse(readFileSync(join(runsDir, 'blowup', 'relu-s0', 'summary.json'), 'utf8'));
     expect(summary.status).toBe('diverged');
+    // Diverged runs are results (exit 0 above); --strict makes them an error.
+    const strict = cli(['compare', '--rebuild', 'blowup', '--runs-dir', runsDir, '--strict', '--no-report']);
+    expect(strict.status, strict.stderr).toBe(1);
+    expect(strict.stdout).toContain('table rebuilt from the run folders');
   });
 
   it('rejects bad input before starting any run', () => {

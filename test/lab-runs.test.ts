@@ -203,6 +203,10 @@ if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(
       /cannot write .*full-disk\/compare\.json: no space left on the device \(ENOSPC\)/,
     );
     expect(existsSync(join(runsDir, 'full-disk', 'compare.json'))).toBe(false);
-    expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual(['relu-s0', 'relu-s1']);
+    expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual([
+      'compare-plan.json',
+      'relu-s0',
+      'relu-s1',
+    ]);
   });
 });

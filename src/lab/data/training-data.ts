@@ -41,8 +41,11 @@ export interface TrainingData {
   /** Examples in the training split (images, or tokens for text). */
   readonly trainSize: number;
   stepsPerEpoch(batchSize: number): number;
-  /** Exactly stepsPerEpoch full batches for (seed, epoch). */
-  trainBatches(epoch: number, batchSize: number, seed: number): Iterable<HostBatch>;
+  /**
+   * The full batches of (seed, epoch) from index `startBatch` (default 0) to stepsPerEpoch - 1; batch i is
+   * the same whatever `startBatch` is (resuming mid-epoch).
+   */
+  trainBatches(epoch: number, batchSize: number, seed: number, startBatch?: number): Iterable<HostBatch>;
   evalBatches(split: EvalSplit, batchSize: number): Iterable<HostBatch>;
 }
 
@@ -64,8 +67,8 @@ export function classificationData(dataset: Dataset): TrainingData {
     outputSize: dataset.numClasses,
     trainSize: dataset.train.n,
     stepsPerEpoch: (batchSize) => batchCount(dataset.train.n, batchSize, true),
-    *trainBatches(epoch, batchSize, seed) {
-      for (const b of iterateBatches(splits.train, { batchSize, seed, epoch, dropLast: true })) {
+    *trainBatches(epoch, batchSize, seed, startBatch = 0) {
+      for (const b of iterateBatches(splits.train, { batchSize, seed, epoch, dropLast: true, startBatch })) {
         yield { x: b.x, y: b.y, rows: b.n };
       }
     },
@@ -114,13 +117,14 @@ export function languageData(corpus: TextCorpus, options: LanguageDataOptions): 
     outputSize: corpus.vocabSize,
     trainSize: corpus.train.length,
     stepsPerEpoch: () => options.stepsPerEpoch,
-    *trainBatches(epoch, batchSize, seed) {
+    *trainBatches(epoch, batchSize, seed, startBatch = 0) {
       const sampler = createTextBatchSampler(corpus.train, {
         batchSize,
         blockSize,
         seed: deriveSeed(seed, 1, epoch),
       });
-      for (let i = 0; i < options.stepsPerEpoch; i++) {
+      sampler.skip(startBatch);
+      for (let i = startBatch; i < options.stepsPerEpoch; i++) {
         const b = sampler.next();
         yield { x: b.x, y: b.y, rows: b.batchSize };
       }

@@ -15,7 +15,7 @@ import type { TrainingData } from '../data/training-data.js';
 import type { ActivationChoice } from '../models/activation-spec.js';
 import type { Model } from '../models/types.js';
 import { DEFAULT_DIAGNOSTICS_EVERY } from '../options/schema.js';
-import { writeJsonFile } from '../runs/files.js';
+import { jsonSafe, writeJsonFile } from '../runs/files.js';
 import { RUN_FILES } from '../runs/run-folder.js';
 import { createProbe } from '../train/probe.js';
 import { batchArrays, type TrainHooks } from '../train/trainer.js';
@@ -41,6 +41,12 @@ export function recorderHooks(options: RecorderOptions, run: RunContext): TrainH
   const every = options.diagnosticsEvery;
   const probe = every > 0 ? createProbe(run.model) : null;
   const hooks: TrainHooks = {
+    // Snapshots so far travel in the checkpoint, so a resumed run's diagnostics.json is complete.
+    saveState: () => jsonSafe({ snapshots }),
+    restoreState(state) {
+      const saved = (state as { snapshots?: DiagnosticsSnapshot[] } | null)?.snapshots;
+      if (Array.isArray(saved)) snapshots.push(...saved);
+    },
     onFinish({ params, modelState }) {
       probe?.dispose();
       if (every > 0) {

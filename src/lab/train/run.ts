@@ -1,17 +1,26 @@
 /**
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
- * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
+ * the model, train, and write runs/<id>/ (run.json, config.json, metrics.jsonl, summary.json, and
+ * checkpoint.bin while unfinished). `resumeExperiment` continues such a folder from its checkpoint.
  */
-
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { TrainingData } from '../data/training-data.js';
 import { activationLabel } from '../models/activation-spec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
-import { makeRunId, RunDirectory } from '../runs/run-folder.js';
+import {
+  type CheckpointFile,
+  readCheckpoint,
+  removeCheckpoint,
+  writeCheckpoint,
+} from '../runs/checkpoint.js';
+import { readJsonObject } from '../runs/files.js';
+import { makeRunId, RUN_FILES, RunDirectory } from '../runs/run-folder.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
-import { type RunConfig, runConfigJson } from './config.js';
+import { type RunConfig, runConfigFromJson, runConfigJson } from './config.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
@@ -56,6 +65,10 @@ export interface RunSummary {
   status: TrainResult['status'];
   /** Step (1-based) and epoch at which the loss became NaN/Inf. */
   diverged: TrainResult['diverged'];
+  /** Steps done when a signal (or the parent's exit) stopped the run; it resumes from its checkpoint. */
+  interrupted: TrainResult['interrupted'];
+  /** Steps at which this run was resumed from a checkpoint (empty for a run done in one go). */
+  resumedAt: number[];
   model: string;
   data: string;
   paramCount: number;
@@ -84,39 +97,113 @@ export interface RunOptions {
   hooks?: TrainHooks;
   /** Extra hooks that need the built model, the data and the run folder (diagnostics, saved weights). */
   attach?: (run: { model: Model; data: TrainingData; config: RunConfig; dir: string }) => TrainHooks;
+  /** Polled at every step boundary; a reason stops the run as interrupted (after a checkpoint). */
+  stopRequested?: () => string | null;
 }
 
-/** Runs one experiment and writes its files. Returns the summary (also on divergence). */
-export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
-  const started = new Date();
+/** Runs one experiment in a new (or prepared) run folder and writes its files. Returns the summary. */
+export function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
+  return execute(config, null, options);
+}
+
+/**
+ * Continues the run in `dir` from its checkpoint.bin, with the configuration of its run.json: the
+ * metrics lines written after the checkpoint are dropped and written again. Returns the summary.
+ */
+export function resumeExperiment(
+  dir: string,
+  options: Omit<RunOptions, 'runsDir' | 'runId' | 'dir'>,
+): Promise<RunSummary> {
+  const folder = resolve(dir);
+  const config = readRunJson(folder);
+  return execute(config, folder, { ...options, runsDir: folder });
+}
+
+/** 'completed' or 'diverged' when the run in `dir` has finished (its summary says so), else null. */
+function finishedStatus(dir: string): string | null {
+  const file = join(dir, RUN_FILES.summary);
+  if (!existsSync(file)) return null;
+  try {
+    const status = readJsonObject(file).status;
+    return status === 'completed' || status === 'diverged' ? status : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The configuration in runs/<id>/run.json; errors name the file. */
+export function readRunJson(dir: string): RunConfig {
+  const file = join(resolve(dir), 'run.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${file}: cannot read the run's configuration (${(error as Error).message}); is ${dir} a run folder?`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file}: damaged configuration (${(error as Error).message})`);
+  }
+  return runConfigFromJson(json, file);
+}
+
+async function execute(
+  config: RunConfig,
+  resumeDir: string | null,
+  options: RunOptions,
+): Promise<RunSummary> {
   const t0 = performance.now();
   const task = getTask(config.task);
   const data = loadRunData(config);
   const model = buildTaskModel(task, data, config.activation, config.model);
   const optimizer = buildOptimizer(config);
   const label = activationLabel(config.activation);
-  const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-  const run =
-    options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
-  run.writeRunConfig(runConfigJson(config));
-  run.writeConfig({
-    ...config,
-    activationLabel: label,
-    modelDescription: model.description,
-    modelConfig: model.config,
-    dataDescription: data.description,
-    optimizerSettings: { name: optimizer.name, ...optimizer.settings },
-    startedAt: started.toISOString(),
-  });
+  let run: RunDirectory;
+  let checkpoint: CheckpointFile | null = null;
+  let started = new Date();
+  const resumedAt: number[] = [];
+  // Wall time of earlier processes of this run (a resumed run's totalSeconds covers all of them).
+  let earlierMs = 0;
+  if (resumeDir === null) {
+    const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
+    run = options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
+    run.writeRunConfig(runConfigJson(config));
+    run.writeConfig({
+      ...config,
+      activationLabel: label,
+      modelDescription: model.description,
+      modelConfig: model.config,
+      dataDescription: data.description,
+      optimizerSettings: { name: optimizer.name, ...optimizer.settings },
+      startedAt: started.toISOString(),
+    });
+  } else {
+    checkpoint = readCheckpoint(resumeDir, finishedStatus(resumeDir));
+    run = RunDirectory.resume(resumeDir);
+    run.truncateMetrics(checkpoint.metricsBytes);
+    const earlier = checkpoint.extra.resumedAt;
+    if (Array.isArray(earlier)) resumedAt.push(...(earlier as number[]));
+    resumedAt.push(checkpoint.step);
+    earlierMs = Number(checkpoint.extra.totalMs) || 0;
+    if (typeof checkpoint.extra.startedAt === 'string') started = new Date(checkpoint.extra.startedAt);
+  }
   const sink =
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
   const attached = options.attach?.({ model, data, config, dir: run.dir });
+  if (checkpoint !== null) {
+    attached?.restoreState?.(checkpoint.extra.hooks);
+    options.hooks?.restoreState?.(checkpoint.extra.hooks);
+  }
   const hooks: TrainHooks = {
     ...options.hooks,
     ...attached,
     onStart(info) {
-      sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`);
+      sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`, info.resumedAtStep);
       options.hooks?.onStart?.(info);
     },
     onStep(event) {
@@ -146,6 +233,20 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       );
       options.hooks?.onDiverged?.(info);
     },
+    onCheckpoint(snapshot) {
+      const hookState = attached?.saveState?.() ?? options.hooks?.saveState?.();
+      writeCheckpoint(run.dir, {
+        ...snapshot,
+        metricsBytes: run.metricsBytes(),
+        extra: {
+          resumedAt,
+          startedAt: started.toISOString(),
+          totalMs: earlierMs + performance.now() - t0,
+          hooks: hookState ?? null,
+        },
+        writtenAt: new Date().toISOString(),
+      });
+    },
   };
   let result: TrainResult;
   try {
@@ -163,6 +264,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
         maxSteps: config.maxSteps,
         evalBatchSize: config.evalBatchSize,
         logEvery,
+        checkpointEvery: config.checkpointEvery,
+        resume: checkpoint ?? undefined,
+        stopRequested: options.stopRequested,
       },
       hooks,
     );
@@ -177,6 +281,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     seed: config.seed,
     status: result.status,
     diverged: result.diverged,
+    interrupted: result.interrupted,
+    resumedAt,
     model: model.description,
     data: data.description,
     paramCount: result.paramCount,
@@ -186,11 +292,13 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     val: result.val,
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
-    timing: { ...result.timing, totalSeconds: (performance.now() - t0) / 1000 },
+    timing: { ...result.timing, totalSeconds: (earlierMs + performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
   };
   run.writeSummary(summary);
+  // A finished run needs no checkpoint (--save-weights keeps the final weights); an interrupted one does.
+  if (result.status !== 'interrupted') removeCheckpoint(run.dir);
   return summary;
 }
 

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adamw } from '../src/lab/optim/adamw.js';
-import { resolveRunConfig } from '../src/lab/options/config.js';
 import { type HostTensor, readCheckpoint, writeCheckpoint } from '../src/lab/runs/checkpoint.js';
 import { type ArrayTree, initLabRuntime, type JaxArray, tree } from '../src/lab/runtime.js';
 import { buildTaskModel, getTask, loadTaskData } from '../src/lab/tasks.js';
+import { resolveRunConfig } from '../src/lab/train/config.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
 const args = process.argv.slice(2);

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSeeds } from '../src/cli/args/lists.js';
-import { seedSummary } from '../src/lab/analysis/descriptive.js';
 import {
   groupOutcomes,
   judgeComparison,
@@ -19,6 +18,7 @@ import {
   welchTest,
 } from '../src/lab/compare/stats.js';
 import { formatCompareTable } from '../src/lab/compare/table.js';
+import { seedSummary } from '../src/lab/fn/descriptive.js';
 import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
 

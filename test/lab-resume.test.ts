@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recorderHooks } from '../src/lab/analysis/recorder.js';
 import { createRng } from '../src/lab/data/index.js';
+import { recorderHooks } from '../src/lab/hooks/recorder.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/lab/runs/checkpoint.js';
 import { getTask, loadTaskData } from '../src/lab/tasks.js';
 import {

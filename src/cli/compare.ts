@@ -10,16 +10,16 @@ import {
   runCompare,
 } from '../lab/compare/runner.js';
 import { parseActivationList } from '../lab/options/activation.js';
-import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/options/config.js';
 import { integerType } from '../lab/options/types.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
 import { planParallelRuns } from '../lab/runtime.js';
 import { getTask, taskMetricKind, taskNames } from '../lab/tasks.js';
+import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/train/config.js';
+import { loadRunData } from '../lab/train/run.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
-import { printJson } from './args/output.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
-import { formatLrTable, writeRunsReport } from './report.js';
+import { formatLrTable, printJson, writeReport } from './format.js';
 
 interface CompareCli extends Record<string, unknown> {
   task?: string;
@@ -119,6 +119,8 @@ export function registerCompare(program: Command): void {
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
         for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
+      // The data, once: a batch larger than the training set or a too short text fails here, not in every child.
+      loadRunData(resolveRunConfig(task.name, activations[0], overrides));
       const kind = taskMetricKind(task);
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
       // The same --id resumes: the folder is reused, each lr-<rate>/ comparison resumes on its own.
@@ -177,7 +179,7 @@ export function registerCompare(program: Command): void {
       if (o.report !== false) {
         const target = lrs !== null ? runsDir : results[0].result.dir;
         const out = typeof o.report === 'string' ? o.report : join(target, 'report.html');
-        const file = await writeRunsReport([target], out);
+        const file = await writeReport([target], out);
         // stderr: stdout stays exactly the table (table.txt) or the JSON.
         process.stderr.write(`report: ${file}\n`);
       }
@@ -232,7 +234,7 @@ async function rebuild(o: CompareCli): Promise<void> {
   }
   if (o.report !== false) {
     const out = typeof o.report === 'string' ? o.report : join(root, 'report.html');
-    const file = await writeRunsReport([root], out);
+    const file = await writeReport([root], out);
     process.stderr.write(`report: ${file}\n`);
   }
   process.exitCode = compareExitCode(results, o.strict === true);

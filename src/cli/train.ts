@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type RunContext, recorderHooks } from '../lab/analysis/recorder.js';
+import { type RunContext, recorderHooks } from '../lab/hooks/recorder.js';
 import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
-import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/options/config.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { checkRunId } from '../lab/runs/run-folder.js';
+import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/train/config.js';
 import type { ProgressMode } from '../lab/train/progress.js';
 import {
   describeEval,
@@ -14,7 +14,6 @@ import {
   runExperiment,
 } from '../lab/train/run.js';
 import { collect } from './args/lists.js';
-import { printJson } from './args/output.js';
 import {
   addRunOptions,
   givenRunFlags,
@@ -22,6 +21,7 @@ import {
   taskOption,
   tasksHelp,
 } from './args/run-options.js';
+import { printJson } from './format.js';
 
 interface TrainCli extends Record<string, unknown> {
   task?: string;

@@ -4,6 +4,12 @@
  */
 import { loadDataset, loadTextCorpus } from './data/index.js';
 import {
+  classificationData,
+  languageData,
+  type MetricKind,
+  type TrainingData,
+} from './data/training-data.js';
+import {
   type ActivationChoice,
   cnn,
   gpt,
@@ -14,7 +20,6 @@ import {
   unet,
 } from './models/index.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
-import { classificationData, languageData, type MetricKind, type TrainingData } from './train/data.js';
 
 /**
  * A task's run-option defaults: only what differs from the option's own default in the schema

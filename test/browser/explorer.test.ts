@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRunsReport } from '../../src/cli/report.js';
-import { activationStats } from '../../src/lab/analysis/stats.js';
+import { activationStats } from '../../src/lab/fn/stats.js';
+import { writeRunsReport } from '../../src/lab/report/write.js';
 import { findRunDirs, loadRun } from '../../src/lab/runs/read.js';
 import {
   buildExplorerSite,
@@ -230,7 +230,8 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
       expect(run.test!.accuracy).toBeGreaterThan(0.5);
     }
     const report = await writeRunsReport([unpacked], join(work, 'report.html'));
-    const html = readFileSync(report, 'utf8');
+    expect(report.damaged).toEqual([]);
+    const html = readFileSync(report.file, 'utf8');
     expect(html).toContain('golu');
     expect(html).toContain('<svg');
     expect(session.errors).toEqual([]);

@@ -4,7 +4,7 @@
  * same modules in a worker and shown with the same significant digits.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ActivationStats } from '../../lab/analysis/stats.js';
+import type { ActivationStats } from '../../lab/fn/stats.js';
 import { barFigure } from '../../lab/report/figures.js';
 import { type Entry, entryLabel } from '../state.js';
 import { figureSvg } from '../ui/export.js';

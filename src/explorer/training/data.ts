@@ -6,7 +6,7 @@ import { gunzipSync } from 'fflate';
 import { assembleDataset, range } from '../../lab/data/assemble.js';
 import { MNIST_CLASS_NAMES } from '../../lab/data/embedded.js';
 import { textCorpusFromString } from '../../lab/data/text.js';
-import { classificationData, languageData, type TrainingData } from '../../lab/train/data.js';
+import { classificationData, languageData, type TrainingData } from '../../lab/data/training-data.js';
 import type { ExplorerDataManifest } from '../data-manifest.js';
 import type { PresetSpec } from './presets.js';
 

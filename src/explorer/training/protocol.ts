@@ -1,5 +1,5 @@
 /** Messages between the training panel and its worker. */
-import type { ActivationChoice } from '../../lab/models/activationSpec.js';
+import type { ActivationChoice } from '../../lab/models/activation-spec.js';
 import type { RunSummary } from '../../lab/train/run.js';
 import type { DeviceChoice, PresetName } from '../state.js';
 

@@ -9,7 +9,8 @@
  * format of src/lab/train/run.ts, so `gatelab report` reads them.
  */
 import { deriveSeed } from '../../lab/data/random.js';
-import { type ActivationChoice, activationLabel } from '../../lab/models/activationSpec.js';
+import type { HostBatch, TrainingData } from '../../lab/data/training-data.js';
+import { type ActivationChoice, activationLabel } from '../../lab/models/activation-spec.js';
 import type { Model } from '../../lab/models/types.js';
 import { makeSchedule, type Schedule } from '../../lab/optim/schedule.js';
 import { countEntries } from '../../lab/optim/tree.js';
@@ -18,7 +19,6 @@ import { jsonSafe } from '../../lab/runs/files.js';
 import { safeName } from '../../lab/runs/run-folder.js';
 import { np, random, tree } from '../../lab/runtime.js';
 import { buildTaskModel, getTask } from '../../lab/tasks.js';
-import type { HostBatch, TrainingData } from '../../lab/train/data.js';
 import { buildOptimizer, type RunConfig, type RunSummary, resolveRunConfig } from '../../lab/train/run.js';
 import { type CompiledSteps, compileSteps, type TrainState } from '../../lab/train/step.js';
 import { batchArrays, type EvalResult, initModel } from '../../lab/train/trainer.js';

@@ -1,4 +1,4 @@
-import type { ActivationStats } from '../../lab/analysis/stats.js';
+import type { ActivationStats } from '../../lab/fn/stats.js';
 import type { Entry } from '../state.js';
 
 export interface StatsRequest {

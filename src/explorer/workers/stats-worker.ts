@@ -5,9 +5,9 @@
  * activation and parameters; the moments are recomputed on every request.
  */
 import { getSpec } from '../../activations/resolve.js';
-import { gateStats } from '../../lab/analysis/gate.js';
-import { globalMinimum } from '../../lab/analysis/minimize.js';
-import { type ActivationStats, activationMoments } from '../../lab/analysis/stats.js';
+import { gateStats } from '../../lab/fn/gate.js';
+import { globalMinimum } from '../../lab/fn/minimize.js';
+import { type ActivationStats, activationMoments } from '../../lab/fn/stats.js';
 import { entryParams } from '../catalog-view.js';
 import type { StatsRequest, StatsResponse } from './stats-protocol.js';
 

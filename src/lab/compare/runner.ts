@@ -8,12 +8,12 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
-import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../options/config.js';
+import { type ActivationChoice, activationLabel } from '../models/activation-spec.js';
 import { readCheckpoint } from '../runs/checkpoint.js';
 import { FileWriteError, makeFolder, readJsonObject, writeFileSafely, writeJsonFile } from '../runs/files.js';
 import type { StopMessage } from '../runs/lifecycle.js';
 import { COMPARE_FILES, makeRunId, RUN_FILES, RunDirectory, safeName } from '../runs/run-folder.js';
+import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../train/config.js';
 import { type RunSummary, readRunJson } from '../train/run.js';
 import {
   type GroupStats,

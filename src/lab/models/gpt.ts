@@ -6,10 +6,10 @@
  */
 import { type AttentionParams, attentionInit, causalSelfAttention } from '../nn/attention.js';
 import { embed, embeddingInit } from '../nn/embedding.js';
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
+import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
 import type { Model } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Writing and reading the lab's files safely. Every JSON and binary file is written to a temporary
- * name, flushed (fsync) and renamed (write-file-atomic), so a crash or a full disk leaves the old file
+ * name, flushed (fsync) and renamed, so a crash or a full disk leaves the old file
  * or none, never half of one. (Not write-file-atomic: its sync write accepts a short write on a full
  * disk and renames the truncated file into place; here every byte is written or the write fails.)
  * Line files (metrics.jsonl) get whole lines appended in one write each;

@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunConfig } from '../options/config.js';
 import { getTask, loadTaskData } from '../tasks.js';
+import type { RunConfig } from '../train/config.js';
 import { runExperiment } from '../train/run.js';
 import type { SweepPlan } from './plan.js';
 

@@ -16,8 +16,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type RunConfig, runConfigFromJson, runConfigHash, runConfigJson } from '../options/config.js';
 import { makeFolder, writeFileSafely, writeJsonFile } from '../runs/files.js';
+import { type RunConfig, runConfigFromJson, runConfigHash, runConfigJson } from '../train/config.js';
 import type { RunSummary } from '../train/run.js';
 import { DEFAULT_STALE_MS, type LockInfo, liveHolder } from './lock.js';
 import type { SweepPlan, Trial } from './plan.js';

@@ -10,7 +10,7 @@
  * trials' results (no clock, no timing); timings go to timing.json beside them.
  */
 import { join } from 'node:path';
-import { type SeedSummary as Summary, seedSummary as summarize } from '../analysis/descriptive.js';
+import { type SeedSummary as Summary, seedSummary as summarize } from '../fn/descriptive.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from '../report/html.js';
 import { renderSvg } from '../report/render.js';
 import { makeFolder, writeFileSafely, writeJsonFile } from '../runs/files.js';

@@ -6,8 +6,10 @@
  * `train` would run.
  */
 
-import { activationLabel } from '../models/activationSpec.js';
+import { activationLabel } from '../models/activation-spec.js';
 import { parseActivationSpec } from '../options/activation.js';
+import { RUN_OPTIONS, type RunOption } from '../options/schema.js';
+import { getTask, MODEL_OPTION_KEYS, parseModelOptions } from '../tasks.js';
 import {
   appliesTo,
   notApplicableMessage,
@@ -15,9 +17,7 @@ import {
   type RunConfig,
   type RunOverrides,
   resolveRunConfig,
-} from '../options/config.js';
-import { RUN_OPTIONS, type RunOption } from '../options/schema.js';
-import { getTask, MODEL_OPTION_KEYS, parseModelOptions } from '../tasks.js';
+} from '../train/config.js';
 import type { SweepValue } from './file.js';
 import type { TrialResolver } from './plan.js';
 

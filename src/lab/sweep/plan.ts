@@ -4,7 +4,7 @@
  * would run), and its id is a content hash of that configuration: the same trial has the same id on every
  * machine, and a changed grid keeps the results of the trials it still contains.
  */
-import { type RunConfig, runConfigHash } from '../options/config.js';
+import { type RunConfig, runConfigHash } from '../train/config.js';
 import {
   axisKeys,
   lineOfKey,

@@ -9,10 +9,10 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { recorderHooks } from '../analysis/recorder.js';
-import type { RunConfig } from '../options/config.js';
+import { recorderHooks } from '../hooks/recorder.js';
 import { hasCheckpoint } from '../runs/checkpoint.js';
 import { writeJsonFile } from '../runs/files.js';
+import type { RunConfig } from '../train/config.js';
 import { type RunSummary, readRunJson, resumeExperiment, runExperiment } from '../train/run.js';
 import type { TrainHooks } from '../train/trainer.js';
 import type { SweepFolder, TrialResult } from './folder.js';

@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { activationLabel } from '../models/activationSpec.js';
+import type { TrainingData } from '../data/training-data.js';
+import { activationLabel } from '../models/activation-spec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
-import { type RunConfig, runConfigFromJson, runConfigJson } from '../options/config.js';
 import {
   type CheckpointFile,
   readCheckpoint,
@@ -21,11 +21,11 @@ import { readJsonObject } from '../runs/files.js';
 import { makeRunId, RUN_FILES, RunDirectory } from '../runs/run-folder.js';
 import { describeRuntime, initLabRuntime, type RuntimeInfo } from '../runtime.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
-import type { TrainingData } from './data.js';
+import { type RunConfig, runConfigFromJson, runConfigJson } from './config.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
-export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';
+export { type RunConfig, type RunOverrides, resolveRunConfig } from './config.js';
 
 /**
  * Checks the configuration against the loaded data (before anything is written): a batch larger
@@ -37,6 +37,17 @@ function checkFitsData(config: RunConfig, data: TrainingData): void {
       `--batch-size (training batch size) must be at most the ${data.trainSize} training examples of ${config.task}, got ${config.batchSize}`,
     );
   }
+}
+
+/**
+ * Loads the run's data and checks the configuration against it, before anything is written (`compare`
+ * calls it once before its folder exists; each run again before its own).
+ */
+export function loadRunData(config: RunConfig): TrainingData {
+  const blockSize = typeof config.model.blockSize === 'number' ? config.model.blockSize : undefined;
+  const data = loadTaskData(getTask(config.task), { ...config.data, blockSize });
+  checkFitsData(config, data);
+  return data;
 }
 
 export function buildOptimizer(c: RunConfig): Optimizer {
@@ -156,12 +167,9 @@ async function execute(
     );
   }
   const task = getTask(config.task);
-  const modelOpts = config.model;
-  const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
-  const data = loadTaskData(task, { ...config.data, blockSize });
-  const model = buildTaskModel(task, data, config.activation, modelOpts);
+  const data = loadRunData(config);
+  const model = buildTaskModel(task, data, config.activation, config.model);
   const optimizer = buildOptimizer(config);
-  checkFitsData(config, data);
   const label = activationLabel(config.activation);
   let run: RunDirectory;
   let checkpoint: CheckpointFile | null = null;

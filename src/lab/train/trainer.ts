@@ -3,6 +3,7 @@
  * and timing. It reports through callbacks (progress, metrics files) and returns a summary.
  */
 import { createRng, deriveSeed } from '../data/index.js';
+import type { EvalSplit, HostBatch, TrainingData } from '../data/training-data.js';
 import type { Model } from '../models/types.js';
 import { makeSchedule, type ScheduleSpec } from '../optim/schedule.js';
 import { countEntries } from '../optim/tree.js';
@@ -19,7 +20,6 @@ import {
   settle,
   tree,
 } from '../runtime.js';
-import type { EvalSplit, HostBatch, TrainingData } from './data.js';
 import { compileSteps, type TrainState } from './step.js';
 
 export interface TrainOptions {
@@ -96,7 +96,7 @@ export interface TrainHooks {
   diagnosticsEvery?: number;
   /**
    * Called once when training ends (completed or diverged), with the final trees, before they are
-   * released: final weight statistics and saved weights (src/lab/analysis/recorder.ts).
+   * released: final weight statistics and saved weights (src/lab/hooks/recorder.ts).
    */
   onFinish?(info: { params: ArrayTree; modelState: ArrayTree; stepsDone: number }): void;
   /** State of the hook itself that a checkpoint keeps (diagnostics snapshots so far), as JSON. */

@@ -3,22 +3,22 @@
  * weights.bin) into the run folder. `gatelab train --diagnostics [every] --save-weights` uses them.
  */
 import { join } from 'node:path';
-import type { ActivationChoice } from '../models/activationSpec.js';
-import type { Model } from '../models/types.js';
-import { DEFAULT_DIAGNOSTICS_EVERY } from '../options/schema.js';
-import { jsonSafe, writeJsonFile } from '../runs/files.js';
-import { RUN_FILES } from '../runs/run-folder.js';
-import type { TrainingData } from '../train/data.js';
-import { createProbe } from '../train/probe.js';
-import { batchArrays, type TrainHooks } from '../train/trainer.js';
 import {
   DEAD_GRADIENT_THRESHOLD,
   type DiagnosticsFile,
   type DiagnosticsSnapshot,
   diagnoseProbe,
   summarizeWeights,
-} from './diagnostics.js';
-import { saveWeights } from './weights.js';
+} from '../analysis/diagnostics.js';
+import { saveWeights } from '../analysis/weights.js';
+import type { TrainingData } from '../data/training-data.js';
+import type { ActivationChoice } from '../models/activation-spec.js';
+import type { Model } from '../models/types.js';
+import { DEFAULT_DIAGNOSTICS_EVERY } from '../options/schema.js';
+import { jsonSafe, writeJsonFile } from '../runs/files.js';
+import { RUN_FILES } from '../runs/run-folder.js';
+import { createProbe } from '../train/probe.js';
+import { batchArrays, type TrainHooks } from '../train/trainer.js';
 
 export interface RecorderOptions {
   /** Record diagnostics every this many steps (0 = off). */

@@ -12,7 +12,7 @@ import {
   TEXT_SPLIT,
   type TextCorpus,
   textEvalBatches,
-} from '../data/index.js';
+} from './index.js';
 
 /** One batch on the host. Classification: y has `rows` labels; language: rows * blockSize labels. */
 export interface HostBatch {

@@ -7,15 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
-import type { ActivationChoice } from '../models/activationSpec.js';
-import { getTask, MODEL_OPTION_KEYS, type ModelOptions, TASKS, type TaskSpec, taskNames } from '../tasks.js';
+import type { ActivationChoice } from '../models/activation-spec.js';
 import {
   type DataSettings,
   RUN_OPTIONS,
   type RunOption,
   type RunSettings,
   type SettingsView,
-} from './schema.js';
+} from '../options/schema.js';
+import { getTask, MODEL_OPTION_KEYS, type ModelOptions, TASKS, type TaskSpec, taskNames } from '../tasks.js';
 
 /** Everything that defines a run (run.json holds exactly this; config.json adds descriptions). */
 export type RunConfig = {

@@ -6,9 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { cnn, gpt, type Model, mlp, resnet } from '../src/lab/models/index.js';
-import { gradientCheck, worstGradientRatio } from '../src/lab/nn/gradcheck.js';
+import { gradientCheck, withReplacedLeaves, worstGradientRatio } from '../src/lab/nn/gradcheck.js';
 import { adamw } from '../src/lab/optim/adamw.js';
-import { leaves, unflattenLike } from '../src/lab/optim/tree.js';
 import { type ArrayTree, initLabRuntime, type JaxArray, np, tree } from '../src/lab/runtime.js';
 import { evaluationContext, trainContext } from '../src/lab/train/context.js';
 import { namedLeaves } from '../src/lab/train/probe.js';
@@ -120,14 +119,11 @@ for (const c of cases) {
         rng.normal(),
       );
       const f = (a: Record<string, JaxArray>) => {
-        const all = leaves(tree.ref(params64 as never) as ArrayTree);
-        const replaced = all.map((leaf, i) => {
-          const key = named[i].path;
-          if (a[key] === undefined) return leaf;
-          leaf.dispose();
-          return a[key];
-        });
-        const p = unflattenLike(params64, replaced);
+        const p = withReplacedLeaves(
+          params64,
+          named.map((n) => n.path),
+          a,
+        );
         const ctx = trainContext(np.zeros([2], { dtype: np.uint32 }));
         const out = model.apply(p, tree.ref(state64 as never) as ArrayTree, c.x64(), ctx);
         ctx.finish();

@@ -9,9 +9,11 @@ import {
   type MetricKind,
   type TrainingData,
 } from './data/training-data.js';
+import { DIFFUSION_MODEL_OPTIONS } from './diffusion/options.js';
 import {
   type ActivationChoice,
   cnn,
+  ddpmUnet,
   gpt,
   type Model,
   type ModelKind,
@@ -274,6 +276,15 @@ export function buildTaskModel(
         channels: list('channels') as [number, number, number] | undefined,
         groups: num('groups'),
       });
+    case 'ddpm-unet':
+      return ddpmUnet({
+        imageShape: image,
+        activation,
+        channels: list('channels') as [number, number] | undefined,
+        groups: num('groups'),
+        attention: options.attention as boolean | undefined,
+        timesteps: num('timesteps'),
+      });
   }
 }
 
@@ -292,6 +303,7 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
   unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
+  'ddpm-unet': DIFFUSION_MODEL_OPTIONS,
   gpt: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
 };
 

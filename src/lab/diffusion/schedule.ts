@@ -54,6 +54,11 @@ function checkTimesteps(timesteps: number): void {
 /** Ho et al.'s linear betas (scaled by 1000 / T for T != 1000). */
 export function linearBetas(timesteps: number): Float64Array {
   checkTimesteps(timesteps);
+  if (timesteps <= 20) {
+    throw new RangeError(
+      `the linear schedule needs more than 20 timesteps (its last beta, 0.02 * 1000 / T, must stay below 1), got ${timesteps}; use the cosine schedule for fewer`,
+    );
+  }
   const scale = 1000 / timesteps;
   const start = scale * LINEAR_BETA_START;
   const end = scale * LINEAR_BETA_END;

@@ -2,7 +2,9 @@
  * Finite-difference gradient checking for the lab's hand-written layers: compares jax-js autodiff of a
  * scalar function with central differences on sampled coordinates, in float64.
  */
-import { grad, type JaxArray, np } from '../runtime.js';
+
+import { leaves, unflattenLike } from '../optim/tree.js';
+import { type ArrayTree, grad, type JaxArray, np, tree } from '../runtime.js';
 import type { Uniform } from './init.js';
 
 /** A float64 input: values and shape. */
@@ -73,4 +75,23 @@ export function worstGradientRatio(checks: readonly CoordinateCheck[], rtol = 1e
   return Math.max(
     ...checks.map((c) => Math.abs(c.analytic - c.numeric) / (atol + rtol * Math.abs(c.numeric))),
   );
+}
+
+/**
+ * A copy of `params` (not consumed) whose leaves named in `replacements` (dotted paths, as `paths`
+ * lists them in leaf order) are the given arrays: how a whole-model check differentiates a few leaves.
+ */
+export function withReplacedLeaves(
+  params: ArrayTree,
+  paths: readonly string[],
+  replacements: Record<string, JaxArray>,
+): ArrayTree {
+  const all = leaves(tree.ref(params as never) as ArrayTree);
+  const replaced = all.map((leaf, i) => {
+    const key = paths[i];
+    if (replacements[key] === undefined) return leaf;
+    leaf.dispose();
+    return replacements[key];
+  });
+  return unflattenLike(params, replaced);
 }

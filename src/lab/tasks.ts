@@ -45,6 +45,8 @@ export interface TaskSpec {
   readonly kind: TaskKind;
   /** CIFAR is not embedded: the task needs --data. */
   readonly needsData: boolean;
+  /** How runs are judged (src/lab/metrics/kinds.ts); default: language for text, else classification. */
+  readonly metricKind?: MetricKind;
   readonly defaults: TaskDefaults;
   readonly modelDefaults: ModelOptions;
 }
@@ -140,9 +142,9 @@ export function taskDefault<K extends RunOptionKey>(task: TaskSpec, key: K): Run
   return (own !== undefined ? own : runOption(key)!.default) as RunOptionValues[K];
 }
 
-/** How the task's runs are judged: text tasks by loss and perplexity, the others by accuracy. */
+/** How the task's runs are judged: its declared kind, else text by loss and perplexity, images by accuracy. */
 export function taskMetricKind(task: TaskSpec): MetricKind {
-  return task.kind === 'text' ? 'language' : 'classification';
+  return task.metricKind ?? (task.kind === 'text' ? 'language' : 'classification');
 }
 
 /** Task names, in listing order. */

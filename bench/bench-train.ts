@@ -8,12 +8,13 @@
  *   gpt:      text-gpt's model (2 layers, 4 heads, width 64, context 64, vocab 89), batch 32
  *   babygpt:  the GoLU paper's / nanoGPT's baby GPT (6 layers, 6 heads, width 384, context 256,
  *             vocab 89), batch 16 (nanoGPT uses 64: --batch babygpt=64)
+ *   ddpm:     mnist-ddpm's noise-prediction U-Net (28x28, channels 16-32, epsilon MSE), batch 32
  *
  * Activations of one model and device are timed interleaved (one step of each in turn, until the
  * budget is spent), so a change in the machine's load hits them alike; medians of wall and process
  * CPU time per step are reported. Inputs are seeded random data of the real shapes.
  *
- * Flags: --models mlp,cnn,resnet20,gpt,babygpt   --activations relu,golu,gelu (or all)
+ * Flags: --models mlp,cnn,resnet20,gpt,babygpt,ddpm   --activations relu,golu,gelu (or all)
  *        --devices wasm,webgpu (or --device webgpu)   --threads N (wasm: also time N worker threads)
  *        --form first-order|exact (activation form; the lab trains with first-order)
  *        --seconds 4 (budget per activation and cell)  --min-steps 5  --warmup 2
@@ -31,14 +32,14 @@ import { registerActivations, applyActivation as tfActivation } from '../src/ada
 import { createRng } from '../src/lab/data/index.js';
 import { maxWasmThreads, setWasmThreads } from '../src/lab/devices/wasm-threads.js';
 import { type AdapterInfo, describeAdapter } from '../src/lab/devices/webgpu.js';
-import { cnn, gpt, type Model, mlp, resnet } from '../src/lab/models/index.js';
+import { cnn, ddpmUnet, gpt, type Model, mlp, packTimesteps, resnet } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
 import { type LabDevice, np, resolveDevice } from '../src/lab/runtime.js';
 import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
-type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt';
-const MODEL_NAMES: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt'];
+type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt' | 'ddpm';
+const MODEL_NAMES: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt', 'ddpm'];
 type Form = 'first-order' | 'exact';
 
 const args = process.argv.slice(2);
@@ -91,7 +92,9 @@ for (const entry of value('batch', '')
 
 interface HostBatch {
   x: Float32Array | Int32Array;
-  y: Int32Array;
+  /** Labels, or float targets of shape yShape (the diffusion U-Net's noise). */
+  y: Int32Array | Float32Array;
+  yShape?: number[];
   xShape: number[];
   int: boolean;
 }
@@ -115,6 +118,18 @@ const tokens = (context: number) => (rng: ReturnType<typeof createRng>, batch: n
   int: true,
 });
 const choice = (name: string) => ({ name, form });
+/** Noisy digits with their timestep channel, and the noise as the target (mnist-ddpm's batches). */
+const denoising = (rng: ReturnType<typeof createRng>, batch: number) => ({
+  x: packTimesteps(
+    Float32Array.from({ length: batch * 784 }, () => rng.normal()),
+    Int32Array.from({ length: batch }, () => rng.int(1000)),
+    batch,
+  ),
+  y: Float32Array.from({ length: batch * 784 }, () => rng.normal()),
+  xShape: [batch, 28, 28, 2],
+  yShape: [batch, 28, 28, 1],
+  int: false,
+});
 
 const SPECS: Record<ModelName, Spec> = {
   mlp: {
@@ -144,6 +159,11 @@ const SPECS: Record<ModelName, Spec> = {
     build: (a) =>
       gpt({ vocabSize: VOCAB, activation: choice(a), blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384 }),
     makeBatch: tokens(256),
+  },
+  ddpm: {
+    batch: 32,
+    build: (a) => ddpmUnet({ imageShape: [28, 28, 1], activation: choice(a), channels: [16, 32] }),
+    makeBatch: denoising,
   },
 };
 const batchOf = (name: ModelName) => batchOverrides.get(name) ?? SPECS[name].batch;
@@ -218,7 +238,10 @@ function jaxStepper(name: ModelName, activation: string, asyncReads: boolean): S
       const x = data.int
         ? np.array(data.x as Int32Array, { shape: data.xShape, dtype: np.int32 })
         : np.array(data.x as Float32Array, { shape: data.xShape });
-      const y = np.array(data.y, { dtype: np.int32 });
+      const y =
+        data.yShape !== undefined
+          ? np.array(data.y as Float32Array, { shape: data.yShape })
+          : np.array(data.y as Int32Array, { dtype: np.int32 });
       const scalars = Object.fromEntries(
         Object.entries(opt.scalars(t, 1e-3)).map(([k, v]) => [k, np.array(v)]),
       );

@@ -8,21 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { noiseMse, noisyBatch } from '../src/lab/diffusion/process.js';
 import { noiseSchedule } from '../src/lab/diffusion/schedule.js';
-import { ddpmUnet, timestepEmbeddingTable, withTimesteps } from '../src/lab/models/index.js';
+import { ddpmUnet, packTimesteps, timestepEmbeddingTable } from '../src/lab/models/index.js';
 import { evalContext, type Model } from '../src/lab/models/types.js';
 import { gradientCheck, withReplacedLeaves, worstGradientRatio } from '../src/lab/nn/gradcheck.js';
 import { type SpatialAttentionParams, spatialSelfAttention } from '../src/lab/nn/spatial-attention.js';
 import { adamw } from '../src/lab/optim/adamw.js';
-import {
-  type ArrayTree,
-  initLabRuntime,
-  type JaxArray,
-  jit,
-  np,
-  tree,
-  valueAndGrad,
-} from '../src/lab/runtime.js';
+import { type ArrayTree, initLabRuntime, type JaxArray, np, random, tree } from '../src/lab/runtime.js';
 import { namedLeaves } from '../src/lab/train/probe.js';
+import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
 beforeAll(async () => {
@@ -66,7 +59,7 @@ describe('ddpm-unet', () => {
       const { params, state } = initModel(model, 1);
       const x = Float32Array.from({ length: 2 * 16 }, () => rng.normal());
       const run = (t: number[]) => {
-        const input = withTimesteps(np.array(x, { shape: [2, 4, 4, 1] }), np.array(t, { dtype: np.int32 }));
+        const input = np.array(packTimesteps(x, t, 2), { shape: [2, 4, 4, 2] });
         const out = model.apply(tree.ref(params as never) as ArrayTree, state, input, evalContext);
         expect(out.logits.shape).toEqual([2 * 16, 1]);
         return Array.from(out.logits.dataSync() as Float32Array);
@@ -152,10 +145,10 @@ describe('ddpm-unet', () => {
       const x = Float64Array.from({ length: 2 * 16 }, () => rng.normal());
       const weights = Float64Array.from({ length: 2 * 16 }, () => rng.normal());
       const f = (a: Record<string, JaxArray>) => {
-        const input = withTimesteps(
-          np.array(x, { shape: [2, 4, 4, 1], dtype: np.float64 }),
-          np.array([2, 7], { dtype: np.int32 }),
-        );
+        const input = np.array(Float64Array.from(packTimesteps(x, [2, 7], 2)), {
+          shape: [2, 4, 4, 2],
+          dtype: np.float64,
+        });
         const out = model.apply(
           withReplacedLeaves(
             params64,
@@ -182,41 +175,40 @@ describe('ddpm-unet', () => {
     });
   }
 
-  it('a few jitted AdamW steps with golu lower the epsilon loss on a fixed noisy batch', () => {
+  it("the trainer's compiled step (the model's own loss) lowers the epsilon loss on a fixed noisy batch", () => {
     const schedule = noiseSchedule('cosine', 10);
     const model = tiny('golu', true);
-    const { params } = initModel(model, 3);
+    const { params, state: modelState } = initModel(model, 3);
     const opt = adamw({ weightDecay: 0 });
     const images = Float32Array.from({ length: 8 * 16 }, (_, i) => (i % 5 === 0 ? 1 : -1));
     const { xt, t, noise } = noisyBatch(schedule, images, 8, createRng(4));
-    const loss = (p: ArrayTree, x: JaxArray, target: JaxArray) =>
-      noiseMse(model.apply(p, {}, x, evalContext).logits, target);
-    const step = (jit as any)(
-      (p: ArrayTree, o: ArrayTree, x: JaxArray, target: JaxArray, scalars: Record<string, JaxArray>) => {
-        const [value, grads] = (valueAndGrad as any)(loss)(tree.ref(p as never), x, target);
-        const [next, nextOpt] = opt.update(p, grads, o, scalars);
-        return [next, nextOpt, value];
-      },
-    );
-    let p = params;
-    let o = opt.init(params);
+    let state = { params, optState: opt.init(params), modelState };
+    const steps = compileSteps(model, opt, null);
     const losses: number[] = [];
     for (let i = 0; i < 30; i++) {
       const scalars = Object.fromEntries(
         Object.entries(opt.scalars(i + 1, 0.01)).map(([k, v]) => [k, np.array(v)]),
       );
-      const x = withTimesteps(np.array(xt, { shape: [8, 4, 4, 1] }), np.array(t, { dtype: np.int32 }));
-      const [np1, no1, value] = step(p, o, x, np.array(noise, { shape: [8, 4, 4, 1] }), scalars) as [
-        ArrayTree,
-        ArrayTree,
-        JaxArray,
-      ];
-      p = np1;
-      o = no1;
-      losses.push(value.item());
+      const x = np.array(packTimesteps(xt, t, 8), { shape: [8, 4, 4, 2] });
+      const out = steps.train(state, x, np.array(noise, { shape: [8, 4, 4, 1] }), random.key(i), scalars);
+      state = out.state;
+      losses.push(out.loss.item());
     }
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses.at(-1)!).toBeLessThan(0.7 * losses[0]);
-    step.dispose();
+    // Evaluation: the loss of the batch summed over rows, and the model's raw outputs via predict.
+    const x = () => np.array(packTimesteps(xt, t, 8), { shape: [8, 4, 4, 2] });
+    const [sum] = steps.evaluate(
+      state.params,
+      state.modelState,
+      x(),
+      np.array(noise, { shape: [8, 4, 4, 1] }),
+    );
+    const predicted = steps.predict(state.params, state.modelState, x());
+    expect(predicted.shape).toEqual([8 * 16, 1]);
+    const direct = noiseMse(predicted, np.array(noise, { shape: [8, 4, 4, 1] })).item();
+    expect(sum.item() / 8).toBeCloseTo(direct, 5);
+    tree.dispose(state as never);
+    steps.dispose();
   });
 });

@@ -40,11 +40,20 @@ export interface TaskEvaluationResult {
   figure?: string;
 }
 
+/** What a task evaluation may do with the model itself: a generative task samples from it. */
+export interface ModelAccess {
+  /** The model's outputs for inputs x [rows, ...inputShape] (evaluation mode, current parameters). */
+  predict(x: Float32Array, rows: number): Promise<Float32Array>;
+  /** A line for the run's progress display. */
+  note(line: string): void;
+}
+
 /** One pass of a task-specific evaluation: fed every evaluation batch with the model's outputs. */
 export interface TaskEvaluation {
   /** The batch and a host copy of the model's outputs for it ([rows * ..., outputSize], row-major). */
   add(batch: HostBatch, outputs: Float32Array): void;
-  finish(): TaskEvaluationResult;
+  /** The metrics; `model` runs the model on inputs of the evaluation's own (diffusion: sampling). */
+  finish(model: ModelAccess): TaskEvaluationResult | Promise<TaskEvaluationResult>;
 }
 
 export interface TrainingData {

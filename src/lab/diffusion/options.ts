@@ -28,7 +28,7 @@ export interface DiffusionSettings {
 }
 
 /** Defaults of the diffusion settings (the task may override them in its model defaults). */
-export const DIFFUSION_DEFAULTS = { timesteps: 1000, cosine: false, sampleSteps: 50, samples: 256 } as const;
+export const DIFFUSION_DEFAULTS = { timesteps: 1000, cosine: false, sampleSteps: 25, samples: 128 } as const;
 
 /** Reads and checks the diffusion settings; messages name the option, its range and the value. */
 export function diffusionSettings(model: Readonly<Record<string, unknown>>): DiffusionSettings {

@@ -17,7 +17,7 @@
  */
 
 /** The kinds of task the lab judges. */
-export type MetricKind = 'classification' | 'language' | 'segmentation' | 'detection';
+export type MetricKind = 'classification' | 'language' | 'segmentation' | 'detection' | 'diffusion';
 
 /** One metric: where its value lives, its name, direction and display. */
 export interface MetricSpec {
@@ -105,6 +105,34 @@ const MAP50: MetricSpec = {
   meaning: 'VOC-style box mAP at IoU 0.5, all-point interpolated AP, mean over classes',
 };
 
+const FID: MetricSpec = {
+  key: 'fid',
+  title: 'FID',
+  higherIsBetter: false,
+  percent: false,
+  digits: 2,
+  meaning:
+    "Frechet distance between Gaussians fitted to the lab's MNIST feature classifier's 64 features of the samples and of the split's images (src/lab/diffusion/feature-classifier.ts)",
+};
+const CLASS_ENTROPY: MetricSpec = {
+  key: 'class_entropy',
+  title: 'class entropy',
+  higherIsBetter: true,
+  percent: false,
+  digits: 3,
+  meaning:
+    "entropy (nats) of the feature classifier's mean predicted distribution over the samples: how evenly they cover the classes (ln 10 = 2.303 at most)",
+};
+const SAMPLE_ENTROPY: MetricSpec = {
+  key: 'sample_entropy',
+  title: 'sample entropy',
+  higherIsBetter: false,
+  percent: false,
+  digits: 3,
+  meaning:
+    "mean entropy (nats) of the feature classifier's prediction per sample: 0 = every sample is recognised as one class with certainty",
+};
+
 export const METRIC_KINDS: { readonly [K in MetricKind]: MetricKindSpec } = {
   classification: { kind: 'classification', rank: ACCURACY, display: ACCURACY, taskMetrics: [] },
   language: { kind: 'language', rank: LOSS, display: PERPLEXITY, taskMetrics: [] },
@@ -115,6 +143,13 @@ export const METRIC_KINDS: { readonly [K in MetricKind]: MetricKindSpec } = {
     taskMetrics: [MIOU, PIXEL_ACCURACY],
   },
   detection: { kind: 'detection', rank: MAP, display: MAP, taskMetrics: [MAP, MAP50] },
+  // Ho et al.'s and the GoLU paper's DDPM metric is the test loss; the sample metrics come with it.
+  diffusion: {
+    kind: 'diffusion',
+    rank: LOSS,
+    display: LOSS,
+    taskMetrics: [FID, CLASS_ENTROPY, SAMPLE_ENTROPY],
+  },
 };
 
 /** The kinds, in declaration order. */

@@ -20,9 +20,11 @@
  *
  * The lab's Model interface takes one input array, so the timestep travels as an extra input channel:
  * apply(x) expects [B, H, W, C + 1] whose last channel holds t (an integer 0 .. T-1, the same at every
- * pixel; `withTimesteps` builds it) and returns the noise as [B*H*W, C] (pixel-major, like the
+ * pixel; `packTimesteps` builds it) and returns the noise as [B*H*W, C] (pixel-major, like the
  * segmentation U-Net's logits). Diagnostics, checkpoints and the benchmark then treat it like any model.
  */
+
+import { noiseMse } from '../diffusion/process.js';
 import { type Conv2dParams, conv2d, conv2dInit } from '../nn/conv2d.js';
 import { type GroupNormParams, groupNorm, groupNormInit } from '../nn/group-norm.js';
 import type { Uniform } from '../nn/init.js';
@@ -95,11 +97,33 @@ export function timestepEmbeddingTable(timesteps: number, dim: number): Float64A
   return table;
 }
 
-/** [B, H, W, C] images and int32 steps [B] -> the model's input [B, H, W, C + 1]. Consumes both. */
-export function withTimesteps(x: JaxArray, t: JaxArray): JaxArray {
-  const [batch, height, width] = x.shape;
-  const plane = np.broadcastTo(t.astype(x.dtype).reshape([batch, 1, 1, 1]), [batch, height, width, 1]);
-  return np.concatenate([x, plane], 3);
+/**
+ * The model's input [rows, H, W, C + 1] from images [rows, H, W, C] (row-major, NHWC) and one timestep
+ * per row: each pixel's C values followed by its row's t.
+ */
+export function packTimesteps(
+  images: ArrayLike<number>,
+  t: ArrayLike<number>,
+  rows: number,
+  channels = 1,
+): Float32Array {
+  const pixels = images.length / (rows * channels);
+  if (!Number.isInteger(pixels) || t.length !== rows) {
+    throw new RangeError(
+      `packTimesteps: ${images.length} values, ${rows} rows of ${channels} channels and ${t.length} timesteps do not fit`,
+    );
+  }
+  const out = new Float32Array(rows * pixels * (channels + 1));
+  let o = 0;
+  let i = 0;
+  for (let r = 0; r < rows; r++) {
+    const step = t[r];
+    for (let p = 0; p < pixels; p++) {
+      for (let c = 0; c < channels; c++) out[o++] = images[i++];
+      out[o++] = step;
+    }
+  }
+  return out;
 }
 
 export function ddpmUnet(config: DdpmUnetConfig): Model {
@@ -157,6 +181,8 @@ export function ddpmUnet(config: DdpmUnetConfig): Model {
     config: { channels: [...channels], groups, attention, timesteps, timeWidth, embedWidth },
     inputShape: [height, width, imageChannels + 1],
     outputSize: imageChannels,
+    // Ho et al.'s L_simple: the targets are the noise each input was made with.
+    loss: noiseMse,
     init(rand) {
       const params: DdpmUnetParams = {
         timeMlp: {

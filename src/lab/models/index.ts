@@ -1,7 +1,7 @@
 /** The lab's models, each taking its activation by catalog name and parameters. */
 export { type ActivationChoice, activationLabel } from './activation-spec.js';
 export { type CnnConfig, cnn } from './cnn.js';
-export { type DdpmUnetConfig, ddpmUnet, timestepEmbeddingTable, withTimesteps } from './ddpm-unet.js';
+export { type DdpmUnetConfig, ddpmUnet, packTimesteps, timestepEmbeddingTable } from './ddpm-unet.js';
 export { type GptConfig, gpt } from './gpt.js';
 export { type MlpConfig, mlp } from './mlp.js';
 export { type ResnetConfig, resnet } from './resnet.js';

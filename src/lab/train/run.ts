@@ -46,7 +46,7 @@ function checkFitsData(config: RunConfig, data: TrainingData): void {
  */
 export function loadRunData(config: RunConfig): TrainingData {
   const blockSize = typeof config.model.blockSize === 'number' ? config.model.blockSize : undefined;
-  const data = loadTaskData(getTask(config.task), { ...config.data, blockSize });
+  const data = loadTaskData(getTask(config.task), { ...config.data, blockSize, model: config.model });
   checkFitsData(config, data);
   return data;
 }
@@ -244,6 +244,10 @@ async function execute(
         `${label} seed ${config.seed} epoch ${event.epoch} ${event.split}: ${describeEval(event.result)}`,
       );
       options.hooks?.onEval?.(event);
+    },
+    onNote(line) {
+      sink.note(line);
+      options.hooks?.onNote?.(line);
     },
     onDiverged(info) {
       run.appendMetric({ kind: 'diverged', ...info });

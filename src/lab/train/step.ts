@@ -38,6 +38,8 @@ export interface CompiledSteps {
     x: JaxArray,
     y: JaxArray,
   ): [JaxArray, JaxArray] | [JaxArray, JaxArray, JaxArray];
+  /** The model's outputs (evaluation mode) for x; does not consume params/modelState; consumes x. */
+  predict(params: ArrayTree, modelState: ArrayTree, x: JaxArray): JaxArray;
   dispose(): void;
 }
 
@@ -95,6 +97,11 @@ export function compileSteps(
     const labels = y.reshape([-1]);
     return [crossEntropySum(logits.ref, labels.ref), correctCount(logits, labels), ...outputs];
   }) as any);
+  const predictFn = jit(((params: ArrayTree, modelState: ArrayTree, x: JaxArray) => {
+    const { logits, state } = model.apply(params, modelState, x, evaluationContext());
+    tree.dispose(state as never);
+    return logits;
+  }) as any);
   return {
     train(state, x, y, key, scalars) {
       const out = trainFn(state as never, x, y, key, scalars as never) as unknown as Partial<StepOutput>;
@@ -104,9 +111,12 @@ export function compileSteps(
       evalFn(tree.ref(params as never), tree.ref(modelState as never), x, y) as unknown as
         | [JaxArray, JaxArray]
         | [JaxArray, JaxArray, JaxArray],
+    predict: (params, modelState, x) =>
+      predictFn(tree.ref(params as never), tree.ref(modelState as never), x) as unknown as JaxArray,
     dispose() {
       trainFn.dispose();
       evalFn.dispose();
+      predictFn.dispose();
     },
   };
 }

@@ -87,6 +87,8 @@ export interface TrainHooks {
   }): void;
   onStep?(event: StepEvent): void;
   onEval?(event: EvalEvent): void;
+  /** A line for the progress display from inside training (a task evaluation's notes). */
+  onNote?(line: string): void;
   /** Called on divergence before the loop stops. */
   onDiverged?(info: { step: number; epoch: number; loss: number }): void;
   /**
@@ -242,7 +244,13 @@ export async function train(
     if (data.kind === 'language') result.perplexity = Math.exp(loss);
     let figure: string | undefined;
     if (taskEvaluation !== undefined) {
-      const own = taskEvaluation.finish();
+      const own = await taskEvaluation.finish({
+        predict: async (input, rows) => {
+          const x = np.array(input, { shape: [rows, ...data.inputShape] });
+          return Float32Array.from(await readArray(steps.predict(state.params, state.modelState, x)));
+        },
+        note: (line) => hooks.onNote?.(line),
+      });
       result.metrics = own.metrics;
       if (own.perClass !== undefined) result.perClass = own.perClass;
       figure = own.figure;

@@ -1,5 +1,6 @@
 /** The lab's models, each taking its activation by catalog name and parameters. */
 export { type ActivationChoice, activationLabel } from './activation-spec.js';
+export { type CenterNetConfig, centernet } from './centernet.js';
 export { type CnnConfig, cnn } from './cnn.js';
 export { type DdpmUnetConfig, ddpmUnet, packTimesteps, timestepEmbeddingTable } from './ddpm-unet.js';
 export { type GptConfig, gpt } from './gpt.js';

@@ -5,6 +5,11 @@
  *
  *   mlp: 784-[512 LN act]x2-10, batch 128    cnn: fashion-cnn (conv 32, 64), batch 64
  *   gpt: text-gpt's model (2 layers, 4 heads, width 64, context 64, vocab 89 = Moby-Dick), batch 32
+ *   vit: mnist-vit / fashion-vit's ViT (patch 7, 4 blocks x 4 heads, width 64), batch 128
+ *   mlm: text-mlm's encoder (2 layers, 4 heads, width 64, context 64, vocab 89 + [MASK]), batch 32,
+ *        loss on the ~15 % selected positions
+ *   babygpt: text-gpt --model preset=babygpt (6 layers, 6 heads, width 384, context 256), batch 16
+ *   (vit, mlm and babygpt run on jax-js only; not part of the default --models)
  *
  * Inputs are seeded random data of the real shapes (throughput does not depend on the values).
  * Flags: --models mlp,cnn,gpt  --activations relu,golu,gelu  --seconds 4 (timing budget per cell)
@@ -16,13 +21,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerActivations, applyActivation as tfActivation } from '../src/adapters/tfjs/index.js';
 import { createRng } from '../src/lab/data/index.js';
-import { cnn, gpt, type Model, mlp } from '../src/lab/models/index.js';
+import { cnn, gpt, type Model, mlm, mlp, vit } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
 import { initLabRuntime, np } from '../src/lab/runtime.js';
 import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
-type ModelName = 'mlp' | 'cnn' | 'gpt';
+type ModelName = 'mlp' | 'cnn' | 'gpt' | 'vit' | 'mlm' | 'babygpt';
+/** Models with a TensorFlow.js twin in this file. */
+const TFJS_MODELS = new Set<ModelName>(['mlp', 'cnn', 'gpt']);
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -38,6 +45,8 @@ const VOCAB = 89;
 
 interface Spec {
   batch: number;
+  /** Labels of -1 carry no loss (masked language model). */
+  masked?: boolean;
   build(activation: string): Model;
   makeBatch(rng: ReturnType<typeof createRng>): {
     x: Float32Array | Int32Array;
@@ -81,6 +90,47 @@ const SPECS: Record<ModelName, Spec> = {
       int: true,
     }),
   },
+  vit: {
+    batch: 128,
+    build: (a) => vit({ inputShape: [28, 28, 1], numClasses: 10, activation: { name: a } }),
+    makeBatch: (rng) => ({
+      x: Float32Array.from({ length: 128 * 784 }, () => rng.next()),
+      y: Int32Array.from({ length: 128 }, () => rng.int(10)),
+      xShape: [128, 28, 28, 1],
+      int: false,
+    }),
+  },
+  mlm: {
+    batch: 32,
+    masked: true,
+    build: (a) =>
+      mlm({ vocabSize: VOCAB, activation: { name: a }, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 }),
+    makeBatch: (rng) => ({
+      x: Int32Array.from({ length: 32 * 64 }, () => rng.int(VOCAB + 1)),
+      y: Int32Array.from({ length: 32 * 64 }, () => (rng.next() < 0.15 ? rng.int(VOCAB) : -1)),
+      xShape: [32, 64],
+      int: true,
+    }),
+  },
+  babygpt: {
+    batch: 16,
+    build: (a) =>
+      gpt({
+        vocabSize: VOCAB,
+        activation: { name: a },
+        blockSize: 256,
+        nLayer: 6,
+        nHead: 6,
+        nEmbd: 384,
+        dropout: 0.2,
+      }),
+    makeBatch: (rng) => ({
+      x: Int32Array.from({ length: 16 * 256 }, () => rng.int(VOCAB)),
+      y: Int32Array.from({ length: 16 * 256 }, () => rng.int(VOCAB)),
+      xShape: [16, 256],
+      int: true,
+    }),
+  },
 };
 
 interface Timing {
@@ -94,12 +144,12 @@ interface Timing {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Medians of per-step wall and CPU times after warm-up, within the time budget (at least 5 steps). */
-function timeSteps(step: () => void, warmup: number): Timing {
+function timeSteps(step: () => void, warmup: number, minSteps = 5): Timing {
   for (let i = 0; i < warmup; i++) step();
   const wall: number[] = [];
   const cpu: number[] = [];
   const start = performance.now();
-  while (wall.length < 5 || (performance.now() - start < budgetMs && wall.length < 400)) {
+  while (wall.length < minSteps || (performance.now() - start < budgetMs && wall.length < 400)) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     step();
@@ -116,23 +166,29 @@ function benchJax(name: ModelName, activation: string): Timing {
   const opt = adamw();
   const { params, state: modelState } = initModel(model, 0);
   let state = { params, optState: opt.init(params), modelState };
-  const steps = compileSteps(model, opt, null);
+  const steps = compileSteps(model, opt, null, spec.masked === true);
   const data = spec.makeBatch(createRng(1));
   let t = 0;
-  const result = timeSteps(() => {
-    t++;
-    const x = data.int
-      ? np.array(data.x as Int32Array, { shape: data.xShape, dtype: np.int32 })
-      : np.array(data.x as Float32Array, { shape: data.xShape });
-    const y = np.array(data.y, { dtype: np.int32 });
-    const scalars = Object.fromEntries(
-      Object.entries(opt.scalars(t, 1e-3)).map(([k, v]) => [k, np.array(v)]),
-    );
-    const out = steps.train(state, x, y, np.zeros([2], { dtype: np.uint32 }), scalars);
-    state = out.state;
-    const loss = out.loss.item();
-    if (!Number.isFinite(loss)) throw new Error(`jax ${name} ${activation}: loss ${loss}`);
-  }, 3);
+  // babyGPT steps take seconds here: fewer warm-up and timed steps.
+  const heavy = name === 'babygpt';
+  const result = timeSteps(
+    () => {
+      t++;
+      const x = data.int
+        ? np.array(data.x as Int32Array, { shape: data.xShape, dtype: np.int32 })
+        : np.array(data.x as Float32Array, { shape: data.xShape });
+      const y = np.array(data.y, { dtype: np.int32 });
+      const scalars = Object.fromEntries(
+        Object.entries(opt.scalars(t, 1e-3)).map(([k, v]) => [k, np.array(v)]),
+      );
+      const out = steps.train(state, x, y, np.zeros([2], { dtype: np.uint32 }), scalars);
+      state = out.state;
+      const loss = out.loss.item();
+      if (!Number.isFinite(loss)) throw new Error(`jax ${name} ${activation}: loss ${loss}`);
+    },
+    heavy ? 1 : 3,
+    heavy ? 3 : 5,
+  );
   steps.dispose();
   return result;
 }
@@ -305,7 +361,9 @@ for (const name of modelNames) {
     let tfMs: number | null = null;
     let tfCpu: number | null = null;
     let note = withTfjs ? '' : 'skipped (--no-tfjs)';
-    if (withTfjs && name === 'cnn') {
+    if (withTfjs && !TFJS_MODELS.has(name)) {
+      note = 'no TensorFlow.js twin in this benchmark';
+    } else if (withTfjs && name === 'cnn') {
       note = cnnNote === 'ok' ? 'conv gradient ran; timing not implemented' : `cannot train: ${cnnNote}`;
     } else if (withTfjs) {
       const t = benchTf(name, activation);

@@ -3,12 +3,23 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CompareResult, currentLauncher, runCompare } from '../lab/compare/runner.js';
-import type { ActivationChoice } from '../lab/models/activationSpec.js';
+import {
+  type ActivationChoice,
+  type LearnableScope,
+  learnableParameterNames,
+} from '../lab/models/activationSpec.js';
 import { getTask } from '../lab/tasks.js';
 import { resolveRunConfig } from '../lab/train/run.js';
 import { makeRunId } from '../lab/train/runDir.js';
 import { formatLrTable, writeRunsReport } from './report.js';
-import { addRunOptions, jsonReplacer, parseActivation, type RunCliOptions, runOverrides } from './train.js';
+import {
+  addRunOptions,
+  jsonReplacer,
+  parseActivation,
+  parseLearnable,
+  type RunCliOptions,
+  runOverrides,
+} from './train.js';
 
 /** "relu,gelu,golu:gamma=2:beta=0.5" -> activation choices (validated against the catalog). */
 export function parseActivationList(text: string): ActivationChoice[] {
@@ -112,7 +123,7 @@ export function registerCompare(program: Command): void {
     )
     .action(async (o: CompareCli) => {
       const task = getTask(o.task);
-      const activations = parseActivationList(o.activations);
+      const activations = withLearnable(parseActivationList(o.activations), o);
       const seeds = parseSeeds(o.seeds);
       const lrs = o.lrs === undefined ? null : parseLearningRates(o.lrs);
       // Validate every option here, before any child starts.
@@ -165,6 +176,27 @@ export function registerCompare(program: Command): void {
       }
       if (results.every((r) => r.result.outcomes.every((x) => x.summary === null))) process.exitCode = 1;
     });
+}
+
+/**
+ * `--learnable names`: each activation trains those of the names it has (golu alpha, beta, gamma;
+ * prelu slope); every name must belong to at least one of the activations.
+ */
+function withLearnable(activations: ActivationChoice[], o: CompareCli): ActivationChoice[] {
+  const names = parseLearnable(o.learnable);
+  if (names === undefined) return activations;
+  const scope = (o.learnableScope ?? 'layer') as LearnableScope;
+  for (const n of names) {
+    if (!activations.some((a) => learnableParameterNames(a.name).includes(n))) {
+      throw new Error(
+        `--learnable ${n}: none of ${activations.map((a) => a.name).join(', ')} has a learnable parameter '${n}'`,
+      );
+    }
+  }
+  return activations.map((a) => {
+    const own = names.filter((n) => learnableParameterNames(a.name).includes(n));
+    return own.length === 0 ? a : { ...a, learnable: { names: own, scope } };
+  });
 }
 
 /** The options with `--lr` replaced (for one learning rate of an ablation). */

@@ -5,7 +5,7 @@ import {
   recorderHooks,
   recorderOptionsFromFlags,
 } from '../lab/analysis/recorder.js';
-import type { ActivationChoice } from '../lab/models/activationSpec.js';
+import { type ActivationChoice, checkLearnable } from '../lab/models/activationSpec.js';
 import { parseSchedule } from '../lab/optim/schedule.js';
 import { getTask, MODEL_OPTION_KEYS, parseModelOptions, TASKS, taskNames } from '../lab/tasks.js';
 import type { ProgressMode } from '../lab/train/progress.js';
@@ -42,6 +42,8 @@ export interface RunCliOptions {
   /** `--diagnostics [every]`: true or the interval. */
   diagnostics?: string | boolean;
   saveWeights?: boolean;
+  learnable?: string;
+  learnableScope?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -84,7 +86,26 @@ export function addRunOptions(command: Command): Command {
       '--diagnostics [every]',
       `record per-layer activation mean/variance, dead units, gradient norms every N steps (default ${DEFAULT_DIAGNOSTICS_EVERY}) and final weight histograms into diagnostics.json`,
     )
-    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape');
+    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape')
+    .option(
+      '--learnable <names>',
+      'train these activation parameters with the weights, e.g. alpha,beta,gamma (golu, gompertz) or slope (prelu); positive ones as their logarithm; no weight decay',
+    )
+    .addOption(
+      new Option('--learnable-scope <scope>', 'one learnable value per activation layer or per channel')
+        .choices(['layer', 'channel'])
+        .default(undefined),
+    );
+}
+
+/** `--learnable a,b,c` -> names (no duplicates, no empty entries). */
+export function parseLearnable(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '') || new Set(names).size !== names.length) {
+    throw new Error(`--learnable takes distinct parameter names separated by commas, got '${text}'`);
+  }
+  return names;
 }
 
 function int(value: string | undefined, name: string): number | undefined {
@@ -130,6 +151,8 @@ export function runOverrides(o: RunCliOptions): RunOverrides {
     maxSteps: int(o.maxSteps, 'max-steps'),
     evalBatchSize: int(o.evalBatchSize, 'eval-batch-size'),
     model,
+    learnable: parseLearnable(o.learnable),
+    learnableScope: o.learnableScope as 'layer' | 'channel' | undefined,
     data: {
       dataPath: o.data,
       limitTrain: int(o.limitTrain, 'limit-train'),
@@ -210,6 +233,7 @@ export function registerTrain(program: Command): void {
       ) => {
         const activation = parseActivation(o.activation, o.param);
         const config = resolveRunConfig(o.task, activation, runOverrides(o));
+        checkLearnable(activation.name, config.learnable);
         const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
         const recorder = recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
         const summary = await runExperiment(config, {

@@ -3,9 +3,20 @@
  * from the command line; `--data` switches a task to a user's full-size data set on disk.
  */
 import { loadDataset, loadTextCorpus } from './data/index.js';
-import { type ActivationChoice, cnn, gpt, type Model, type ModelKind, mlp, resnet } from './models/index.js';
+import {
+  type ActivationChoice,
+  cnn,
+  gpt,
+  type Model,
+  type ModelKind,
+  mlm,
+  mlp,
+  resnet,
+  vit,
+} from './models/index.js';
 import type { ScheduleSpec } from './optim/schedule.js';
 import { classificationData, languageData, type TrainingData } from './train/data.js';
+import { maskedLanguageData } from './train/masked-data.js';
 
 export interface TrainingDefaults {
   epochs: number;
@@ -20,8 +31,15 @@ export interface TrainingDefaults {
   evalBatchSize: number;
 }
 
-/** Model options a task fixes by default; `--model key=value` overrides them. */
-export type ModelOptions = Record<string, number | boolean | number[]>;
+/** Model options a task fixes by default; `--model key=value` overrides them (`preset` names a preset). */
+export type ModelOptions = Record<string, number | boolean | number[] | string>;
+
+/** A named configuration of a task's model with the training defaults that go with it. */
+export interface ModelPreset {
+  readonly summary: string;
+  readonly model: ModelOptions;
+  readonly training: Partial<TrainingDefaults>;
+}
 
 export interface TaskSpec {
   readonly name: string;
@@ -34,7 +52,20 @@ export interface TaskSpec {
   readonly modelDefaults: ModelOptions;
   /** Language tasks: steps per "epoch" (between evaluations) and evaluation batches per split. */
   readonly text?: { stepsPerEpoch: number; evalBatches: number };
+  /** `--model preset=NAME`: model options and training defaults (explicit options still win). */
+  readonly presets?: Readonly<Record<string, ModelPreset>>;
 }
+
+/** ViT recipe (GoLU paper, after timm): AdamW, weight decay 0.05, linear warm-up, cosine decay to 0. */
+const vitTraining = {
+  optimizer: 'adamw',
+  lr: 2e-3,
+  weightDecay: 0.05,
+  momentum: 0.9,
+  nesterov: false,
+  clipNorm: 1,
+  evalBatchSize: 500,
+} as const;
 
 const sgdResnet = {
   optimizer: 'sgd',
@@ -123,6 +154,73 @@ export const TASKS: readonly TaskSpec[] = [
     },
     modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
     text: { stepsPerEpoch: 200, evalBatches: 8 },
+    presets: {
+      babygpt: {
+        summary:
+          "the GoLU paper's babyGPT (automl/GoLU tasks/gpt/config/train_baby_gpt_tiny_stories.py): 6 layers, 6 heads, width 384, context 256, dropout 0.2; AdamW 1e-3, warm-up 100, cosine to 1e-4, batch 16",
+        model: { blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0.2 },
+        training: {
+          lr: 1e-3,
+          batchSize: 16,
+          weightDecay: 0.1,
+          schedule: { kind: 'cosine', warmup: 100, minRatio: 0.1 },
+          clipNorm: 1,
+          evalBatchSize: 16,
+        },
+      },
+    },
+  },
+  {
+    name: 'text-mlm',
+    summary:
+      'BERT-style masked language model (bidirectional encoder, 2 layers, 4 heads, width 64, context 64; 15% of characters selected, 80/10/10 mask/random/keep) on Moby-Dick',
+    model: 'mlm',
+    dataset: 'text',
+    needsData: false,
+    defaults: {
+      epochs: 3,
+      batchSize: 32,
+      lr: 2e-3,
+      optimizer: 'adamw',
+      weightDecay: 0.01,
+      momentum: 0.9,
+      nesterov: false,
+      schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
+      clipNorm: 1,
+      evalBatchSize: 32,
+    },
+    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
+    text: { stepsPerEpoch: 300, evalBatches: 16 },
+  },
+  {
+    name: 'mnist-vit',
+    summary:
+      'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on the embedded 10,000 MNIST digits',
+    model: 'vit',
+    dataset: 'mnist',
+    needsData: false,
+    defaults: {
+      ...vitTraining,
+      epochs: 10,
+      batchSize: 128,
+      schedule: { kind: 'cosine', warmup: 30, minRatio: 0 },
+    },
+    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
+  },
+  {
+    name: 'fashion-vit',
+    summary:
+      'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on embedded Fashion-MNIST (60,000 training images)',
+    model: 'vit',
+    dataset: 'fashion-mnist',
+    needsData: false,
+    defaults: {
+      ...vitTraining,
+      epochs: 1,
+      batchSize: 128,
+      schedule: { kind: 'cosine', warmup: 50, minRatio: 0 },
+    },
+    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
   },
   {
     name: 'cifar10-resnet',
@@ -177,7 +275,7 @@ export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): Tra
   }
   if (task.dataset === 'text') {
     const corpus = loadTextCorpus(options.dataPath === undefined ? {} : { path: options.dataPath });
-    return languageData(corpus, {
+    return (task.model === 'mlm' ? maskedLanguageData : languageData)(corpus, {
       blockSize: options.blockSize ?? Number(task.modelDefaults.blockSize),
       stepsPerEpoch: options.stepsPerEpoch ?? task.text!.stepsPerEpoch,
       evalBatches: options.evalBatches ?? task.text!.evalBatches,
@@ -203,7 +301,7 @@ export function buildTaskModel(
   activation: ActivationChoice,
   overrides: ModelOptions = {},
 ): Model {
-  const options = { ...task.modelDefaults, ...overrides };
+  const options = { ...task.modelDefaults, ...presetOf(task, overrides).model, ...overrides };
   const allowed = Object.keys(MODEL_OPTION_KEYS[task.model]);
   for (const key of Object.keys(overrides)) {
     if (!allowed.includes(key)) {
@@ -218,6 +316,11 @@ export function buildTaskModel(
     return typeof value === 'number' ? [value] : (value as number[] | undefined);
   };
   const image = data.inputShape as [number, number, number];
+  if (activation.learnable !== undefined && (task.model === 'cnn' || task.model === 'resnet')) {
+    throw new Error(
+      `learnable activation parameters are available for the mlp, gpt, vit and mlm models, not for ${task.model} (task ${task.name})`,
+    );
+  }
   switch (task.model) {
     case 'mlp':
       return mlp({
@@ -263,7 +366,56 @@ export function buildTaskModel(
         dropout: num('dropout'),
       });
     }
+    case 'mlm': {
+      const blockSize = num('blockSize');
+      if (blockSize !== undefined && blockSize !== data.inputShape[0]) {
+        throw new Error(
+          `gatelab mlm: blockSize ${blockSize} differs from the data's context ${data.inputShape[0]}`,
+        );
+      }
+      return mlm({
+        vocabSize: data.outputSize,
+        activation,
+        blockSize,
+        nLayer: num('nLayer'),
+        nHead: num('nHead'),
+        nEmbd: num('nEmbd'),
+        dropout: num('dropout'),
+      });
+    }
+    case 'vit': {
+      const pool = options.pool;
+      if (pool !== undefined && pool !== 'cls' && pool !== 'mean')
+        throw new Error(`gatelab: model option pool must be cls or mean, got '${pool}'`);
+      return vit({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        patchSize: num('patchSize'),
+        depth: num('depth'),
+        width: num('width'),
+        heads: num('heads'),
+        mlpRatio: num('mlpRatio'),
+        pool,
+        dropout: num('dropout'),
+      });
+    }
   }
+}
+
+/** The preset named by `--model preset=NAME` (none: empty); unknown names list the valid ones. */
+export function presetOf(task: TaskSpec, model: ModelOptions): Pick<ModelPreset, 'model' | 'training'> {
+  const name = model.preset;
+  if (name === undefined) return { model: {}, training: {} };
+  const presets = task.presets ?? {};
+  const preset = typeof name === 'string' ? presets[name] : undefined;
+  if (preset === undefined) {
+    const valid = Object.keys(presets);
+    throw new Error(
+      `model preset '${String(name)}' does not exist for task ${task.name}; valid: ${valid.length > 0 ? valid.join(', ') : 'none'}`,
+    );
+  }
+  return preset;
 }
 
 /** The `--model key=value` options of each model kind, with what they mean. */
@@ -280,8 +432,28 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
     dropout: 'rate',
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
-  gpt: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
+  gpt: {
+    blockSize: 'context length',
+    nLayer: 'layers',
+    nHead: 'heads',
+    nEmbd: 'width',
+    dropout: 'rate',
+    preset: "babygpt (the GoLU paper's babyGPT)",
+  },
+  mlm: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
+  vit: {
+    patchSize: 'patch side (divides 28: 4, 7, 14)',
+    depth: 'blocks',
+    width: 'token width',
+    heads: 'attention heads',
+    mlpRatio: 'MLP hidden width / width',
+    pool: 'cls or mean',
+    dropout: 'rate',
+  },
 };
+
+/** Model options whose value is a word, not a number. */
+const WORD_OPTIONS = new Set(['preset', 'pool']);
 
 /** Parses "key=value" model options: numbers, comma lists of numbers, true/false. */
 export function parseModelOptions(entries: readonly string[]): ModelOptions {
@@ -291,7 +463,8 @@ export function parseModelOptions(entries: readonly string[]): ModelOptions {
     if (eq <= 0) throw new Error(`gatelab: model option '${entry}' must look like key=value`);
     const key = entry.slice(0, eq).trim();
     const raw = entry.slice(eq + 1).trim();
-    if (raw === 'true' || raw === 'false') out[key] = raw === 'true';
+    if (WORD_OPTIONS.has(key)) out[key] = raw;
+    else if (raw === 'true' || raw === 'false') out[key] = raw === 'true';
     else if (raw.includes(',')) {
       const list = raw.split(',').map(Number);
       if (list.some((v) => !Number.isFinite(v)))

@@ -139,6 +139,14 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
     '--activation',
     job.choice.name,
     ...Object.entries(job.choice.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
+    ...(job.choice.learnable === undefined
+      ? []
+      : [
+          '--learnable',
+          job.choice.learnable.names.join(','),
+          '--learnable-scope',
+          job.choice.learnable.scope,
+        ]),
     '--seed',
     String(job.seed),
     ...options.trainArgs,

@@ -9,7 +9,7 @@ import { embed, embeddingInit } from '../nn/embedding.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
 import { checkPositiveInt } from './mlp.js';
 import type { Model } from './types.js';
 
@@ -34,6 +34,8 @@ type BlockParams = {
   ln2: LayerNormParams;
   fc: LinearParams;
   proj: LinearParams;
+  /** Learnable activation parameters (only with `activation.learnable`). */
+  act?: Record<string, JaxArray>;
 };
 type GptParams = { wte: JaxArray; wpe: JaxArray; blocks: BlockParams[]; lnF: LayerNormParams };
 
@@ -53,12 +55,20 @@ export function gpt(config: GptConfig): Model {
     checkPositiveInt(name, value);
   }
   if (nEmbd % nHead !== 0) throw new RangeError(`gatelab gpt: nHead (${nHead}) must divide nEmbd (${nEmbd})`);
-  const act = resolveActivation(config.activation);
+  const act = activationLayer(config.activation);
   const vocab = config.vocabSize;
   return {
     kind: 'gpt',
     description: `gpt ${nLayer} layers x ${nHead} heads, width ${nEmbd}, context ${blockSize}, vocab ${vocab}, MLP ${activationLabel(config.activation)}`,
-    config: { vocabSize: vocab, blockSize, nLayer, nHead, nEmbd, dropout: dropoutRate },
+    config: {
+      vocabSize: vocab,
+      blockSize,
+      nLayer,
+      nHead,
+      nEmbd,
+      dropout: dropoutRate,
+      ...(act.learnable.length > 0 ? { learnable: act.learnable } : {}),
+    },
     inputShape: [blockSize],
     outputSize: vocab,
     init(rand) {
@@ -66,13 +76,16 @@ export function gpt(config: GptConfig): Model {
       const wpe = embeddingInit(rand, blockSize, nEmbd);
       const blocks: BlockParams[] = [];
       for (let i = 0; i < nLayer; i++) {
-        blocks.push({
+        const block: BlockParams = {
           ln1: layerNormInit(nEmbd),
           attn: attentionInit(rand, nEmbd, nLayer),
           ln2: layerNormInit(nEmbd),
           fc: linearInit(rand, nEmbd, 4 * nEmbd, { std: 0.02 }),
           proj: linearInit(rand, 4 * nEmbd, nEmbd, { std: 0.02 / Math.sqrt(2 * nLayer) }),
-        });
+        };
+        const a = act.init(4 * nEmbd);
+        if (a !== null) block.act = a;
+        blocks.push(block);
       }
       const params: GptParams = { wte, wpe, blocks, lnF: layerNormInit(nEmbd) };
       return { params: params as unknown as ArrayTree, state: {} };
@@ -88,7 +101,7 @@ export function gpt(config: GptConfig): Model {
         const attended = causalSelfAttention(b.attn, layerNorm(b.ln1, x.ref), nHead);
         x = x.add(ctx.dropout(attended, dropoutRate));
         const pre = ctx.tap(`block${i}.mlp.preact`, linear(b.fc, layerNorm(b.ln2, x.ref)));
-        const hidden = ctx.tap(`block${i}.mlp.act`, act(pre));
+        const hidden = ctx.tap(`block${i}.mlp.act`, act.apply(pre, b.act));
         x = x.add(ctx.dropout(linear(b.proj, hidden), dropoutRate));
       });
       const out = layerNorm(p.lnF, x).reshape([batch * time, nEmbd]);

@@ -1,7 +1,15 @@
 /** The lab's models, each taking its activation by catalog name and parameters. */
-export { type ActivationChoice, activationLabel } from './activationSpec.js';
+export {
+  type ActivationChoice,
+  activationLabel,
+  activationLayer,
+  type LearnableScope,
+  learnableParameterNames,
+} from './activationSpec.js';
 export { type CnnConfig, cnn } from './cnn.js';
 export { type GptConfig, gpt } from './gpt.js';
+export { type MlmConfig, mlm } from './mlm.js';
 export { type MlpConfig, mlp } from './mlp.js';
 export { type ResnetConfig, resnet } from './resnet.js';
 export { evalContext, type ForwardContext, type Model, type ModelInit, type ModelKind } from './types.js';
+export { type VitConfig, vit } from './vit.js';

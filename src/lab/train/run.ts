@@ -2,13 +2,27 @@
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
  * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
  */
-import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
+
+import { LEARNABLE_RECORD, type LearnableValue, learnableValues } from '../analysis/learnable.js';
+import {
+  type ActivationChoice,
+  activationLabel,
+  type LearnableScope,
+  learnableParameterNames,
+} from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
-import { buildTaskModel, getTask, loadTaskData, type ModelOptions, type TaskDataOptions } from '../tasks.js';
+import {
+  buildTaskModel,
+  getTask,
+  loadTaskData,
+  type ModelOptions,
+  presetOf,
+  type TaskDataOptions,
+} from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { makeRunId, RunDirectory } from './runDir.js';
@@ -32,6 +46,13 @@ export interface RunConfig {
   evalBatchSize: number;
   model: ModelOptions;
   data: TaskDataOptions;
+  /**
+   * Activation parameters trained with the weights (e.g. alpha, beta, gamma for golu; slope for
+   * prelu). A run applies those its activation has (a comparison may mix activations); not decayed.
+   */
+  learnable: string[];
+  /** One learnable value per activation layer, or one per channel. */
+  learnableScope: LearnableScope;
 }
 
 /** What a caller may override; everything else comes from the task. */
@@ -47,14 +68,18 @@ export function resolveRunConfig(
   const defined = Object.fromEntries(
     Object.entries(overrides).filter(([, v]) => v !== undefined),
   ) as RunOverrides;
+  const preset = presetOf(spec, defined.model ?? {});
   const config: RunConfig = {
     task: spec.name,
     activation,
     seed: 0,
     ...spec.defaults,
+    ...preset.training,
     maxSteps: null,
     model: {},
     data: {},
+    learnable: [],
+    learnableScope: 'layer',
     ...defined,
   };
   checkConfig(config);
@@ -78,6 +103,21 @@ function checkConfig(c: RunConfig): void {
   }
   if (c.clipNorm !== null && !(c.clipNorm > 0))
     throw new RangeError(`gatelab: clip norm must be > 0, got ${c.clipNorm}`);
+  if (c.learnableScope !== 'layer' && c.learnableScope !== 'channel') {
+    throw new RangeError(`gatelab: learnable scope must be layer or channel, got '${c.learnableScope}'`);
+  }
+}
+
+/**
+ * The run's activation with its learnable parameters: the requested names this activation has as
+ * learnable catalog parameters (none: a fixed activation).
+ */
+export function runActivation(c: RunConfig): ActivationChoice {
+  const own = learnableParameterNames(c.activation.name);
+  const names = c.learnable.filter((n) => own.includes(n));
+  return names.length === 0
+    ? c.activation
+    : { ...c.activation, learnable: { names, scope: c.learnableScope } };
 }
 
 export function buildOptimizer(c: RunConfig): Optimizer {
@@ -105,6 +145,8 @@ export interface RunSummary {
   val: EvalResult | null;
   test: EvalResult | null;
   history: { epoch: number; step: number; val: EvalResult }[];
+  /** Learnable activation parameters after the last validation (runs with --learnable). */
+  learnedActivation?: LearnableValue[];
   timing: TrainResult['timing'] & { totalSeconds: number };
   startedAt: string;
   finishedAt: string;
@@ -127,11 +169,14 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const t0 = performance.now();
   const task = getTask(config.task);
   const modelOpts = config.model;
-  const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
+  const presetBlock = presetOf(task, modelOpts).model.blockSize;
+  const requested = modelOpts.blockSize ?? presetBlock;
+  const blockSize = typeof requested === 'number' ? requested : undefined;
   const data = loadTaskData(task, { ...config.data, blockSize: config.data.blockSize ?? blockSize });
-  const model = buildTaskModel(task, data, config.activation, modelOpts);
+  const activation = runActivation(config);
+  const model = buildTaskModel(task, data, activation, modelOpts);
   const optimizer = buildOptimizer(config);
-  const label = activationLabel(config.activation);
+  const label = activationLabel(activation);
   const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
   const run = new RunDirectory(options.runsDir, id);
   run.writeConfig({
@@ -147,6 +192,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
   const attached = options.attach?.({ model, data, config, dir: run.dir });
+  let learned: LearnableValue[] | null = null;
   const hooks: TrainHooks = {
     ...options.hooks,
     ...attached,
@@ -173,6 +219,13 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
         `${label} seed ${config.seed} epoch ${event.epoch} ${event.split}: ${describeEval(event.result)}`,
       );
       options.hooks?.onEval?.(event);
+    },
+    onParameters(info) {
+      if (activation.learnable !== undefined) {
+        learned = learnableValues(activation.name, info.params);
+        run.appendMetric({ kind: LEARNABLE_RECORD, step: info.step, epoch: info.epoch, values: learned });
+      }
+      options.hooks?.onParameters?.(info);
     },
     onDiverged(info) {
       run.appendMetric({ kind: 'diverged', ...info });
@@ -221,6 +274,7 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     val: result.val,
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
+    ...(learned !== null ? { learnedActivation: learned } : {}),
     timing: { ...result.timing, totalSeconds: (performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -58,6 +58,11 @@ export interface TrainHooks {
   onStart?(info: { totalSteps: number; stepsPerEpoch: number; paramCount: number }): void;
   onStep?(event: StepEvent): void;
   onEval?(event: EvalEvent): void;
+  /**
+   * Called with the current parameters before the first step and after each validation (learnable
+   * activation parameters are logged from here). Must not consume the tree.
+   */
+  onParameters?(info: { step: number; epoch: number; params: ArrayTree }): void;
   /** Called on divergence before the loop stops. */
   onDiverged?(info: { step: number; epoch: number; loss: number }): void;
   /**
@@ -115,6 +120,13 @@ export function batchArrays(data: TrainingData, batch: HostBatch): [JaxArray, Ja
   return [x, y];
 }
 
+/** Labels >= 0 (the positions a masked language model is scored on). */
+function labelledCount(labels: Int32Array): number {
+  let n = 0;
+  for (const label of labels) if (label >= 0) n++;
+  return n;
+}
+
 /** Fresh parameters and model state for (model, seed): the same seed gives the same bits. */
 export function initModel(model: Model, seed: number) {
   const rng = createRng(deriveSeed(seed, INIT_STREAM));
@@ -143,7 +155,7 @@ export async function train(
   const { params, state: modelState } = initModel(model, options.seed);
   const paramCount = countEntries(params);
   let state: TrainState = { params, optState: optimizer.init(params), modelState };
-  const steps = compileSteps(model, optimizer, options.clipNorm);
+  const steps = compileSteps(model, optimizer, options.clipNorm, data.maskedLabels === true);
   hooks.onStart?.({ totalSteps, stepsPerEpoch, paramCount });
 
   const history: EvalEvent[] = [];
@@ -165,7 +177,7 @@ export async function train(
       const [l, c] = steps.evaluate(state.params, state.modelState, x, y);
       lossSum += l.item();
       correct += c.item();
-      count += batch.y.length;
+      count += data.maskedLabels === true ? labelledCount(batch.y) : batch.y.length;
     }
     evalMs += performance.now() - t0;
     const loss = lossSum / count;
@@ -175,6 +187,7 @@ export async function train(
   };
 
   try {
+    hooks.onParameters?.({ step: 0, epoch: 0, params: state.params });
     outer: for (let epoch = 0; epoch < options.epochs && step < totalSteps; epoch++) {
       for (const batch of data.trainBatches(epoch, options.batchSize, options.seed)) {
         if (step >= totalSteps) break;
@@ -208,6 +221,7 @@ export async function train(
       const event: EvalEvent = { step, epoch: epoch + 1, split: 'val', result: val };
       history.push(event);
       hooks.onEval?.(event);
+      hooks.onParameters?.({ step, epoch: epoch + 1, params: state.params });
       if (!Number.isFinite(val.loss)) {
         diverged = { step, epoch: epoch + 1, loss: val.loss };
         hooks.onDiverged?.(diverged);

@@ -9,7 +9,7 @@ import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from 
 import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
 import { renderSvg } from './render.js';
 import type { LoadedRun } from './runs.js';
-import { diagnosticsSection, landscapeSection } from './sections.js';
+import { diagnosticsSection, landscapeSection, learnableSection } from './sections.js';
 
 export interface ReportOptions {
   title?: string;
@@ -296,6 +296,7 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
     );
   }
   html.push(await diagnosticsSection(runs, renderFigure));
+  html.push(await learnableSection(runs, renderFigure));
   html.push(await landscapeSection(runs, renderFigure));
   return html.filter((part) => part !== '').join('\n');
 }

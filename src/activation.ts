@@ -4,7 +4,13 @@
  * Fast path (`{ fast: true }`, and the async methods): the WebAssembly SIMD kernels of src/kernels,
  * within their documented tolerance (src/kernels/tolerance.ts).
  */
-import { activationNames, describeRange, getSpec, resolveParams } from './activations/resolve.js';
+import {
+  activationNames,
+  describeRange,
+  describeValue,
+  getSpec,
+  resolveParams,
+} from './activations/resolve.js';
 import type { ActivationSpec, Params } from './activations/spec.js';
 import { fastBackward, fastForward, fastForwardWithDerivative } from './kernels/fast.js';
 import { defaultPool } from './kernels/pool.js';
@@ -25,15 +31,18 @@ export interface Activation {
   readonly name: string;
   readonly spec: ActivationSpec;
   readonly params: Params;
-  /** f(x) in float64. */
+  /** f(x) in float64; x must be a number (a string, null or a bigint is a TypeError, never coerced). */
   value(x: number): number;
-  /** f'(x) in float64. */
+  /** f'(x) in float64; x must be a number. */
   derivative(x: number): number;
-  /** y = f(x) elementwise; `out` may alias `x`. Returns `out` (or a new array of x's type). */
+  /**
+   * y = f(x) elementwise; `out` may be `x` itself or any other view of its memory (a partly overlapping
+   * input is read before it is overwritten). Returns `out` (or a new array of x's type).
+   */
   forward<T extends FloatArray>(x: T, out?: T, options?: ArrayOptions): T;
-  /** dx = dy * f'(x) elementwise; `out` may alias `x` or `dy`. */
+  /** dx = dy * f'(x) elementwise; `out` may alias or overlap `x` or `dy`. */
   backward<T extends FloatArray>(x: T, dy: T, out?: T, options?: ArrayOptions): T;
-  /** y = f(x) and dydx = f'(x) in one pass (for training code that saves the derivative). */
+  /** y = f(x) and dydx = f'(x) in one pass; y and dydx must not share memory (a RangeError). */
   forwardWithDerivative<T extends FloatArray>(
     x: T,
     y?: T,
@@ -82,6 +91,41 @@ function matching<T extends FloatArray>(name: string, what: string, x: T, other:
   return other;
 }
 
+/** Two views of one buffer whose elements intersect without coinciding (x shifted against out). */
+function partlyOverlaps(a: FloatArray, b: FloatArray): boolean {
+  if (a.buffer !== b.buffer || a.byteOffset === b.byteOffset) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * An input that partly overlaps an output is copied first: writing out[i] would otherwise overwrite
+ * input elements not yet read (on both paths). Identical views (in place) need no copy.
+ */
+function readable<T extends FloatArray>(input: T, ...outputs: T[]): T {
+  return outputs.some((o) => partlyOverlaps(input, o)) ? (input.slice() as T) : input;
+}
+
+/** Checks backward's arrays; returns the inputs to read (copies where they partly overlap dx) and dx. */
+function backwardArrays<T extends FloatArray>(
+  name: string,
+  what: string,
+  input: T,
+  gradient: T,
+  out: T | undefined,
+): { x: T; dy: T; dx: T } {
+  checkArray(what, name, input);
+  checkArray(what, name, gradient);
+  matching(name, `${what}: dy`, input, gradient);
+  const dx = matching(name, `${what}: out`, input, out);
+  return { x: readable(input, dx), dy: readable(gradient, dx), dx };
+}
+
+function checkNumber(name: string, what: string, x: unknown): void {
+  if (typeof x !== 'number') {
+    throw new TypeError(`gatelab: ${name}.${what} expects a number, got ${describeValue(x)}`);
+  }
+}
+
 /**
  * An activation by canonical name or alias, with parameters (defaults filled, ranges checked).
  * @example const golu = activation('golu', { alpha: 1 }); golu.forward(new Float32Array([1, 2]));
@@ -96,33 +140,46 @@ export function activation(name: string, params: Readonly<Record<string, number>
     name: spec.name,
     spec,
     params: p,
-    value: f,
-    derivative: df,
-    forward<T extends FloatArray>(x: T, out?: T, options?: ArrayOptions): T {
-      checkArray('forward', label, x);
-      const y = matching(label, 'forward: out', x, out);
+    value(x: number): number {
+      checkNumber(label, 'value', x);
+      return f(x);
+    },
+    derivative(x: number): number {
+      checkNumber(label, 'derivative', x);
+      return df(x);
+    },
+    forward<T extends FloatArray>(input: T, out?: T, options?: ArrayOptions): T {
+      checkArray('forward', label, input);
+      const y = matching(label, 'forward: out', input, out);
+      const x = readable(input, y);
       if (options?.fast) return fastForward(spec, p, x, y);
       for (let i = 0; i < x.length; i++) y[i] = f(x[i]);
       return y;
     },
-    backward<T extends FloatArray>(x: T, dy: T, out?: T, options?: ArrayOptions): T {
-      checkArray('backward', label, x);
-      checkArray('backward', label, dy);
-      matching(label, 'backward: dy', x, dy);
-      const dx = matching(label, 'backward: out', x, out);
+    backward<T extends FloatArray>(input: T, gradient: T, out?: T, options?: ArrayOptions): T {
+      const { x, dy, dx } = backwardArrays(label, 'backward', input, gradient, out);
       if (options?.fast) return fastBackward(spec, p, x, dy, dx);
       for (let i = 0; i < x.length; i++) dx[i] = dy[i] * df(x[i]);
       return dx;
     },
     forwardWithDerivative<T extends FloatArray>(
-      x: T,
+      input: T,
       y?: T,
       dydx?: T,
       options?: ArrayOptions,
     ): { y: T; dydx: T } {
-      checkArray('forwardWithDerivative', label, x);
-      const yOut = matching(label, 'forwardWithDerivative: y', x, y);
-      const dOut = matching(label, 'forwardWithDerivative: dydx', x, dydx);
+      checkArray('forwardWithDerivative', label, input);
+      const yOut = matching(label, 'forwardWithDerivative: y', input, y);
+      const dOut = matching(label, 'forwardWithDerivative: dydx', input, dydx);
+      if (
+        yOut.buffer === dOut.buffer &&
+        (yOut.byteOffset === dOut.byteOffset || partlyOverlaps(yOut, dOut))
+      ) {
+        throw new RangeError(
+          `gatelab: ${label}.forwardWithDerivative: y and dydx share memory; pass two separate arrays`,
+        );
+      }
+      const x = readable(input, yOut, dOut);
       if (options?.fast) return fastForwardWithDerivative(spec, p, x, yOut, dOut);
       for (let i = 0; i < x.length; i++) {
         const xi = x[i];
@@ -131,17 +188,15 @@ export function activation(name: string, params: Readonly<Record<string, number>
       }
       return { y: yOut, dydx: dOut };
     },
-    async forwardAsync<T extends FloatArray>(x: T, out?: T): Promise<T> {
-      checkArray('forwardAsync', label, x);
-      const y = matching(label, 'forwardAsync: out', x, out);
+    async forwardAsync<T extends FloatArray>(input: T, out?: T): Promise<T> {
+      checkArray('forwardAsync', label, input);
+      const y = matching(label, 'forwardAsync: out', input, out);
+      const x = readable(input, y);
       await defaultPool().run({ mode: 'forward', spec, params: p, x, y });
       return y;
     },
-    async backwardAsync<T extends FloatArray>(x: T, dy: T, out?: T): Promise<T> {
-      checkArray('backwardAsync', label, x);
-      checkArray('backwardAsync', label, dy);
-      matching(label, 'backwardAsync: dy', x, dy);
-      const dx = matching(label, 'backwardAsync: out', x, out);
+    async backwardAsync<T extends FloatArray>(input: T, gradient: T, out?: T): Promise<T> {
+      const { x, dy, dx } = backwardArrays(label, 'backwardAsync', input, gradient, out);
       await defaultPool().run({ mode: 'backward', spec, params: p, x, dy, y: dx });
       return dx;
     },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { parseLearningRates } from '../src/cli/compare.js';
+import { parseLearningRates } from '../src/cli/args/lists.js';
 import { registerPlot } from '../src/cli/plot.js';
 import { formatLrTable } from '../src/cli/report.js';
 import { paramsByActivation, registerStats } from '../src/cli/stats.js';
@@ -84,6 +84,7 @@ describe('gatelab stats / plot / variance commands', () => {
       sem,
       min: mean,
       max: mean,
+      nonFinite: 0,
     });
     const group = (label: string, mean: number) => ({
       label,

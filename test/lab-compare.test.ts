@@ -6,10 +6,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseActivationList, parseSeeds } from '../src/cli/compare.js';
-import { groupOutcomes, type RunOutcome, rankGroups, summarize } from '../src/lab/compare/stats.js';
+import { parseSeeds } from '../src/cli/args/lists.js';
+import { seedSummary } from '../src/lab/analysis/descriptive.js';
+import {
+  groupOutcomes,
+  judgeComparison,
+  type RunOutcome,
+  VERDICT_CONFIDENCE,
+  verdictGroups,
+  welchTest,
+} from '../src/lab/compare/stats.js';
 import { formatCompareTable } from '../src/lab/compare/table.js';
+import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-compare-'));
@@ -74,6 +84,12 @@ describe('gatelab compare (end to end)', () => {
     const reluGroup = compare.groups[0];
     expect(reluGroup.testAccuracy.mean).toBeCloseTo(summary.test!.accuracy, 12);
     expect(readFileSync(join(dir, 'table.txt'), 'utf8')).toBe(out.slice(out.indexOf('gatelab compare:')));
+    // compare.json carries the same verdict the table printed.
+    expect(compare.verdict.case).toBe('one-seed');
+    expect(out).toContain(compare.verdict.sentence);
+    expect(compare.verdict.ranking.map((r: { label: string }) => r.label).sort()).toEqual(
+      ['golu(gamma=2)', 'relu'].sort(),
+    );
   });
 
   it('reports runs whose loss blows up as diverged instead of averaging them', () => {
@@ -96,6 +112,8 @@ describe('gatelab compare (end to end)', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/relu\s+—\s+—\s+—\s+.*0\/1, 1 diverged/);
     expect(result.stdout).toMatch(/1\.\s+relu\s+—\s+diverged \(seed 0 at step \d+\)/);
+    expect(result.stdout).toContain('Every run diverged (1 of 1');
+    expect(result.stdout).not.toContain('ahead of every other');
     const summary = JSON.parse(readFileSync(join(runsDir, 'blowup', 'relu-s0', 'summary.json'), 'utf8'));
     expect(summary.status).toBe('diverged');
   });
@@ -130,47 +148,153 @@ function outcome(label: string, seed: number, acc: number | null, diverged = fal
   };
 }
 
+const seeds = (label: string, values: (number | null)[], diverged = false) =>
+  values.map((v, seed) => outcome(label, seed, v, diverged));
+const judge = (outcomes: RunOutcome[], kind: 'classification' | 'language' = 'classification') => {
+  const groups = groupOutcomes(outcomes);
+  const verdict = judgeComparison(verdictGroups(groups, kind), kind);
+  const table = formatCompareTable({ title: 'T', details: [], kind, groups, verdict });
+  return { groups, verdict, table };
+};
+
 describe('statistics and table', () => {
-  it('summarize: mean, sample std, SEM', () => {
-    const s = summarize([0.9, 0.92, 0.94])!;
+  it('seedSummary: mean, sample std, SEM; non-finite values are left out and counted', () => {
+    const s = seedSummary([0.9, 0.92, 0.94])!;
     expect(s.mean).toBeCloseTo(0.92, 12);
     expect(s.std).toBeCloseTo(0.02, 12);
     expect(s.sem).toBeCloseTo(0.02 / Math.sqrt(3), 12);
-    expect(Number.isNaN(summarize([1])!.sem)).toBe(true);
-    expect(summarize([])).toBeNull();
+    expect(s.nonFinite).toBe(0);
+    expect(Number.isNaN(seedSummary([1])!.sem)).toBe(true);
+    expect(seedSummary([])).toBeNull();
+    const withBad = seedSummary([1, Number.NaN, 3, Number.POSITIVE_INFINITY])!;
+    expect([withBad.n, withBad.mean, withBad.nonFinite]).toEqual([2, 2, 2]);
+    expect(seedSummary([Number.NaN, Number.NEGATIVE_INFINITY])).toBeNull();
+    // Identical seeds: exactly no spread (the rounded sum 3 * 0.95 / 3 is not 0.95).
+    expect(seedSummary([0.95, 0.95, 0.95])).toMatchObject({ mean: 0.95, std: 0, sem: 0 });
   });
 
-  it('ranks by mean, flags seed noise, lists diverged and failed runs last', () => {
-    const outcomes = [
-      outcome('a', 0, 0.9),
-      outcome('a', 1, 0.91),
-      outcome('a', 2, 0.92),
-      outcome('b', 0, 0.915),
-      outcome('b', 1, 0.925),
-      outcome('b', 2, 0.935),
-      outcome('c', 0, 0.5),
-      outcome('c', 1, 0.51),
-      outcome('c', 2, 0.52),
-      outcome('d', 0, null, true),
-      outcome('d', 1, null, true),
+  it("Welch's t-test: statistic, Welch-Satterthwaite df and the interval's t quantile", () => {
+    const a = seedSummary([0.9, 0.91, 0.92])!;
+    const b = seedSummary([0.915, 0.925, 0.935])!;
+    const test = welchTest(a, b)!;
+    // Equal variances and sizes: df = 2(n - 1) = 4, se = sqrt(2 s^2 / n).
+    expect(test.df).toBeCloseTo(4, 10);
+    expect(test.standardError).toBeCloseTo(Math.sqrt((2 * 0.01 ** 2) / 3), 12);
+    expect(test.t).toBeCloseTo(-0.015 / test.standardError, 10);
+    expect(test.halfWidth).toBeCloseTo(2.7764451051977987 * test.standardError, 10);
+    expect(test.pValue).toBeGreaterThan(0.05);
+    // One side without spread: df = n - 1 of the other side.
+    const flat = seedSummary([0.95, 0.95, 0.95])!;
+    expect(welchTest(b, flat)!.df).toBeCloseTo(2, 10);
+    expect(welchTest(seedSummary([1])!, b)).toBeNull();
+    expect(welchTest(flat, seedSummary([0.9, 0.9])!)).toBeNull();
+  });
+
+  it('ranks by mean, tests against the best, lists diverged and failed runs last', () => {
+    const { verdict, table } = judge([
+      ...seeds('a', [0.9, 0.91, 0.92]),
+      ...seeds('b', [0.915, 0.925, 0.935]),
+      ...seeds('c', [0.5, 0.51, 0.52]),
+      ...seeds('d', [null, null], true),
       outcome('e', 0, null),
-    ];
-    const groups = groupOutcomes(outcomes);
-    const ranking = rankGroups(groups, 'classification');
+    ]);
+    const ranking = verdict.ranking;
     expect(ranking.map((r) => r.label)).toEqual(['b', 'a', 'c', 'd', 'e']);
-    expect(ranking[1].withinNoiseOfBest).toBe(true);
-    expect(ranking[2].withinNoiseOfBest).toBe(false);
+    expect(ranking.map((r) => r.standing)).toEqual(['best', 'tied', 'behind', 'unranked', 'unranked']);
     expect(ranking[3].note).toBe('diverged (seed 0 at step 7, seed 1 at step 7)');
     expect(ranking[4].note).toBe('failed (1 runs)');
-    const table = formatCompareTable({ title: 'T', details: [], kind: 'classification', groups, ranking });
+    expect(verdict.case).toBe('mixed');
+    expect(verdict.sentence).toMatch(
+      /^b ranks first by mean test accuracy; a is not distinguishable from it at 95% confidence \(Welch's t-test over seeds\); c is behind it beyond seed noise\. d and e have no finished run\./,
+    );
     expect(table).toMatch(/b\s+92\.50 ± 1\.00\s+0\.58/);
     expect(table).toMatch(/d\s+—\s+—\s+—\s+20\.0 ± 0\.0\s+0\/2, 2 diverged/);
-    expect(table).toContain('Within seed noise of each other at the top: b, a');
+    expect(table).toContain(verdict.sentence);
+    expect(table).toContain(
+      "(Welch's two-sample t-test over seeds, two-sided, each activation against the best; 95% confidence.)",
+    );
+  });
+
+  it('the gap to the runner-up is stated with its t-based interval, not one standard error', () => {
+    const { verdict } = judge([...seeds('a', [0.9, 0.91, 0.92]), ...seeds('b', [0.915, 0.925, 0.935])]);
+    const test = verdict.ranking[1].test!;
+    const halfWidth = tQuantile(0.5 + VERDICT_CONFIDENCE / 2, test.df) * test.standardError;
+    expect(verdict.sentence).toContain(
+      `Gap to a: 1.50 pts, 95% confidence interval ±${(100 * halfWidth).toFixed(2)} pts (Welch's t, 4.0 degrees of freedom`,
+    );
+    // At 4 degrees of freedom the interval is 2.78 standard errors wide: a 2-SE rule is too narrow.
+    expect(halfWidth / test.standardError).toBeGreaterThan(2.7);
+  });
+
+  it('best with zero spread (SEM 0): ranking, sentence and table agree', () => {
+    const { verdict, table } = judge([
+      ...seeds('flat', [0.95, 0.95, 0.95]),
+      ...seeds('near', [0.93, 0.945, 0.955]),
+      ...seeds('far', [0.8, 0.801, 0.802]),
+    ]);
+    expect(verdict.ranking[0]).toMatchObject({ label: 'flat', sem: 0, standing: 'best' });
+    expect(verdict.ranking[1]).toMatchObject({ label: 'near', standing: 'tied' });
+    expect(verdict.ranking[2]).toMatchObject({ label: 'far', standing: 'behind' });
+    expect(verdict.ranking[1].test!.df).toBeCloseTo(2, 10);
+    expect(verdict.case).toBe('mixed');
+    expect(verdict.sentence).toContain('near is not distinguishable from it');
+    expect(verdict.sentence).not.toContain('ahead of every other');
+    expect(table).not.toContain('ahead of every other');
+    expect(table).toMatch(/2\.\s+near.*not distinguishable from the best/);
+  });
+
+  it('every difference significant: the "ahead" sentence', () => {
+    const { verdict } = judge([...seeds('a', [0.9, 0.901, 0.902]), ...seeds('b', [0.8, 0.802, 0.801])]);
+    expect(verdict.case).toBe('ahead');
+    expect(verdict.sentence).toMatch(
+      /^a is ahead of every other activation beyond seed noise: each difference is significant at 95% confidence/,
+    );
+  });
+
+  it('zero spread on both sides: no test, said so', () => {
+    const { verdict } = judge([...seeds('a', [0.9, 0.9]), ...seeds('b', [0.8, 0.8])]);
+    expect(verdict.ranking[1]).toMatchObject({ standing: 'untested', untestedBecause: 'no spread' });
+    expect(verdict.case).toBe('one-seed');
+    expect(verdict.sentence).toContain('every seed gave the same value on both sides');
+    expect(verdict.sentence).toContain('not evidence');
+  });
+
+  it('one seed: no noise estimate and no claim', () => {
+    const { verdict, table } = judge([outcome('a', 0, 0.9), outcome('b', 0, 0.8)]);
+    expect(verdict.case).toBe('one-seed');
+    expect(verdict.sentence).toBe(
+      'One seed per activation: seed noise cannot be estimated, so the order by mean test accuracy (a > b) is not evidence; use --seeds 3 or more.',
+    );
+    expect(verdict.ranking[1].untestedBecause).toBe('one seed');
+    expect(table).not.toContain('Welch');
+  });
+
+  it('every run diverged: its own sentence, no ranking claim', () => {
+    const { verdict, table } = judge([...seeds('a', [null, null], true), ...seeds('b', [null], true)]);
+    expect(verdict.case).toBe('all-diverged');
+    expect(verdict.sentence).toBe(
+      'Every run diverged (3 of 3: the loss became NaN/Inf): there is no result to rank.',
+    );
+    expect(table).toContain(verdict.sentence);
+    expect(table).not.toContain('ahead');
+  });
+
+  it('one activation, and one activation finished', () => {
+    const one = judge(seeds('golu', [0.9, 0.92])).verdict;
+    expect(one.case).toBe('one-activation');
+    expect(one.sentence).toBe(
+      'Only one activation was compared (golu: mean test accuracy 91.00% over 2 seeds): there is nothing to rank it against.',
+    );
+    const alone = judge([...seeds('golu', [0.9, 0.92]), ...seeds('relu', [null], true)]).verdict;
+    expect(alone.case).toBe('one-finished');
+    expect(alone.sentence).toContain('Only golu finished with a test result');
+    expect(alone.sentence).toContain('relu has no finished run.');
   });
 
   it('language tasks rank by test loss (lower first)', () => {
-    const groups = groupOutcomes([outcome('x', 0, 0.4), outcome('y', 0, 0.6)]);
-    expect(rankGroups(groups, 'language').map((r) => r.label)).toEqual(['y', 'x']);
+    const { verdict } = judge([outcome('x', 0, 0.4), outcome('y', 0, 0.6)], 'language');
+    expect(verdict.ranking.map((r) => r.label)).toEqual(['y', 'x']);
+    expect(verdict.metric).toBe('test loss');
   });
 
   it('parses activation lists and seeds', () => {

@@ -82,7 +82,7 @@ describe('activation layer with learnable parameters', () => {
     expect(() => checkLearnable('relu', ['alpha'])).toThrow(/\(learnable: none\)/);
     expect(() =>
       resolveRunConfig('mnist-mlp', { name: 'golu' }, { learnableScope: 'neuron' as never }),
-    ).toThrow(/learnable scope must be layer or channel, got 'neuron'/);
+    ).toThrow(/--learnable-scope \(learnable parameter scope\) must be one of layer, channel, got 'neuron'/);
   });
 
   it('adds nothing to the parameter tree of a fixed activation (same init as before)', () => {

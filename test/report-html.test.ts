@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'parse5';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRunsReport, describeComparison, groupRuns } from '../src/lab/report/report.js';
+import { groupOutcomes, judgeComparison, type RunOutcome, verdictGroups } from '../src/lab/compare/stats.js';
+import { escapeHtml } from '../src/lab/report/html.js';
+import { buildRunsReport, describeComparison, groupRuns, judgeRunGroups } from '../src/lab/report/report.js';
 import { findRunDirs, type LoadedRun, loadRun } from '../src/lab/report/runs.js';
+import type { RunSummary } from '../src/lab/train/run.js';
 import { RunDirectory } from '../src/lab/train/runDir.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-report-'));
@@ -120,8 +123,11 @@ describe('gatelab report', () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The summary names what was compared and the verdict.
     expect(html).toContain('6 runs of mnist-mlp compare 2 activations (golu, relu) over 3 seeds');
-    expect(html).toMatch(/Best mean test accuracy: golu 90\.10% \(SEM 0\.06\), then relu 85\.20%/);
-    expect(html).toContain('more than twice the combined standard error');
+    expect(html).toMatch(/Mean test accuracy: golu 90\.10% \(SEM 0\.06\), relu 85\.20%/);
+    expect(html).toContain(
+      'golu is ahead of every other activation beyond seed noise: each difference is significant at 95% confidence',
+    );
+    expect(html).not.toContain('twice the combined standard error');
     expect(html).toContain('90.10 ± 0.10');
   });
 
@@ -147,8 +153,36 @@ describe('gatelab report', () => {
       loadRun(writeRun(join(root, 'single'), { activation, seed: 0, accuracy: 0.8 + 0.1 * i })),
     );
     const groups = groupRuns(runs as LoadedRun[], 'accuracy');
-    expect(groups.map((g) => g.key)).toEqual(['golu', 'relu']);
-    expect(describeComparison('mnist-mlp', runs, groups, 'accuracy')).toContain('no noise estimate');
+    expect(judgeRunGroups(groups, 'accuracy').ranking.map((r) => r.label)).toEqual(['golu', 'relu']);
+    expect(describeComparison('mnist-mlp', runs, groups, 'accuracy')).toContain(
+      'One seed per activation: seed noise cannot be estimated',
+    );
+  });
+
+  it("gives the same verdict as compare's table: best with SEM 0 (identical seeds)", async () => {
+    const accuracies: Record<string, number[]> = {
+      flat: [0.95, 0.95, 0.95],
+      near: [0.93, 0.945, 0.955],
+      far: [0.8, 0.801, 0.802],
+    };
+    const dir = join(root, 'sem0');
+    const outcomes: RunOutcome[] = [];
+    for (const [activation, values] of Object.entries(accuracies)) {
+      values.forEach((accuracy, seed) => {
+        writeRun(dir, { activation, seed, accuracy });
+        const summary = { status: 'completed', test: { loss: 0.5, accuracy, count: 256 } } as RunSummary;
+        outcomes.push({ label: activation, name: activation, params: {}, seed, summary });
+      });
+    }
+    const fromCompare = judgeComparison(
+      verdictGroups(groupOutcomes(outcomes), 'classification'),
+      'classification',
+    );
+    const html = await buildRunsReport(findRunDirs([dir]).map(loadRun));
+    expect(fromCompare.ranking.map((r) => r.standing)).toEqual(['best', 'tied', 'behind']);
+    expect(html).toContain(escapeHtml(fromCompare.sentence));
+    expect(html).not.toContain('ahead of every other');
+    expect(html).toContain('not distinguishable from the best');
   });
 
   it('names the file and the problem when a run file is corrupt', () => {

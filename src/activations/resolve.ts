@@ -16,7 +16,10 @@ export function activationNames(): string[] {
 
 /** The spec for a canonical name or alias; an unknown name throws an error listing the valid ones. */
 export function getSpec(name: string): ActivationSpec {
-  const key = String(name).trim().toLowerCase().replace(/-/g, '_');
+  if (typeof name !== 'string') {
+    throw new TypeError(`gatelab: an activation name must be a string, got ${describeValue(name)}`);
+  }
+  const key = name.trim().toLowerCase().replace(/-/g, '_');
   const spec = byName.get(key);
   if (spec === undefined) {
     const aliases = registry.flatMap((s) => s.aliases.map((a) => `${a} (= ${s.name})`));
@@ -25,6 +28,19 @@ export function getSpec(name: string): ActivationSpec {
     );
   }
   return spec;
+}
+
+/** A received value as an error message shows it: the string '2', the bigint 1n, null, an array. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string '${value}'`;
+  if (typeof value === 'bigint') return `the bigint ${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null)
+    return typeof value === 'boolean' ? `the boolean ${value}` : String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return `the symbol ${String(value)}`;
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
 /** "(0, Infinity)", "[1, 64] (integer)" and the like. */
@@ -46,10 +62,17 @@ function inRange(param: ParamSpec, value: number): boolean {
 }
 
 /**
- * Fills defaults and validates every parameter. An unknown parameter name or an out-of-range
- * value throws a RangeError naming the parameter and its valid range.
+ * Fills defaults and validates every parameter. Parameters that are not an object, or a value that
+ * is not a number (a string, a bigint, null), throw a TypeError; an unknown parameter name or an
+ * out-of-range value throws a RangeError naming the parameter and its valid range.
  */
 export function resolveParams(spec: ActivationSpec, given: Readonly<Record<string, unknown>> = {}): Params {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    const example = spec.params.length > 0 ? `{ ${spec.params[0].name}: ${spec.params[0].default} }` : '{}';
+    throw new TypeError(
+      `gatelab: ${spec.name} parameters must be an object such as ${example}, got ${describeValue(given)}`,
+    );
+  }
   const known = new Set(spec.params.map((p) => p.name));
   for (const key of Object.keys(given)) {
     if (given[key] === undefined) continue;
@@ -62,7 +85,12 @@ export function resolveParams(spec: ActivationSpec, given: Readonly<Record<strin
   for (const param of spec.params) {
     const raw = given[param.name];
     const value = raw === undefined ? param.default : raw;
-    if (typeof value !== 'number' || !inRange(param, value)) {
+    if (typeof value !== 'number') {
+      throw new TypeError(
+        `gatelab: ${spec.name} parameter '${param.name}' must be a number in ${describeRange(param)}, got ${describeValue(value)}`,
+      );
+    }
+    if (!inRange(param, value)) {
       throw new RangeError(
         `gatelab: ${spec.name} parameter '${param.name}' must be a number in ${describeRange(param)}, got ${String(value)}`,
       );

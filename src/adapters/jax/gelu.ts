@@ -3,7 +3,7 @@
  */
 import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation } from './define.js';
-import { type JaxArray, normalCdf, normalPdf, sigmoid } from './math.js';
+import { finiteBelow, type JaxArray, normalCdf, normalPdf, sigmoid, withInfiniteLimits } from './math.js';
 
 /** sqrt(2/pi), the tanh approximation's slope. */
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -28,17 +28,24 @@ const PDF_CLAMP = 17;
  * higher derivatives are 0. Autodiff through the rational pieces would also be accurate, but its
  * reverse pass costs 3x the forward and jax-js took 21 s to compile its Hessian-vector product.
  */
-export const gelu: ActivationFunction<Record<string, never>> = defineActivation('gelu', (x) => {
-  const s = lax.stopGradient(x.ref);
-  const u = x.sub(s.ref);
-  const cdf = normalCdf(s.ref);
-  const sc = np.clip(s.ref, -PDF_CLAMP, PDF_CLAMP);
-  const pdf = normalPdf(sc.ref);
-  const first = cdf.ref.add(sc.ref.mul(pdf.ref));
-  const second = pdf.mul(sc.ref.mul(sc).neg().add(2));
-  const correction = u.ref.mul(first.add(u.mul(second).mul(0.5)));
-  return s.mul(cdf).add(correction);
-});
+export const gelu: ActivationFunction<Record<string, never>> = defineActivation('gelu', (x) =>
+  // At +-Infinity u = x - sg(x) would be Inf - Inf = NaN: the limits (0 and x, slopes 0 and 1) are set there.
+  withInfiniteLimits(
+    x,
+    (finite) => {
+      const s = lax.stopGradient(finite.ref);
+      const u = finite.sub(s.ref);
+      const cdf = normalCdf(s.ref);
+      const sc = np.clip(s.ref, -PDF_CLAMP, PDF_CLAMP);
+      const pdf = normalPdf(sc.ref);
+      const first = cdf.ref.add(sc.ref.mul(pdf.ref));
+      const second = pdf.mul(sc.ref.mul(sc).neg().add(2));
+      const correction = u.ref.mul(first.add(u.mul(second).mul(0.5)));
+      return s.mul(cdf).add(correction);
+    },
+    'zero',
+  ),
+);
 
 /**
  * GELU, tanh approximation (`gelu_new`): `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`,
@@ -52,13 +59,13 @@ export const geluTanh: ActivationFunction<Record<string, never>> = defineActivat
     .add(1)
     .mul(xs)
     .mul(2 * SQRT_2_OVER_PI);
-  return x.mul(sigmoid(inner));
+  return finiteBelow(x).mul(sigmoid(inner));
 });
 
 /** GELU, sigmoid approximation (`quick_gelu`): `x * sigmoid(1.702 x)`. */
 export const geluSigmoid: ActivationFunction<Record<string, never>> = defineActivation(
   'gelu_sigmoid',
-  (x: JaxArray) => x.ref.mul(sigmoid(x.mul(QUICK_GELU_SCALE))),
+  (x: JaxArray) => finiteBelow(x.ref).mul(sigmoid(x.mul(QUICK_GELU_SCALE))),
 );
 
 export { geluSigmoid as quickGelu, geluTanh as geluNew };

@@ -3,7 +3,7 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import { integerPower, type JaxArray } from './math.js';
+import { integerPower, type JaxArray, withInfiniteLimits } from './math.js';
 
 export interface GemOptions {
   /** Order, a whole number in [1, 64] (default 1); the function is C^(2n) at 0. */
@@ -26,6 +26,11 @@ export interface SegemOptions extends EgemOptions {
  * exp(m log x): exact up to rounding and differentiable to every order. Consumes x.
  */
 function rationalGate(x: JaxArray, n: number, epsilon: number): JaxArray {
+  // r(x) ~ x at +-Infinity (value and slope 1), where the far form would meet Inf * 0.
+  return withInfiniteLimits(x, (finite) => finiteRationalGate(finite, n, epsilon), 'identity');
+}
+
+function finiteRationalGate(x: JaxArray, n: number, epsilon: number): JaxArray {
   const inner = np.abs(x.ref).lessEqual(1);
   const xInner = np.where(inner.ref, x.ref, 0);
   const power = integerPower(xInner.ref, 2 * n);

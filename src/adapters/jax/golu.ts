@@ -3,7 +3,7 @@
  */
 import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import { exp, type JaxArray } from './math.js';
+import { exp, finiteBelow, type JaxArray } from './math.js';
 
 type Param = number | JaxArray;
 
@@ -40,7 +40,7 @@ function gompertzGate(x: JaxArray, beta: Param, gamma: Param): JaxArray {
 
 function goluKernel(x: JaxArray, p: KernelParams): JaxArray {
   const gate = gompertzGate(x.ref, p.beta, p.gamma);
-  return x.mul(gate).mul(p.alpha);
+  return finiteBelow(x).mul(gate).mul(p.alpha);
 }
 
 function gompertzKernel(x: JaxArray, p: KernelParams): JaxArray {

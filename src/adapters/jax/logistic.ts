@@ -24,7 +24,7 @@ export const sigmoid: ActivationFunction<Record<string, never>> = defineActivati
 /** Swish / SiLU: `x * sigmoid(beta * x)`. Ramachandran et al., arXiv:1710.05941. */
 export const swish: ActivationFunction<SwishOptions> = defineActivation('swish', (x, p: KernelParams) => {
   const beta = p.beta as number;
-  return x.ref.mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
+  return stable.finiteBelow(x.ref).mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
 });
 
 /**

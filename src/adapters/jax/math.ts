@@ -22,6 +22,37 @@ import { lax, numpy as np } from '@jax-js/jax';
 
 export type JaxArray = np.Array;
 
+/** The largest finite float32, 2^128 - 2^104. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * x with -Infinity replaced by the most negative finite value of its dtype (NaN stays NaN). For a
+ * self-gated x * g(x) whose gate g(-Inf) = 0, the product is then 0 (the limit) instead of
+ * -Inf * 0 = NaN; the derivative there is g + x g' = 0 as before. Consumes x.
+ */
+export function finiteBelow(x: JaxArray): JaxArray {
+  const lowest = x.dtype === np.float64 ? -Number.MAX_VALUE : -FLOAT32_MAX;
+  return np.where(x.ref.less(lowest), lowest, x);
+}
+
+/**
+ * g(x) with the limits at +-Infinity set by hand, for a g that behaves like x as x -> +Infinity
+ * (value +Infinity, slope 1) and tends to `belowValue` with slope `belowSlope` (0 or 1: 0 gives the
+ * constant, 1 gives x itself) as x -> -Infinity. g only ever sees finite inputs (0 at the
+ * infinities), so no unselected branch produces the NaN partials that reverse mode would multiply
+ * by a zero cotangent. NaN stays NaN. Consumes x.
+ */
+export function withInfiniteLimits(
+  x: JaxArray,
+  g: (finite: JaxArray) => JaxArray,
+  below: 'zero' | 'identity',
+): JaxArray {
+  const infinite = np.isinf(x.ref);
+  const inner = g(np.where(infinite.ref, 0, x.ref));
+  const outer = below === 'identity' ? x : np.where(x.ref.less(0), 0, x);
+  return np.where(infinite, outer, inner);
+}
+
 /** c[0] + z (c[1] + z (c[2] + ...)), Horner. Consumes z. */
 export function polynomial(z: JaxArray, c: readonly number[]): JaxArray {
   let acc = z.ref.mul(c[c.length - 1]).add(c[c.length - 2]);

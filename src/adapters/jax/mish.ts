@@ -3,7 +3,7 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation } from './define.js';
-import { exp, type JaxArray } from './math.js';
+import { exp, finiteBelow, type JaxArray } from './math.js';
 
 /** w = e^-|x| together with the sign test it came from (one comparison, consistent at 0). */
 function decay(x: JaxArray): { negative: JaxArray; w: JaxArray } {
@@ -23,7 +23,7 @@ export const mish: ActivationFunction<Record<string, never>> = defineActivation(
   const positiveGate = twoW.ref.add(1).div(twoW.add(1).add(w.ref.mul(w.ref).mul(2)));
   const n = w.ref.mul(w.add(2));
   const negativeGate = n.ref.div(n.add(2));
-  return x.mul(np.where(negative, negativeGate, positiveGate));
+  return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
 });
 
 /**
@@ -36,7 +36,7 @@ export const fmish: ActivationFunction<Record<string, never>> = defineActivation
   const w2 = w.ref.mul(w.ref);
   const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
   const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.mul(2)).add(1));
-  return x.mul(np.where(negative, negativeGate, positiveGate));
+  return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
 });
 
 export { fmish as flippedMish };

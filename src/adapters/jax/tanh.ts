@@ -19,7 +19,9 @@ export const tanh: ActivationFunction<Record<string, never>> = defineActivation(
 export const softsign: ActivationFunction<Record<string, never>> = defineActivation('softsign', (x) => {
   const magnitude = np.abs(x.ref);
   const small = magnitude.ref.less(1);
-  const direct = x.ref.div(magnitude.ref.add(1));
+  // Double where: the direct form only sees |x| < 1 (at +-Infinity it would be Inf/Inf = NaN).
+  const xSmall = np.where(small.ref, x.ref, 0);
+  const direct = xSmall.div(np.abs(xSmall.ref).add(1));
   const saturating = np.reciprocal(magnitude.add(1)).neg().add(1);
   return np.where(small, direct, np.where(x.less(0), saturating.ref.neg(), saturating));
 });

@@ -162,13 +162,20 @@ export function describeActivationId(identifier: string): ActivationIdInfo | und
   }
 }
 
-function registerIdentifier(tf: Tfjs, identifier: string, info: ActivationIdInfo): void {
+/**
+ * Registers `identifier` as a tf.layers activation class. A saved model records `reported` (default:
+ * the lowerCamelCase form of the identifier, which survives tfjs's snake_case round trip).
+ */
+function registerIdentifier(
+  tf: Tfjs,
+  identifier: string,
+  info: ActivationIdInfo,
+  reported = normaliseIdentifier(identifier),
+): void {
   if (known.has(identifier) && classNameMap(tf)[identifier] !== undefined) return;
   if (takenByOthers(tf, identifier)) return;
   const Base = activationBase(tf);
   const { spec, params } = info;
-  // Snake_case spellings report the lowerCamelCase identifier, the form a saved model reloads as.
-  const reported = normaliseIdentifier(identifier);
   const cls = class extends Base {
     static readonly className = identifier;
     override getClassName(): string {
@@ -211,6 +218,14 @@ export function registerActivationClasses(tf: Tfjs): string[] {
       registerIdentifier(tf, identifier, info);
       if (known.has(identifier)) identifiers.push(identifier);
     }
+    // Kebab-case spellings (`se-gem`, `leaky-relu`), as the catalog accepts them; a saved model
+    // records the primary identifier.
+    for (const spelling of [spec.name, ...spec.aliases]) {
+      const kebab = spelling.replace(/_/g, '-');
+      if (kebab === spelling) continue;
+      registerIdentifier(tf, kebab, info, primary);
+      if (known.has(kebab)) identifiers.push(kebab);
+    }
   }
   return identifiers;
 }
@@ -218,17 +233,22 @@ export function registerActivationClasses(tf: Tfjs): string[] {
 /**
  * The `activation` string for a catalog activation with parameters, registered so tf.layers accepts
  * it: `activationId('golu')` is `'golu'`, `activationId('golu', { alpha: 2 })` is
- * `'golu(alpha=2,beta=1,gamma=1)'`. A model saved with such a string reloads after the same call
- * (or `activationId('golu(alpha=2,beta=1,gamma=1)')`) in the loading program.
+ * `'golu(alpha=2,beta=1,gamma=1)'`. An identifier string is registered as written too, so after
+ * `activationId('golu(gamma=2)')` a layer may use `activation: 'golu(gamma=2)'` (a saved model records
+ * the canonical `golu(alpha=1,beta=1,gamma=2)`). A saved model reloads after the same call in the
+ * loading program.
  */
 export function activationId(nameOrId: string, params: Readonly<Record<string, number>> = {}): string {
   const tf = requireTf('activationId');
-  const parsed = ID_PATTERN.test(nameOrId.trim()) ? parseActivationId(nameOrId) : undefined;
-  const spec = parsed?.spec ?? specForIdentifier(nameOrId) ?? getSpec(nameOrId);
+  const written = nameOrId.trim();
+  const parsed = ID_PATTERN.test(written) ? parseActivationId(written) : undefined;
+  const spec = parsed?.spec ?? specForIdentifier(written) ?? getSpec(written);
   const resolved = parsed?.params ?? resolveParams(spec, params);
   const identifier = isDefault(spec, resolved)
     ? defaultActivationId(spec, tf)
     : parameterisedId(spec, resolved);
-  registerIdentifier(tf, identifier, { spec, params: resolved });
+  const info = { spec, params: resolved };
+  registerIdentifier(tf, identifier, info);
+  if (parsed !== undefined && written !== identifier) registerIdentifier(tf, written, info, identifier);
   return identifier;
 }

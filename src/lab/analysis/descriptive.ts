@@ -3,7 +3,13 @@
  * IQR, histograms, and a Gaussian kernel density estimate with Silverman's bandwidth.
  */
 
+/**
+ * The lab's one summary of a metric over seeds (compare's table and verdict, the report, its curves).
+ * Non-finite values (NaN, +-Infinity: a seed without a usable value) are not averaged: they are left
+ * out and counted in `nonFinite`, so one bad seed neither turns the mean into NaN nor hides.
+ */
 export interface SeedSummary {
+  /** Finite values summarised. */
   n: number;
   mean: number;
   /** Sample standard deviation (n - 1); 0 for one value. */
@@ -12,22 +18,29 @@ export interface SeedSummary {
   sem: number;
   min: number;
   max: number;
+  /** Values left out because they were NaN or infinite. */
+  nonFinite: number;
 }
 
-/** Summary of values over seeds; NaN values are skipped. Null when no finite value remains. */
+/** Summary of values over seeds; non-finite values are left out (counted). Null when no finite value remains. */
 export function seedSummary(values: readonly number[]): SeedSummary | null {
-  const xs = values.filter((v) => !Number.isNaN(v));
+  const xs = values.filter((v) => Number.isFinite(v));
   const n = xs.length;
   if (n === 0) return null;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  // Identical values: exactly that mean and no spread (a rounded sum would leave std ~1e-17, which a
+  // t-test would read as a real, tiny noise level).
+  const mean = min === max ? min : xs.reduce((a, b) => a + b, 0) / n;
+  const std = n > 1 && min !== max ? Math.sqrt(xs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
   return {
     n,
     mean,
     std,
     sem: n > 1 ? std / Math.sqrt(n) : Number.NaN,
-    min: Math.min(...xs),
-    max: Math.max(...xs),
+    min,
+    max,
+    nonFinite: values.length - n,
   };
 }
 

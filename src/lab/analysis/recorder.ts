@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivationChoice } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
+import { DEFAULT_DIAGNOSTICS_EVERY } from '../options/schema.js';
 import type { TrainingData } from '../train/data.js';
 import { createProbe } from '../train/probe.js';
 import { jsonSafe } from '../train/runDir.js';
@@ -67,8 +68,7 @@ export function recorderHooks(options: RecorderOptions, run: RunContext): TrainH
   return hooks;
 }
 
-/** Default diagnostics interval when `--diagnostics` is given without a number. */
-export const DEFAULT_DIAGNOSTICS_EVERY = 20;
+export { DEFAULT_DIAGNOSTICS_EVERY };
 
 /**
  * Recorder options from the CLI flags `--diagnostics [every]` (true or a string) and `--save-weights`;

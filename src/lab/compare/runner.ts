@@ -9,15 +9,17 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
+import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../options/config.js';
 import type { RunSummary } from '../train/run.js';
 import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
   groupOutcomes,
+  judgeComparison,
   type MetricKind,
-  type RankEntry,
   type RunOutcome,
-  rankGroups,
+  type Verdict,
+  verdictGroups,
 } from './stats.js';
 import { formatCompareTable } from './table.js';
 
@@ -28,8 +30,8 @@ export interface CompareOptions {
   seeds: number[];
   /** Parallel child processes. Default: available cores. */
   jobs?: number;
-  /** Extra `train` arguments shared by every run (epochs, lr, model options...). */
-  trainArgs: string[];
+  /** The run options shared by every run (epochs, lr, model options...); seed and activation vary. */
+  overrides: RunOverrides;
   runsDir: string;
   /** Folder name of this comparison under runsDir (default compare-TASK-timestamp). */
   id?: string;
@@ -50,7 +52,8 @@ export interface CompareResult {
   wallSeconds: number;
   outcomes: RunOutcome[];
   groups: GroupStats[];
-  ranking: RankEntry[];
+  /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
+  verdict: Verdict;
   table: string;
 }
 
@@ -61,6 +64,7 @@ export function currentLauncher(): string[] {
 
 interface Job {
   choice: ActivationChoice;
+  config: RunConfig;
   label: string;
   seed: number;
   runId: string;
@@ -129,31 +133,22 @@ function barDisplay(total: number): Display {
   };
 }
 
-/** Runs one child `train` process; resolves with its outcome (never rejects). */
+/**
+ * Runs one child `train` process; resolves with its outcome (never rejects). The child gets its
+ * resolved run configuration as run.json in its prepared run folder, never as rebuilt arguments.
+ */
 function runChild(options: CompareOptions, dir: string, job: Job, display: Display): Promise<RunOutcome> {
+  const runDir = join(dir, job.runId);
+  mkdirSync(runDir, { recursive: true });
+  const configFile = join(runDir, 'run.json');
+  writeFileSync(configFile, runConfigJson(job.config));
   const args = [
     ...options.launcher.slice(1),
     'train',
-    '--task',
-    options.task,
-    '--activation',
-    job.choice.name,
-    ...Object.entries(job.choice.params ?? {}).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
-    ...(job.choice.learnable === undefined
-      ? []
-      : [
-          '--learnable',
-          job.choice.learnable.names.join(','),
-          '--learnable-scope',
-          job.choice.learnable.scope,
-        ]),
-    '--seed',
-    String(job.seed),
-    ...options.trainArgs,
-    '--runs-dir',
-    dir,
-    '--run-id',
-    job.runId,
+    '--config',
+    configFile,
+    '--run-dir',
+    runDir,
     '--progress',
     'json',
   ];
@@ -186,7 +181,7 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
     });
     child.on('error', (error) => resolvePromise({ ...base, summary: null, error: error.message }));
     child.on('close', (code) => {
-      const file = join(dir, job.runId, 'summary.json');
+      const file = join(runDir, 'summary.json');
       if (code === 0 && existsSync(file)) {
         resolvePromise({ ...base, summary: JSON.parse(readFileSync(file, 'utf8')) as RunSummary });
       } else {
@@ -199,11 +194,20 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
 
 /** Runs the whole comparison and writes runs/<id>/compare.json and table.txt next to the runs. */
 export async function runCompare(options: CompareOptions): Promise<CompareResult> {
-  if (options.activations.length === 0) throw new Error('gatelab compare: give at least one activation');
-  if (options.seeds.length === 0) throw new Error('gatelab compare: give at least one seed');
+  if (options.activations.length === 0) throw new Error('compare: give at least one activation');
+  if (options.seeds.length === 0) throw new Error('compare: give at least one seed');
   const jobsWanted = options.jobs ?? availableParallelism();
   if (!(Number.isInteger(jobsWanted) && jobsWanted >= 1))
-    throw new RangeError(`gatelab compare: --jobs must be a positive integer, got ${jobsWanted}`);
+    throw new RangeError(`--jobs (parallel runs) must be an integer in [1, Infinity), got ${jobsWanted}`);
+  // Every run's configuration is resolved (and checked) before the comparison folder exists.
+  const jobs: Job[] = [];
+  for (const choice of options.activations) {
+    const label = activationLabel(choice);
+    for (const seed of options.seeds) {
+      const config = resolveRunConfig(options.task, choice, { ...options.overrides, seed });
+      jobs.push({ choice, config, label, seed, runId: `${safeName(label)}-s${seed}` });
+    }
+  }
   const started = new Date();
   const t0 = performance.now();
   const id = options.id ?? makeRunId(['compare', options.task], started);
@@ -211,12 +215,6 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   for (let n = 2; existsSync(dir); n++) dir = resolve(options.runsDir, `${id}-${n}`);
   mkdirSync(dir, { recursive: true });
 
-  const jobs: Job[] = [];
-  for (const choice of options.activations) {
-    const label = activationLabel(choice);
-    for (const seed of options.seeds)
-      jobs.push({ choice, label, seed, runId: `${safeName(label)}-s${seed}` });
-  }
   const mode = options.progress ?? 'auto';
   const display =
     mode === 'none'
@@ -246,7 +244,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     display.stop();
   }
   const groups = groupOutcomes(outcomes);
-  const ranking = rankGroups(groups, options.kind);
+  const verdict = judgeComparison(verdictGroups(groups, options.kind), options.kind);
   const wallSeconds = (performance.now() - t0) / 1000;
   const first = outcomes.find((o) => o.summary !== null)?.summary;
   const described = first
@@ -265,7 +263,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     ],
     kind: options.kind,
     groups,
-    ranking,
+    verdict,
   });
   const result: CompareResult = {
     id: dir.split(/[\\/]/).pop()!,
@@ -276,7 +274,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     wallSeconds,
     outcomes,
     groups,
-    ranking,
+    verdict,
     table,
   };
   writeFileSync(

@@ -1,5 +1,6 @@
 /** The comparison table printed by `gatelab compare`, laid out like the GoLU paper's result tables. */
-import type { GroupStats, MetricKind, RankEntry, Summary } from './stats.js';
+import type { SeedSummary } from '../analysis/descriptive.js';
+import type { GroupStats, MetricKind, Verdict } from './stats.js';
 
 export interface TableInput {
   title: string;
@@ -7,16 +8,17 @@ export interface TableInput {
   details: string[];
   kind: MetricKind;
   groups: GroupStats[];
-  ranking: RankEntry[];
+  /** The comparison's verdict (`judgeComparison`): the ranking and the sentence come from it. */
+  verdict: Verdict;
 }
 
-function pm(s: Summary | null, scale: number, digits: number): string {
+function pm(s: SeedSummary | null, scale: number, digits: number): string {
   if (s === null) return '—';
   const mean = (s.mean * scale).toFixed(digits);
   return s.n > 1 ? `${mean} ± ${(s.std * scale).toFixed(digits)}` : mean;
 }
 
-function sem(s: Summary | null, scale: number, digits: number): string {
+function sem(s: SeedSummary | null, scale: number, digits: number): string {
   if (s === null || !Number.isFinite(s.sem)) return '—';
   return (s.sem * scale).toFixed(digits);
 }
@@ -73,7 +75,7 @@ export function formatCompareTable(input: TableInput): string {
     ? 'test loss (lower is better; perplexity = exp(loss))'
     : 'test accuracy (higher is better)';
   lines.push(`Ranking by mean ${metricName}:`);
-  const rankRows = input.ranking.map((r) => {
+  const rankRows = input.verdict.ranking.map((r) => {
     const value = r.value === null ? '—' : language ? r.value.toFixed(4) : `${(100 * r.value).toFixed(2)}%`;
     const delta =
       r.deltaToBest === null || r.rank === 1
@@ -84,18 +86,8 @@ export function formatCompareTable(input: TableInput): string {
     return [`${r.rank}.`, r.label, value, delta, r.note];
   });
   for (const line of layout(rankRows, [true, false, true, true, false])) lines.push(`  ${line}`);
-  const tied = input.ranking.filter((r) => r.withinNoiseOfBest === true).map((r) => r.label);
-  lines.push('');
-  if (tied.length > 1) {
-    lines.push(
-      `Within seed noise of each other at the top: ${tied.join(', ')} (|Δ| < 2 standard errors of the difference).`,
-    );
-  } else if (input.ranking.some((r) => r.withinNoiseOfBest === null && r.value !== null && r.rank > 1)) {
-    lines.push(
-      'One seed per activation: no noise estimate; use --seeds 3 or more before reading the ranking.',
-    );
-  } else if (input.ranking.length > 1) {
-    lines.push('The best activation is ahead of every other one beyond seed noise (2 standard errors).');
-  }
+  lines.push('', input.verdict.sentence);
+  if (input.verdict.ranking.some((r) => r.test !== null))
+    lines.push(`(${input.verdict.test}; ${Math.round(100 * input.verdict.confidence)}% confidence.)`);
   return `${lines.join('\n')}\n`;
 }

@@ -12,4 +12,5 @@ export { type MlmConfig, mlm } from './mlm.js';
 export { type MlpConfig, mlp } from './mlp.js';
 export { type ResnetConfig, resnet } from './resnet.js';
 export { evalContext, type ForwardContext, type Model, type ModelInit, type ModelKind } from './types.js';
+export { type UnetConfig, unet } from './unet.js';
 export { type VitConfig, vit } from './vit.js';

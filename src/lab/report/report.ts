@@ -5,6 +5,7 @@
  * diagnostics / landscape sections when those files are present in the run folders.
  */
 import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
+import { judgeComparison, type Verdict } from '../compare/stats.js';
 import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
 import { renderSvg } from './render.js';
@@ -26,8 +27,10 @@ export interface RunGroup {
   label: string;
   lr: number;
   runs: LoadedRun[];
-  /** Test accuracy in % or test perplexity, over completed seeds. */
+  /** Test accuracy in % or test perplexity, over completed seeds (for display). */
   metric: SeedSummary | null;
+  /** What the verdict tests, as `gatelab compare` does: test accuracy (fraction) or test loss. */
+  rankingMetric: SeedSummary | null;
   testLoss: SeedSummary | null;
   msPerStep: SeedSummary | null;
   diverged: number;
@@ -45,12 +48,12 @@ function metricOf(run: LoadedRun, kind: MetricKind): number {
   return kind === 'perplexity' ? (run.test.perplexity ?? Math.exp(run.test.loss)) : 100 * run.test.accuracy;
 }
 
-/** Groups one task's runs by activation label (and learning rate when several are present). */
+/** Groups one task's runs by activation label (and learning rate when several are present), in first-seen order. */
 export function groupRuns(runs: readonly LoadedRun[], kind: MetricKind): RunGroup[] {
   const lrs = new Set(runs.map((r) => r.lr));
   const keyOf = (r: LoadedRun) => (lrs.size > 1 ? `${r.label} @ lr ${r.lr}` : r.label);
   const keys = [...new Set(runs.map(keyOf))];
-  const groups = keys.map((key) => {
+  return keys.map((key) => {
     const mine = runs.filter((r) => keyOf(r) === key);
     const completed = mine.filter((r) => r.status === 'completed' && r.test !== null);
     return {
@@ -59,17 +62,37 @@ export function groupRuns(runs: readonly LoadedRun[], kind: MetricKind): RunGrou
       lr: mine[0].lr,
       runs: mine,
       metric: seedSummary(completed.map((r) => metricOf(r, kind))),
+      rankingMetric: seedSummary(
+        completed.map((r) => (kind === 'accuracy' ? r.test!.accuracy : r.test!.loss)),
+      ),
       testLoss: seedSummary(completed.map((r) => r.test!.loss)),
       msPerStep: seedSummary(completed.map((r) => r.msPerStep)),
       diverged: mine.filter((r) => r.status === 'diverged').length,
       incomplete: mine.filter((r) => r.status === 'incomplete').length,
     };
   });
-  const better = kind === 'accuracy' ? -1 : 1;
-  return groups.sort((a, b) => {
-    if (a.metric === null || b.metric === null) return a.metric === null ? 1 : -1;
-    return better * (a.metric.mean - b.metric.mean);
-  });
+}
+
+/** The comparison's verdict: the same computation as `gatelab compare`'s table and compare.json. */
+export function judgeRunGroups(groups: readonly RunGroup[], kind: MetricKind): Verdict {
+  return judgeComparison(
+    groups.map((g) => ({
+      label: g.key,
+      metric: g.rankingMetric,
+      runs: g.runs.length,
+      diverged: g.diverged,
+      failed: g.runs.length - g.diverged - (g.rankingMetric?.n ?? 0),
+      divergedAt: g.runs
+        .filter((r) => r.status === 'diverged')
+        .map((r) => `seed ${r.seed}${r.diverged ? ` at step ${r.diverged.step}` : ''}`),
+    })),
+    kind === 'accuracy' ? 'classification' : 'language',
+  );
+}
+
+/** The groups in the verdict's ranking order. */
+export function rankedGroups(groups: readonly RunGroup[], verdict: Verdict): RunGroup[] {
+  return verdict.ranking.map((r) => groups.find((g) => g.key === r.label)!);
 }
 
 function fmt(x: number, digits: number): string {
@@ -91,12 +114,13 @@ function modelText(run: LoadedRun): string {
   return `${run.model.split(run.label).join('<activation>')}; `;
 }
 
-/** The generated plain-language summary of one task's comparison. */
+/** The generated plain-language summary of one task's comparison; its verdict is `verdict.sentence`. */
 export function describeComparison(
   task: string,
   runs: readonly LoadedRun[],
   groups: readonly RunGroup[],
   kind: MetricKind,
+  verdict: Verdict = judgeRunGroups(groups, kind),
 ): string {
   const labels = [...new Set(runs.map((r) => r.label))];
   const seeds = new Set(runs.map((r) => r.seed));
@@ -118,29 +142,15 @@ export function describeComparison(
     parts.push(
       `Note: the runs also differ in ${differing.join(', ')}, so not every difference is the activation's.`,
     );
-  const ranked = groups.filter((g) => g.metric !== null);
+  const ranked = rankedGroups(groups, verdict).filter((g) => g.metric !== null);
   const unit = kind === 'accuracy' ? '%' : '';
   const name = kind === 'accuracy' ? 'test accuracy' : 'test perplexity';
   const show = (g: RunGroup) =>
     `${g.key} ${fmt(g.metric!.mean, kind === 'accuracy' ? 2 : 3)}${unit}${g.metric!.n > 1 ? ` (SEM ${fmt(g.metric!.sem, kind === 'accuracy' ? 2 : 3)})` : ''}`;
-  if (ranked.length === 0) {
-    parts.push('No run finished with a test result.');
-  } else if (ranked.length === 1) {
-    parts.push(`Mean ${name}: ${show(ranked[0])}.`);
-  } else {
-    const [best, second] = ranked;
-    const gap = Math.abs(best.metric!.mean - second.metric!.mean);
-    const noise = Math.sqrt((best.metric!.sem || 0) ** 2 + (second.metric!.sem || 0) ** 2);
-    let verdict: string;
-    if (!(best.metric!.n > 1 && second.metric!.n > 1))
-      verdict = 'with one seed each there is no noise estimate, so this ordering is not evidence';
-    else if (gap > 2 * noise)
-      verdict = `the gap of ${fmt(gap, 3)} is more than twice the combined standard error (${fmt(noise, 3)})`;
-    else
-      verdict = `the gap of ${fmt(gap, 3)} is within twice the combined standard error (${fmt(noise, 3)}): not distinguishable with these seeds`;
-    parts.push(`Best mean ${name}: ${show(best)}, then ${show(second)}; ${verdict}.`);
-    if (ranked.length > 2) parts.push(`Full order: ${ranked.map((g) => g.key).join(' > ')}.`);
-  }
+  if (ranked.length > 1) parts.push(`Mean ${name}: ${ranked.map(show).join(', ')}.`);
+  parts.push(verdict.sentence);
+  if (verdict.ranking.some((r) => r.test !== null))
+    parts.push(`(${verdict.test}; ${Math.round(100 * verdict.confidence)}% confidence.)`);
   const diverged = runs.filter((r) => r.status === 'diverged');
   if (diverged.length > 0) {
     parts.push(
@@ -162,19 +172,20 @@ function semText(s: SeedSummary | null, digits: number): string {
   return s === null || !Number.isFinite(s.sem) ? '—' : fmt(s.sem, digits);
 }
 
-function resultsTable(groups: readonly RunGroup[], kind: MetricKind): string {
+function resultsTable(groups: readonly RunGroup[], kind: MetricKind, verdict: Verdict): string {
   const metricHeader = kind === 'accuracy' ? 'test accuracy % (mean ± std)' : 'test perplexity (mean ± std)';
   const digits = kind === 'accuracy' ? 2 : 3;
-  const rows = groups.map((g) => [
+  const rows = rankedGroups(groups, verdict).map((g) => [
     g.key,
     pm(g.metric, digits),
     semText(g.metric, digits),
     pm(g.testLoss, 4),
     pm(g.msPerStep, 1),
     `${g.runs.length - g.diverged - g.incomplete}/${g.runs.length}${g.diverged ? `, ${g.diverged} diverged` : ''}${g.incomplete ? `, ${g.incomplete} unfinished` : ''}`,
+    verdict.ranking.find((r) => r.label === g.key)!.note,
   ]);
   return htmlTable(
-    ['activation', metricHeader, 'SEM', 'test loss', 'ms/step', 'runs ok'],
+    ['activation', metricHeader, 'SEM', 'test loss', 'ms/step', 'runs ok', 'against the best'],
     rows,
     [1, 2, 3, 4],
   );
@@ -219,9 +230,10 @@ function figureRenderer(): FigureRenderer {
 async function taskSection(task: string, runs: LoadedRun[], renderFigure: FigureRenderer): Promise<string> {
   const kind = metricKind(runs);
   const groups = groupRuns(runs, kind);
+  const verdict = judgeRunGroups(groups, kind);
   const html: string[] = [`<h2>${escapeHtml(task)}</h2>`];
-  html.push(`<p class="summary">${escapeHtml(describeComparison(task, runs, groups, kind))}</p>`);
-  html.push(resultsTable(groups, kind));
+  html.push(`<p class="summary">${escapeHtml(describeComparison(task, runs, groups, kind, verdict))}</p>`);
+  html.push(resultsTable(groups, kind, verdict));
   // Curves keep the groups' first-seen order so colours match the bars.
   const curveRows = [
     ...bandRows(groups, 'train loss', (r) => r.steps.map((s) => ({ step: s.step, value: s.loss }))),

@@ -9,6 +9,7 @@ import {
   type Dataset,
   deriveSeed,
   iterateBatches,
+  TEXT_SPLIT,
   type TextCorpus,
   textEvalBatches,
 } from '../data/index.js';
@@ -82,9 +83,28 @@ export interface LanguageDataOptions {
   evalBatches: number;
 }
 
+/**
+ * Every split must hold one window of blockSize + 1 characters; checked when the data is loaded,
+ * before any run folder exists.
+ */
+function checkCorpusLength(corpus: TextCorpus, blockSize: number): void {
+  const splits = { train: corpus.train, val: corpus.val, test: corpus.test };
+  const short = Object.entries(splits).find(([, tokens]) => tokens.length < blockSize + 1);
+  if (short === undefined) return;
+  const fits = (n: number) =>
+    Math.floor(n * TEXT_SPLIT.val + n * TEXT_SPLIT.train) - Math.floor(n * TEXT_SPLIT.train) >=
+      blockSize + 1 && n - Math.floor(n * (TEXT_SPLIT.train + TEXT_SPLIT.val)) >= blockSize + 1;
+  let needed = blockSize + 1;
+  while (!fits(needed)) needed++;
+  throw new RangeError(
+    `${corpus.source}: the text (${corpus.length} characters) is too short for a context of ${blockSize}: its ${short[0]} split has ${short[1].length} characters and needs at least blockSize + 1 = ${blockSize + 1}; use a text of at least ${needed} characters (split ${TEXT_SPLIT.train * 100}/${TEXT_SPLIT.val * 100}/${TEXT_SPLIT.test * 100} %)`,
+  );
+}
+
 /** Adapts a character corpus: random training windows (nanoGPT get_batch), fixed evaluation windows. */
 export function languageData(corpus: TextCorpus, options: LanguageDataOptions): TrainingData {
   const { blockSize } = options;
+  checkCorpusLength(corpus, blockSize);
   return {
     kind: 'language',
     description: `${corpus.name} (${corpus.source}): ${corpus.train.length} train / ${corpus.val.length} val / ${corpus.test.length} test characters, vocabulary ${corpus.vocabSize}`,

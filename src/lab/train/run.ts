@@ -2,115 +2,37 @@
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
  * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
  */
-
 import { LEARNABLE_RECORD, type LearnableValue, learnableValues } from '../analysis/learnable.js';
-import {
-  type ActivationChoice,
-  activationLabel,
-  type LearnableScope,
-  learnableParameterNames,
-} from '../models/activationSpec.js';
+import { type ActivationChoice, activationLabel, learnableParameterNames } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
-import type { ScheduleSpec } from '../optim/schedule.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
-import {
-  buildTaskModel,
-  getTask,
-  loadTaskData,
-  type ModelOptions,
-  presetOf,
-  type TaskDataOptions,
-} from '../tasks.js';
+import { type RunConfig, runConfigJson } from '../options/config.js';
+import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { makeRunId, RunDirectory } from './runDir.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
-/** Everything that defines a run (config.json holds this plus descriptions). */
-export interface RunConfig {
-  task: string;
-  activation: ActivationChoice;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'sgd' | 'adamw';
-  weightDecay: number;
-  momentum: number;
-  nesterov: boolean;
-  schedule: ScheduleSpec;
-  clipNorm: number | null;
-  maxSteps: number | null;
-  evalBatchSize: number;
-  model: ModelOptions;
-  data: TaskDataOptions;
-  /**
-   * Activation parameters trained with the weights (e.g. alpha, beta, gamma for golu; slope for
-   * prelu). A run applies those its activation has (a comparison may mix activations); not decayed.
-   */
-  learnable: string[];
-  /** One learnable value per activation layer, or one per channel. */
-  learnableScope: LearnableScope;
-}
+export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';
 
-/** What a caller may override; everything else comes from the task. */
-export type RunOverrides = Partial<Omit<RunConfig, 'task' | 'activation'>>;
-
-/** Fills a run configuration from the task's defaults. */
-export function resolveRunConfig(
-  task: string,
-  activation: ActivationChoice,
-  overrides: RunOverrides = {},
-): RunConfig {
-  const spec = getTask(task);
-  const defined = Object.fromEntries(
-    Object.entries(overrides).filter(([, v]) => v !== undefined),
-  ) as RunOverrides;
-  const preset = presetOf(spec, defined.model ?? {});
-  const config: RunConfig = {
-    task: spec.name,
-    activation,
-    seed: 0,
-    ...spec.defaults,
-    ...preset.training,
-    maxSteps: null,
-    model: {},
-    data: {},
-    learnable: [],
-    learnableScope: 'layer',
-    ...defined,
-  };
-  checkConfig(config);
-  return config;
-}
-
-function checkConfig(c: RunConfig): void {
-  const positiveInt = { epochs: c.epochs, batchSize: c.batchSize, evalBatchSize: c.evalBatchSize };
-  for (const [name, value] of Object.entries(positiveInt)) {
-    if (!(Number.isInteger(value) && value >= 1))
-      throw new RangeError(`gatelab: ${name} must be a positive integer, got ${value}`);
-  }
-  if (!Number.isSafeInteger(c.seed)) throw new RangeError(`gatelab: seed must be an integer, got ${c.seed}`);
-  if (!(c.lr > 0 && Number.isFinite(c.lr)))
-    throw new RangeError(`gatelab: learning rate must be > 0, got ${c.lr}`);
-  if (c.optimizer !== 'sgd' && c.optimizer !== 'adamw') {
-    throw new RangeError(`gatelab: unknown optimizer '${c.optimizer}'; valid: sgd, adamw`);
-  }
-  if (c.maxSteps !== null && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) {
-    throw new RangeError(`gatelab: max steps must be a positive integer, got ${c.maxSteps}`);
-  }
-  if (c.clipNorm !== null && !(c.clipNorm > 0))
-    throw new RangeError(`gatelab: clip norm must be > 0, got ${c.clipNorm}`);
-  if (c.learnableScope !== 'layer' && c.learnableScope !== 'channel') {
-    throw new RangeError(`gatelab: learnable scope must be layer or channel, got '${c.learnableScope}'`);
+/**
+ * Checks the configuration against the loaded data (before anything is written): a batch larger
+ * than the training set would give epochs of zero steps.
+ */
+function checkFitsData(config: RunConfig, data: TrainingData): void {
+  if (data.kind === 'classification' && data.stepsPerEpoch(config.batchSize) < 1) {
+    throw new RangeError(
+      `--batch-size (training batch size) must be at most the ${data.trainSize} training examples of ${config.task}, got ${config.batchSize}`,
+    );
   }
 }
 
 /**
  * The run's activation with its learnable parameters: the requested names this activation has as
- * learnable catalog parameters (none: a fixed activation).
+ * learnable catalog parameters (none: a fixed activation). A comparison may mix activations, so names
+ * another activation lacks are left out here; `train` checks them strictly.
  */
 export function runActivation(c: RunConfig): ActivationChoice {
   const own = learnableParameterNames(c.activation.name);
@@ -156,6 +78,11 @@ export interface RunOptions {
   runsDir: string;
   /** Directory name under runsDir; default task-activation-sSEED-timestamp. */
   runId?: string;
+  /**
+   * An existing folder prepared for this run (by `compare` or a sweep: it holds run.json and nothing
+   * else yet); used as is instead of a new folder under runsDir.
+   */
+  dir?: string;
   progress?: ProgressMode | ProgressSink;
   /** Extra trainer hooks (diagnostics). */
   hooks?: TrainHooks;
@@ -169,16 +96,17 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
   const t0 = performance.now();
   const task = getTask(config.task);
   const modelOpts = config.model;
-  const presetBlock = presetOf(task, modelOpts).model.blockSize;
-  const requested = modelOpts.blockSize ?? presetBlock;
-  const blockSize = typeof requested === 'number' ? requested : undefined;
-  const data = loadTaskData(task, { ...config.data, blockSize: config.data.blockSize ?? blockSize });
+  const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
+  const data = loadTaskData(task, { ...config.data, blockSize });
   const activation = runActivation(config);
   const model = buildTaskModel(task, data, activation, modelOpts);
   const optimizer = buildOptimizer(config);
+  checkFitsData(config, data);
   const label = activationLabel(activation);
   const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-  const run = new RunDirectory(options.runsDir, id);
+  const run =
+    options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
+  run.writeRunConfig(runConfigJson(config));
   run.writeConfig({
     ...config,
     activationLabel: label,

@@ -26,16 +26,43 @@ export function safeName(text: string): string {
     .replace(/^_|_$/g, '');
 }
 
+/**
+ * Checks a user-chosen folder name (--run-id, --id): one plain name, no path separators, no "..",
+ * so a run never lands outside its runs folder.
+ */
+export function checkRunId(id: string, what: string): string {
+  if (!/^[A-Za-z0-9._=-]+$/.test(id) || id.includes('..') || id === '.') {
+    throw new Error(
+      `${what} must be a plain folder name (letters, digits, '.', '_', '=', '-'; no path separators, no '..'), got '${id}'`,
+    );
+  }
+  return id;
+}
+
 export class RunDirectory {
   readonly dir: string;
 
   /** Creates runsDir/id (adding -2, -3, ... if it exists). */
-  constructor(runsDir: string, id: string) {
+  constructor(runsDir: string, id: string, existing = false) {
     let dir = resolve(runsDir, id);
-    for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${id}-${n}`);
-    mkdirSync(dir, { recursive: true });
+    if (!existing) {
+      for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${id}-${n}`);
+      mkdirSync(dir, { recursive: true });
+    }
     this.dir = dir;
     writeFileSync(join(dir, 'metrics.jsonl'), '');
+  }
+
+  /** A folder prepared for one run (holds run.json, written by `compare` or a sweep). */
+  static open(dir: string): RunDirectory {
+    if (!existsSync(join(dir, 'run.json')))
+      throw new Error(`${dir}: not a prepared run folder (no run.json)`);
+    return new RunDirectory(dir, '.', true);
+  }
+
+  /** run.json: the resolved run configuration, in its canonical JSON text. */
+  writeRunConfig(text: string): void {
+    writeFileSync(join(this.dir, 'run.json'), text);
   }
 
   writeConfig(config: unknown): void {

@@ -1,0 +1,102 @@
+/**
+ * A small U-Net (Ronneberger, Fischer & Brox 2015) for semantic segmentation: two down-sampling stages,
+ * a bottleneck and two up-sampling stages with skip connections, every block
+ * [conv3x3 -> GroupNorm -> activation] x 2, 2x2 max pooling down, nearest 2x upsampling + concatenation
+ * up, and a 1x1 convolution to per-pixel class logits. Group norm rather than batch norm so that the
+ * small batches this CPU affords do not couple the samples. Inputs are NHWC [B, H, W, C] with H and W
+ * divisible by 4; the logits come out as [B*H*W, classes] (pixel-major, like the GPT's [B*T, vocab]),
+ * so the trainer's cross-entropy and accuracy become per-pixel loss and pixel accuracy.
+ */
+import { type Conv2dParams, conv2d, conv2dInit } from '../nn/conv2d.js';
+import { type GroupNormParams, groupNorm, groupNormInit } from '../nn/group-norm.js';
+import { maxPool2d } from '../nn/pool.js';
+import { upsampleNearest2d } from '../nn/upsample.js';
+import { type ArrayTree, type JaxArray, np } from '../runtime.js';
+import { type ActivationChoice, activationLabel, resolveActivation } from './activationSpec.js';
+import { checkPositiveInt } from './mlp.js';
+import type { Model } from './types.js';
+
+export interface UnetConfig {
+  /** [H, W, C] of one image; H and W divisible by 4. */
+  inputShape: readonly [number, number, number];
+  numClasses: number;
+  activation: ActivationChoice;
+  /** Channels of the two encoder stages and the bottleneck. Default [16, 32, 64]. */
+  channels?: readonly [number, number, number];
+  /** Group-norm groups (each stage's channels must be divisible by it). Default 4. */
+  groups?: number;
+}
+
+type ConvBlock = { conv1: Conv2dParams; norm1: GroupNormParams; conv2: Conv2dParams; norm2: GroupNormParams };
+type UnetParams = {
+  down1: ConvBlock;
+  down2: ConvBlock;
+  bottleneck: ConvBlock;
+  up2: ConvBlock;
+  up1: ConvBlock;
+  head: Conv2dParams;
+};
+
+export function unet(config: UnetConfig): Model {
+  const channels = config.channels ?? [16, 32, 64];
+  const groups = config.groups ?? 4;
+  if (channels.length !== 3) {
+    throw new RangeError(`unet channels must list 3 stage widths, got ${channels.length}`);
+  }
+  for (const c of channels) checkPositiveInt('unet channels', c);
+  checkPositiveInt('unet groups', groups);
+  for (const c of channels) {
+    if (c % groups !== 0) {
+      throw new RangeError(`unet channels must be divisible by groups = ${groups}, got ${c}`);
+    }
+  }
+  const [height, width, inChannels] = config.inputShape;
+  if (height % 4 !== 0 || width % 4 !== 0) {
+    throw new RangeError(`unet input height and width must be divisible by 4, got ${height}x${width}`);
+  }
+  const [c1, c2, c3] = channels;
+  const act = resolveActivation(config.activation);
+  const label = activationLabel(config.activation);
+
+  const blockInit = (rand: () => number, cin: number, cout: number): ConvBlock => ({
+    conv1: conv2dInit(rand, cin, cout, 3, { bias: false }),
+    norm1: groupNormInit(cout),
+    conv2: conv2dInit(rand, cout, cout, 3, { bias: false }),
+    norm2: groupNormInit(cout),
+  });
+  const block = (p: ConvBlock, x: JaxArray, name: string, tap: (n: string, v: JaxArray) => JaxArray) => {
+    let h = tap(`${name}.act1`, act(groupNorm(p.norm1, conv2d(p.conv1, x), groups)));
+    h = tap(`${name}.act2`, act(groupNorm(p.norm2, conv2d(p.conv2, h), groups)));
+    return h;
+  };
+
+  return {
+    kind: 'unet',
+    description: `unet ${height}x${width}x${inChannels} [conv3x3 GN${groups} ${label}]x2 per block, channels ${c1}-${c2}-${c3}, ${config.numClasses} classes per pixel`,
+    config: { channels: [...channels], groups, numClasses: config.numClasses },
+    inputShape: config.inputShape,
+    outputSize: config.numClasses,
+    init(rand) {
+      const params: UnetParams = {
+        down1: blockInit(rand, inChannels, c1),
+        down2: blockInit(rand, c1, c2),
+        bottleneck: blockInit(rand, c2, c3),
+        up2: blockInit(rand, c3 + c2, c2),
+        up1: blockInit(rand, c2 + c1, c1),
+        head: conv2dInit(rand, c1, config.numClasses, 1, { init: 'xavier-uniform' }),
+      };
+      return { params: params as unknown as ArrayTree, state: {} };
+    },
+    apply(params, state, x, ctx) {
+      const p = params as unknown as UnetParams;
+      const tap = ctx.tap.bind(ctx);
+      const skip1 = block(p.down1, x, 'down1', tap);
+      const skip2 = block(p.down2, maxPool2d(skip1.ref, 2), 'down2', tap);
+      const bottom = block(p.bottleneck, maxPool2d(skip2.ref, 2), 'bottleneck', tap);
+      const up2 = block(p.up2, np.concatenate([upsampleNearest2d(bottom, 2), skip2], 3), 'up2', tap);
+      const up1 = block(p.up1, np.concatenate([upsampleNearest2d(up2, 2), skip1], 3), 'up1', tap);
+      const logits = conv2d(p.head, up1);
+      return { logits: logits.reshape([-1, config.numClasses]), state };
+    },
+  };
+}

@@ -4,13 +4,12 @@
  * mlp = Linear(4C) -> activation -> Linear(C), a final LayerNorm and a head tied to the token embedding.
  * Input: int32 token ids [B, T] with T <= blockSize; output logits [B*T, vocab].
  */
-import { type AttentionParams, attentionInit, causalSelfAttention } from '../nn/attention.js';
 import { embed, embeddingInit } from '../nn/embedding.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
-import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
 import { checkPositiveInt } from './mlp.js';
+import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
 import type { Model } from './types.js';
 
 export interface GptConfig {
@@ -28,16 +27,7 @@ export interface GptConfig {
   dropout?: number;
 }
 
-type BlockParams = {
-  ln1: LayerNormParams;
-  attn: AttentionParams;
-  ln2: LayerNormParams;
-  fc: LinearParams;
-  proj: LinearParams;
-  /** Learnable activation parameters (only with `activation.learnable`). */
-  act?: Record<string, JaxArray>;
-};
-type GptParams = { wte: JaxArray; wpe: JaxArray; blocks: BlockParams[]; lnF: LayerNormParams };
+type GptParams = { wte: JaxArray; wpe: JaxArray; blocks: TransformerBlockParams[]; lnF: LayerNormParams };
 
 export function gpt(config: GptConfig): Model {
   const blockSize = config.blockSize ?? 64;
@@ -74,19 +64,8 @@ export function gpt(config: GptConfig): Model {
     init(rand) {
       const wte = embeddingInit(rand, vocab, nEmbd);
       const wpe = embeddingInit(rand, blockSize, nEmbd);
-      const blocks: BlockParams[] = [];
-      for (let i = 0; i < nLayer; i++) {
-        const block: BlockParams = {
-          ln1: layerNormInit(nEmbd),
-          attn: attentionInit(rand, nEmbd, nLayer),
-          ln2: layerNormInit(nEmbd),
-          fc: linearInit(rand, nEmbd, 4 * nEmbd, { std: 0.02 }),
-          proj: linearInit(rand, 4 * nEmbd, nEmbd, { std: 0.02 / Math.sqrt(2 * nLayer) }),
-        };
-        const a = act.init(4 * nEmbd);
-        if (a !== null) block.act = a;
-        blocks.push(block);
-      }
+      const blocks: TransformerBlockParams[] = [];
+      for (let i = 0; i < nLayer; i++) blocks.push(transformerBlockInit(rand, nEmbd, nLayer, act));
       const params: GptParams = { wte, wpe, blocks, lnF: layerNormInit(nEmbd) };
       return { params: params as unknown as ArrayTree, state: {} };
     },
@@ -97,12 +76,8 @@ export function gpt(config: GptConfig): Model {
         throw new Error(`gatelab gpt: sequence length ${time} exceeds blockSize ${blockSize}`);
       const positions = p.wpe.slice([0, time]);
       let x = ctx.dropout(embed(p.wte.ref, ids).add(positions), dropoutRate);
-      p.blocks.forEach((b, i) => {
-        const attended = causalSelfAttention(b.attn, layerNorm(b.ln1, x.ref), nHead);
-        x = x.add(ctx.dropout(attended, dropoutRate));
-        const pre = ctx.tap(`block${i}.mlp.preact`, linear(b.fc, layerNorm(b.ln2, x.ref)));
-        const hidden = ctx.tap(`block${i}.mlp.act`, act.apply(pre, b.act));
-        x = x.add(ctx.dropout(linear(b.proj, hidden), dropoutRate));
+      p.blocks.forEach((b, index) => {
+        x = transformerBlock(b, x, { heads: nHead, causal: true, act, dropout: dropoutRate, ctx, index });
       });
       const out = layerNorm(p.lnF, x).reshape([batch * time, nEmbd]);
       const logits = np.dot(out, p.wte.transpose());

@@ -7,13 +7,12 @@
  * warm-up at this size. Input: int32 ids [B, T] (the [MASK] id is vocabSize); output logits
  * [B*T, vocabSize]; the loss is taken on the selected positions only (labels -1 elsewhere).
  */
-import { type AttentionParams, attentionInit, selfAttention } from '../nn/attention.js';
 import { embed, embeddingInit } from '../nn/embedding.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
-import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
 import { checkPositiveInt } from './mlp.js';
+import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
 import type { Model } from './types.js';
 
 export interface MlmConfig {
@@ -32,18 +31,10 @@ export interface MlmConfig {
   dropout?: number;
 }
 
-type BlockParams = {
-  ln1: LayerNormParams;
-  attn: AttentionParams;
-  ln2: LayerNormParams;
-  fc: LinearParams;
-  proj: LinearParams;
-  act?: Record<string, JaxArray>;
-};
 type MlmParams = {
   wte: JaxArray;
   wpe: JaxArray;
-  blocks: BlockParams[];
+  blocks: TransformerBlockParams[];
   lnF: LayerNormParams;
   bias: JaxArray;
 };
@@ -78,19 +69,8 @@ export function mlm(config: MlmConfig): Model {
     init(rand) {
       const wte = embeddingInit(rand, vocab + 1, nEmbd);
       const wpe = embeddingInit(rand, blockSize, nEmbd);
-      const blocks: BlockParams[] = [];
-      for (let i = 0; i < nLayer; i++) {
-        const block: BlockParams = {
-          ln1: layerNormInit(nEmbd),
-          attn: attentionInit(rand, nEmbd, nLayer),
-          ln2: layerNormInit(nEmbd),
-          fc: linearInit(rand, nEmbd, 4 * nEmbd, { std: 0.02 }),
-          proj: linearInit(rand, 4 * nEmbd, nEmbd, { std: 0.02 / Math.sqrt(2 * nLayer) }),
-        };
-        const a = act.init(4 * nEmbd);
-        if (a !== null) block.act = a;
-        blocks.push(block);
-      }
+      const blocks: TransformerBlockParams[] = [];
+      for (let i = 0; i < nLayer; i++) blocks.push(transformerBlockInit(rand, nEmbd, nLayer, act));
       // BERT's output bias per vocabulary entry on top of the tied embedding.
       const params: MlmParams = { wte, wpe, blocks, lnF: layerNormInit(nEmbd), bias: np.zeros([vocab]) };
       return { params: params as unknown as ArrayTree, state: {} };
@@ -102,12 +82,8 @@ export function mlm(config: MlmConfig): Model {
         throw new Error(`gatelab mlm: sequence length ${time} exceeds blockSize ${blockSize}`);
       const positions = p.wpe.slice([0, time]);
       let x = ctx.dropout(embed(p.wte.ref, ids).add(positions), dropoutRate);
-      p.blocks.forEach((b, i) => {
-        const attended = selfAttention(b.attn, layerNorm(b.ln1, x.ref), nHead, { causal: false });
-        x = x.add(ctx.dropout(attended, dropoutRate));
-        const pre = ctx.tap(`block${i}.mlp.preact`, linear(b.fc, layerNorm(b.ln2, x.ref)));
-        const hidden = ctx.tap(`block${i}.mlp.act`, act.apply(pre, b.act));
-        x = x.add(ctx.dropout(linear(b.proj, hidden), dropoutRate));
+      p.blocks.forEach((b, index) => {
+        x = transformerBlock(b, x, { heads: nHead, causal: false, act, dropout: dropoutRate, ctx, index });
       });
       const out = layerNorm(p.lnF, x).reshape([batch * time, nEmbd]);
       // The [MASK] row is never a prediction target: the head uses the real vocabulary's rows only.

@@ -6,13 +6,13 @@
  * activation -> Linear(D), a final LayerNorm and a linear head.
  * Input: NHWC images [B, H, W, C]; output logits [B, classes].
  */
-import { type AttentionParams, attentionInit, selfAttention } from '../nn/attention.js';
 import { embeddingInit } from '../nn/embedding.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
 import { checkPositiveInt } from './mlp.js';
+import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
 import type { Model } from './types.js';
 
 export interface VitConfig {
@@ -36,19 +36,11 @@ export interface VitConfig {
   dropout?: number;
 }
 
-type BlockParams = {
-  ln1: LayerNormParams;
-  attn: AttentionParams;
-  ln2: LayerNormParams;
-  fc: LinearParams;
-  proj: LinearParams;
-  act?: Record<string, JaxArray>;
-};
 type VitParams = {
   patch: LinearParams;
   pos: JaxArray;
   cls?: JaxArray;
-  blocks: BlockParams[];
+  blocks: TransformerBlockParams[];
   lnF: LayerNormParams;
   head: LinearParams;
 };
@@ -110,21 +102,10 @@ export function vit(config: VitConfig): Model {
     inputShape: config.inputShape,
     outputSize: config.numClasses,
     init(rand) {
-      const blocks: BlockParams[] = [];
       const patchEmbed = linearInit(rand, patchDim, dim, { init: 'xavier-uniform' });
       const pos = embeddingInit(rand, tokens, dim);
-      for (let i = 0; i < depth; i++) {
-        const block: BlockParams = {
-          ln1: layerNormInit(dim),
-          attn: attentionInit(rand, dim, depth),
-          ln2: layerNormInit(dim),
-          fc: linearInit(rand, dim, hidden, { std: 0.02 }),
-          proj: linearInit(rand, hidden, dim, { std: 0.02 / Math.sqrt(2 * depth) }),
-        };
-        const a = act.init(hidden);
-        if (a !== null) block.act = a;
-        blocks.push(block);
-      }
+      const blocks: TransformerBlockParams[] = [];
+      for (let i = 0; i < depth; i++) blocks.push(transformerBlockInit(rand, dim, depth, act, ratio));
       // The head starts at zero (timm's ViT): every class equally likely at step 0.
       const head: LinearParams = { w: np.zeros([dim, config.numClasses]), b: np.zeros([config.numClasses]) };
       const params: VitParams = { patch: patchEmbed, pos, blocks, lnF: layerNormInit(dim), head };
@@ -137,12 +118,8 @@ export function vit(config: VitConfig): Model {
       let h = linear(p.patch, patchify(x, patch)); // [B, N, D]
       if (p.cls !== undefined) h = np.concatenate([np.broadcastTo(p.cls, [batch, 1, dim]), h], 1);
       h = ctx.dropout(h.add(p.pos), dropoutRate);
-      p.blocks.forEach((b, i) => {
-        const attended = selfAttention(b.attn, layerNorm(b.ln1, h.ref), heads, { causal: false });
-        h = h.add(ctx.dropout(attended, dropoutRate));
-        const pre = ctx.tap(`block${i}.mlp.preact`, linear(b.fc, layerNorm(b.ln2, h.ref)));
-        const activated = ctx.tap(`block${i}.mlp.act`, act.apply(pre, b.act));
-        h = h.add(ctx.dropout(linear(b.proj, activated), dropoutRate));
+      p.blocks.forEach((b, index) => {
+        h = transformerBlock(b, h, { heads, causal: false, act, dropout: dropoutRate, ctx, index });
       });
       h = layerNorm(p.lnF, h);
       const pooled = pool === 'cls' ? h.slice([], 0) : h.mean(1);

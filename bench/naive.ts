@@ -14,6 +14,8 @@ const ERF_PRELUDE = `function erf(z) {
   return z < 0 ? -y : y;
 }`;
 
+import type { PerActivation } from '../src/activations/index.js';
+
 interface NaiveFormula {
   /** Statement(s) setting y[i] from v = x[i]. */
   readonly forward: string;
@@ -22,7 +24,7 @@ interface NaiveFormula {
   readonly prelude?: string;
 }
 
-const FORMULAS: Record<string, NaiveFormula> = {
+const FORMULAS: PerActivation<NaiveFormula> = {
   golu: {
     forward: 'y[i] = v * Math.exp(-Math.exp(-v));',
     backward: 'const e = Math.exp(-v); dx[i] = dy[i] * Math.exp(-e) * (1 + v * e);',
@@ -109,7 +111,7 @@ export type NaiveBackward = (x: Float32Array, dy: Float32Array, dx: Float32Array
 
 /** The naive forward and backward loops of an activation (default parameters). */
 export function naiveLoops(name: string): { forward: NaiveForward; backward: NaiveBackward } {
-  const f = FORMULAS[name];
+  const f = (FORMULAS as Readonly<Record<string, NaiveFormula | undefined>>)[name];
   if (f === undefined) throw new Error(`bench: no naive formula for '${name}'`);
   const prelude = f.prelude ?? '';
   const forward = new Function(

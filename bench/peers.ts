@@ -13,6 +13,7 @@
  * not copied back to a JS array), default parameters throughout.
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { PerActivation } from '../src/activations/index.js';
 
 type Tensor = TF.Tensor;
 
@@ -36,7 +37,7 @@ export interface Peer {
 
 type TfFn = (t: Tensor) => Tensor;
 
-function tfFunctions(tf: typeof TF): Record<string, TfFn> {
+export function tfFunctions(tf: typeof TF): PerActivation<TfFn> {
   const layer = (activation: string): TfFn => {
     const l = tf.layers.activation({ activation: activation as never });
     return (t) => l.apply(t) as Tensor;
@@ -70,7 +71,7 @@ function tfFunctions(tf: typeof TF): Record<string, TfFn> {
 }
 
 /** Which kind of tfjs implementation an activation gets (for the report). */
-export const TFJS_KIND: Record<string, 'op' | 'layers' | 'composite'> = {
+export const TFJS_KIND: PerActivation<'op' | 'layers' | 'composite'> = {
   golu: 'composite',
   gompertz: 'composite',
   gelu: 'layers',
@@ -98,7 +99,7 @@ export const TFJS_KIND: Record<string, 'op' | 'layers' | 'composite'> = {
 export async function tfjsPeer(backend: 'cpu' | 'wasm'): Promise<Peer> {
   const tf = await import('@tensorflow/tfjs');
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  const fns = tfFunctions(tf);
+  const fns: Readonly<Record<string, TfFn | undefined>> = tfFunctions(tf);
   return {
     id: `tfjs-${backend}`,
     description: `TensorFlow.js ${tf.version.tfjs} ${backend} backend`,
@@ -146,7 +147,7 @@ type Jax = typeof import('@jax-js/jax');
 type JArray = import('@jax-js/jax').Array;
 type JaxFn = (x: JArray) => JArray;
 
-function jaxComposites(jax: Jax): Record<string, JaxFn> {
+export function jaxComposites(jax: Jax): PerActivation<JaxFn> {
   const np = jax.numpy;
   const sigmoid = (z: JArray) => np.reciprocal(np.exp(z.neg()).add(1));
   const softplus = (z: JArray) => np.log1p(np.exp(z));
@@ -184,7 +185,8 @@ function jaxComposites(jax: Jax): Record<string, JaxFn> {
   };
 }
 
-function jaxBuiltins(jax: Jax): Record<string, JaxFn> {
+/** jax-js's own nn.* functions, where it has one. */
+export function jaxBuiltins(jax: Jax): Partial<PerActivation<JaxFn>> {
   const nn = jax.nn;
   return {
     relu: (x) => nn.relu(x),
@@ -210,7 +212,8 @@ export async function jaxPeer(kind: 'jit' | 'nn'): Promise<Peer> {
   const jax = await import('@jax-js/jax');
   await jax.init('wasm');
   jax.defaultDevice('wasm');
-  const fns = kind === 'jit' ? jaxComposites(jax) : jaxBuiltins(jax);
+  const fns: Readonly<Record<string, JaxFn | undefined>> =
+    kind === 'jit' ? jaxComposites(jax) : jaxBuiltins(jax);
   return {
     id: `jax-${kind}`,
     description:

@@ -1,6 +1,6 @@
 /**
- * Builds the SIMD kernel module: generates the AssemblyScript op ids and entry points from
- * src/kernels/ops.ts, compiles src/kernels/assembly with AssemblyScript, checks the module (no data
+ * Builds the SIMD kernel module: generates the AssemblyScript op ids, dispatch and entry points from
+ * src/kernels/ops.ts and src/kernels/simd-dispatch.ts, compiles src/kernels/assembly with AssemblyScript, checks the module (no data
  * segments, only `env.memory` imported, one export per op x mode x dtype) and embeds it as base64 in
  * src/kernels/generated/wasm-module.ts, so the package needs no file fetch in Node or browsers.
  *
@@ -16,12 +16,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KERNEL_MODES, KERNEL_OPS, kernelExportName } from '../src/kernels/ops.js';
+import { SIMD_DISPATCH } from '../src/kernels/simd-dispatch.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const assemblyDir = join(root, 'src/kernels/assembly');
 const generatedAssemblyDir = join(assemblyDir, 'generated');
 const entryFile = join(generatedAssemblyDir, 'entries.ts');
 const opsFile = join(generatedAssemblyDir, 'ops.ts');
+const dispatchFile = join(generatedAssemblyDir, 'dispatch.ts');
 const moduleFile = join(root, 'src/kernels/generated/wasm-module.ts');
 
 /** Compiler flags: SIMD, no GC runtime, memory imported from the caller, no assertions, no abort import. */
@@ -56,6 +58,55 @@ export function generateOpsSource(): string {
   return lines.join('\n');
 }
 
+/** The lane dispatch (`act32`, `act64`) and the per-call parameter preparation (`prepareParams`). */
+export function generateDispatchSource(): string {
+  const families = new Map<string, Set<string>>();
+  const laneFunction = (call: string) => call.slice(0, call.indexOf('('));
+  for (const op of KERNEL_OPS) {
+    const { family, call } = SIMD_DISPATCH[op.name];
+    const names = families.get(family) ?? new Set<string>();
+    for (const width of ['32', '64']) names.add(laneFunction(call).replace('#', width));
+    families.set(family, names);
+  }
+  const lines = [
+    `// ${GENERATED_NOTE.replace('src/kernels/ops.ts', 'src/kernels/ops.ts and src/kernels/simd-dispatch.ts')}`,
+    '// act32/act64 pick the lane function for a constant op id (inlined into each loop);',
+    '// prepareParams sets the parameter slots once per call.',
+    "import { param0, param1, param2, param3, param4, param5, paramN } from '../common';",
+    "import { GELU_SIGMOID_BETA, SELU_ALPHA, SELU_SCALE, prepareGem, prepareGompertz } from '../params';",
+    `import { ${KERNEL_OPS.map((op) => constantName(op.name)).join(', ')} } from './ops';`,
+  ];
+  for (const [family, names] of [...families].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`import { ${[...names].sort().join(', ')} } from '../${family}';`);
+  }
+  for (const width of ['32', '64']) {
+    lines.push(
+      '',
+      `@inline export function act${width}(op: i32, mode: i32, x: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, n: i32): v128 {`,
+      '  switch (op) {',
+    );
+    for (const op of KERNEL_OPS) {
+      lines.push(
+        `    case ${constantName(op.name)}: return ${SIMD_DISPATCH[op.name].call.replace('#', width)};`,
+      );
+    }
+    lines.push('  }', '  return x;', '}');
+  }
+  lines.push(
+    '',
+    '/** Sets param0..param5 / paramN for `op`; `wide` selects float64 limits. */',
+    'export function prepareParams(op: i32, wide: bool, a: f64, b: f64, c: f64): void {',
+    '  param0 = 0; param1 = 0; param2 = 0; param3 = 0; param4 = 0; param5 = 0; paramN = 0;',
+    '  switch (op) {',
+  );
+  for (const op of KERNEL_OPS) {
+    const prepare = SIMD_DISPATCH[op.name].prepare;
+    if (prepare !== undefined) lines.push(`    case ${constantName(op.name)}: { ${prepare} break; }`);
+  }
+  lines.push('  }', '}', '');
+  return lines.join('\n');
+}
+
 /** One exported function per op x mode x dtype. */
 export function generateEntriesSource(): string {
   const lines = [
@@ -64,7 +115,7 @@ export function generateEntriesSource(): string {
     '// <op>_fused_<dtype>(x, y, d, n, a, b, c). Pointers are byte offsets into the imported memory.',
     "import { BOTH, DERIVATIVE, FORWARD } from '../common';",
     "import { run32, run64 } from '../loops';",
-    "import { prepareParams } from '../params';",
+    "import { prepareParams } from './dispatch';",
     '',
     `export function abi_version(): i32 {\n  return ${KERNEL_ABI_VERSION};\n}`,
     '',
@@ -126,6 +177,7 @@ export function kernelSourceHash(): string {
     hash.update('\0');
   }
   hash.update(generateOpsSource());
+  hash.update(generateDispatchSource());
   hash.update(generateEntriesSource());
   hash.update(ASC_FLAGS.join(' '));
   hash.update(`asc ${compilerVersion()}`);
@@ -235,14 +287,18 @@ export function moduleSource(bytes: Uint8Array, hash: string): string {
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const opsSource = generateOpsSource();
+  const dispatchSource = generateDispatchSource();
   const entriesSource = generateEntriesSource();
   if (!check) {
     mkdirSync(generatedAssemblyDir, { recursive: true });
     writeFileSync(opsFile, opsSource);
+    writeFileSync(dispatchFile, dispatchSource);
     writeFileSync(entryFile, entriesSource);
   } else if (
     !existsSync(opsFile) ||
     readFileSync(opsFile, 'utf8') !== opsSource ||
+    !existsSync(dispatchFile) ||
+    readFileSync(dispatchFile, 'utf8') !== dispatchSource ||
     readFileSync(entryFile, 'utf8') !== entriesSource
   ) {
     throw new Error('generated AssemblyScript sources are stale: run npm run build:wasm');

@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type DiagnosticsFile, diagnoseProbe } from '../src/lab/analysis/diagnostics.js';
 import type { LandscapeFile } from '../src/lab/analysis/landscape.js';
 import { recorderHooks, recorderOptionsFromFlags } from '../src/lab/analysis/recorder.js';
-import { readWeights } from '../src/lab/analysis/weights.js';
 import { buildRunsReport } from '../src/lab/report/report.js';
-import { loadRun } from '../src/lab/report/runs.js';
+import { loadRun } from '../src/lab/runs/read.js';
+import { readWeights } from '../src/lab/runs/weights.js';
 import type { ProbeResult } from '../src/lab/train/probe.js';
 import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
 

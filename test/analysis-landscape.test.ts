@@ -11,9 +11,10 @@ import {
   powerIteration,
   randomDirection,
 } from '../src/lab/analysis/landscape.js';
-import { readWeights, restoreTree, saveWeights } from '../src/lab/analysis/weights.js';
+import { restoreTree, saveWeights } from '../src/lab/analysis/weights.js';
 import { createRng } from '../src/lab/data/random.js';
 import { mlp } from '../src/lab/models/mlp.js';
+import { readWeights } from '../src/lab/runs/weights.js';
 import { type ArrayTree, grad, initLabRuntime, type JaxArray, np, tree } from '../src/lab/runtime.js';
 
 /** A symmetric 4x4 matrix Q diag(eigenvalues) Q^T with a fixed rotation Q. */

@@ -5,7 +5,7 @@ import { gateStats } from '../src/lab/analysis/gate.js';
 import { gaussianExpectation } from '../src/lab/analysis/gaussian.js';
 import { bisectRoot } from '../src/lab/analysis/minimize.js';
 import { integrate } from '../src/lab/analysis/quadrature.js';
-import { activationMoments, activationStats, integrationBreakpoints } from '../src/lab/analysis/stats.js';
+import { activationMoments, activationStats } from '../src/lab/analysis/stats.js';
 import { createRng } from '../src/lab/data/random.js';
 import { erfc } from '../src/math/erf.js';
 
@@ -94,7 +94,7 @@ describe('identities and inequalities that hold for every activation', () => {
     "$name, N($mu, $sigma^2): Stein E[(X-mu) f(X)] = sigma^2 E[f'(X)]; sigma^2 E[f']^2 <= Var f <= sigma^2 E[f'^2]",
     ({ name, mu, sigma }) => {
       const act = activation(name);
-      const options = { breakpoints: integrationBreakpoints(act.params) };
+      const options = { breakpoints: act.spec.breakpoints(act.params) };
       const m = activationMoments(name, {}, mu, sigma);
       const stein = gaussianExpectation((x) => (x - mu) * act.value(x), mu, sigma, options).value;
       expect(Math.abs(stein - sigma * sigma * m.meanSlope.value)).toBeLessThan(

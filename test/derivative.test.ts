@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Dec, withDigits } from '../scripts/oracle/decimal.js';
-import { type OracleParams, oracleActivation, oracleAtDecimal } from '../scripts/oracle/index.js';
+import { type OracleParams, oracleAtDecimal } from '../scripts/oracle/index.js';
 import { activation, registry } from '../src/index.js';
 
 /** Step and tolerance of the issue: |a - n| <= 1e-5 + 1e-3 |n| with eps = 1e-6. */
@@ -39,10 +39,9 @@ describe.each(registry.map((s) => s.name))('%s: derivative vs central difference
   for (const params of [{}, ...(PARAMS[name] ?? [])]) {
     it(`params ${JSON.stringify(params)}`, () => {
       const a = activation(name, params);
-      const o = oracleActivation(name);
-      // Documented kinks and jumps (relu's 0, relu6's 6, softplus's threshold/beta): a difference
+      // The spec's breakpoints (relu's 0, relu6's 6, softplus's threshold/beta): a difference
       // across them measures the jump, not the derivative.
-      const kinks = o.kinks({ ...o.defaults, ...params });
+      const kinks = a.spec.breakpoints(a.params);
       const failures: string[] = [];
       let checked = 0;
       for (const x of grid()) {

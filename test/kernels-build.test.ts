@@ -4,7 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateEntriesSource, generateOpsSource, kernelSourceHash } from '../scripts/build-wasm.js';
+import {
+  generateDispatchSource,
+  generateEntriesSource,
+  generateOpsSource,
+  kernelSourceHash,
+} from '../scripts/build-wasm.js';
 import { KERNEL_SOURCE_HASH } from '../src/kernels/generated/wasm-module.js';
 import { KERNEL_MODES, KERNEL_OPS, kernelExportName } from '../src/kernels/ops.js';
 import { kernelWasmBytes } from '../src/kernels/wasm.js';
@@ -14,6 +19,7 @@ describe('embedded kernel module', () => {
     expect(kernelSourceHash(), 'kernel sources changed: run npm run build:wasm').toBe(KERNEL_SOURCE_HASH);
     const dir = new URL('../src/kernels/assembly/generated/', import.meta.url);
     expect(readFileSync(new URL('ops.ts', dir), 'utf8')).toBe(generateOpsSource());
+    expect(readFileSync(new URL('dispatch.ts', dir), 'utf8')).toBe(generateDispatchSource());
     expect(readFileSync(new URL('entries.ts', dir), 'utf8')).toBe(generateEntriesSource());
   });
 

@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { groupOutcomes, judgeComparison, type RunOutcome, verdictGroups } from '../src/lab/compare/stats.js';
 import { escapeHtml } from '../src/lab/report/html.js';
 import { buildRunsReport, describeComparison, groupRuns, judgeRunGroups } from '../src/lab/report/report.js';
-import { findRunDirs, type LoadedRun, loadRun } from '../src/lab/report/runs.js';
+import { findRunDirs, type LoadedRun, loadRun } from '../src/lab/runs/read.js';
+import { RunDirectory } from '../src/lab/runs/run-folder.js';
 import type { RunSummary } from '../src/lab/train/run.js';
-import { RunDirectory } from '../src/lab/train/runDir.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -152,9 +152,9 @@ describe('gatelab report', () => {
     const runs = ['relu', 'golu'].map((activation, i) =>
       loadRun(writeRun(join(root, 'single'), { activation, seed: 0, accuracy: 0.8 + 0.1 * i })),
     );
-    const groups = groupRuns(runs as LoadedRun[], 'accuracy');
-    expect(judgeRunGroups(groups, 'accuracy').ranking.map((r) => r.label)).toEqual(['golu', 'relu']);
-    expect(describeComparison('mnist-mlp', runs, groups, 'accuracy')).toContain(
+    const groups = groupRuns(runs as LoadedRun[], 'classification');
+    expect(judgeRunGroups(groups, 'classification').ranking.map((r) => r.label)).toEqual(['golu', 'relu']);
+    expect(describeComparison('mnist-mlp', runs, groups, 'classification')).toContain(
       'One seed per activation: seed noise cannot be estimated',
     );
   });

@@ -17,6 +17,7 @@
  * returns x (derivative 1) when beta*x > threshold, as PyTorch does.
  */
 import type Decimal from 'decimal.js';
+import type { PerActivation } from '../../src/activations/index.js';
 import { nextDown, nextUp } from '../../src/math/float.js';
 import { Dec } from './decimal.js';
 import { erfc, exp, expm1, log1p, pi, sech2, sigmoid, tanh } from './special.js';
@@ -336,7 +337,11 @@ const softplus: OracleActivation = {
     return bx.gt(p.threshold) ? ONE() : sigmoid(bx);
   },
   limits: () => [0, INF, 0, 1],
-  kinks: (p) => [p.threshold / p.beta, nextDown(p.threshold / p.beta), nextUp(p.threshold / p.beta)],
+  // No switch to the identity (and no jump) when threshold = Infinity.
+  kinks: (p) => {
+    const k = p.threshold / p.beta;
+    return Number.isFinite(k) ? [k, nextDown(k), nextUp(k)] : [];
+  },
 };
 
 const swish: OracleActivation = {
@@ -379,7 +384,8 @@ const softsign: OracleActivation = {
     return ONE().div(d.times(d));
   },
   limits: () => [-1, 1, 0, 0],
-  kinks: () => [],
+  // f' = 1 / (1 + |x|)^2 has a corner at 0 (f'' jumps from 2 to -2).
+  kinks: () => [0],
 };
 
 const relu6: OracleActivation = {
@@ -391,28 +397,31 @@ const relu6: OracleActivation = {
   kinks: () => [0, 6],
 };
 
-/** The oracle's table, in the catalog's order. */
-export const oracleActivations: readonly OracleActivation[] = [
+/** The oracle's table, one definition per catalog activation (the compiler names a missing one). */
+const ORACLE: PerActivation<OracleActivation> = {
   golu,
   gompertz,
   gelu,
-  geluTanh,
-  geluSigmoid,
+  gelu_tanh: geluTanh,
+  gelu_sigmoid: geluSigmoid,
   gem,
   egem,
   segem,
   fmish,
   relu,
-  leaky('leaky_relu', 0.01),
-  leaky('prelu', 0.25),
+  leaky_relu: leaky('leaky_relu', 0.01),
+  prelu: leaky('prelu', 0.25),
   elu,
   selu,
   celu,
   softplus,
   swish,
   mish,
-  sigmoidActivation,
-  tanhActivation,
+  sigmoid: sigmoidActivation,
+  tanh: tanhActivation,
   softsign,
   relu6,
-];
+};
+
+/** The oracle's definitions, in the catalog's order. */
+export const oracleActivations: readonly OracleActivation[] = Object.values(ORACLE);

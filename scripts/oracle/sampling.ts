@@ -3,6 +3,8 @@
  * each activation's critical points (kinks, roots of the derivative) and the float64 / float32
  * samples. Everything is deterministic for a given seed.
  */
+
+import { getSpec } from '../../src/activations/resolve.js';
 import {
   FLOAT32_MAX,
   FLOAT32_MIN_NORMAL,
@@ -94,6 +96,11 @@ export function criticalPoints(name: string, params: OracleParams = {}): number[
   if (cached) return cached;
   const out: number[] = [];
   for (const k of oracleActivation(name).kinks(p)) out.push(k, nextDown(k), nextUp(k));
+  // The catalog's breakpoints (data on the spec; test/registry.test.ts checks they agree with the
+  // oracle's kinks): any the oracle does not list are sampled too, with both neighbours.
+  for (const k of getSpec(name).breakpoints(p)) {
+    for (const x of [k, nextDown(k), nextUp(k)]) if (!out.includes(x)) out.push(x);
+  }
   const sign = (x: number) => withDigits(30, () => oracleDerivative(name, x, p, { digits: 30 }).s);
   const step = 0.125;
   let prevX = -12;

@@ -15,7 +15,7 @@ function divide(x: number, alpha: number): [q: number, r: number] {
  * CELU: f(x) = x for x > 0, alpha * (e^(x/alpha) - 1) otherwise. C^1 for every alpha.
  * f'(x) = 1 for x > 0, e^(x/alpha) for x <= 0. Barron, "Continuously Differentiable ELUs", arXiv:1704.07483.
  */
-export const celu: ActivationSpec = {
+export const celu: ActivationSpec<'celu'> = {
   name: 'celu',
   aliases: [],
   title: 'Continuously Differentiable ELU',
@@ -23,6 +23,7 @@ export const celu: ActivationSpec = {
   derivativeFormula: '1 if x > 0 else exp(x / alpha)',
   reference: 'Barron, Continuously Differentiable Exponential Linear Units, arXiv:1704.07483',
   kinks: 'none (C^1)',
+  breakpoints: () => [0],
   params: [
     {
       name: 'alpha',

@@ -9,7 +9,7 @@ import type { ActivationSpec } from './spec.js';
  * f'(x) = x^(2n) ((2n+1) epsilon + x^(2n)) / (epsilon + x^(2n))^2 for x > 0, 0 for x <= 0.
  * Krause, GEM activations, arXiv:2604.21677.
  */
-export const egem: ActivationSpec = {
+export const egem: ActivationSpec<'egem'> = {
   name: 'egem',
   aliases: ['e_gem'],
   title: 'E-GEM (epsilon GEM)',
@@ -17,6 +17,7 @@ export const egem: ActivationSpec = {
   derivativeFormula: 'x^(2n) ((2n+1) epsilon + x^(2n)) / (epsilon + x^(2n))^2 for x > 0, else 0',
   reference: 'Krause, GEM activation functions, arXiv:2604.21677',
   kinks: 'none (C^(2n) at 0)',
+  breakpoints: () => [],
   params: [gemN, gemEpsilon],
   value(x, p) {
     if (x !== x) return x;

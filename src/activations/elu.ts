@@ -5,7 +5,7 @@ import type { ActivationSpec } from './spec.js';
  * f'(x) = 1 for x > 0, alpha * e^x for x <= 0 (f'(0) = alpha, as PyTorch).
  * Clevert, Unterthiner, Hochreiter, arXiv:1511.07289.
  */
-export const elu: ActivationSpec = {
+export const elu: ActivationSpec<'elu'> = {
   name: 'elu',
   aliases: [],
   title: 'Exponential Linear Unit',
@@ -13,6 +13,7 @@ export const elu: ActivationSpec = {
   derivativeFormula: '1 if x > 0 else alpha * exp(x)',
   reference: 'Clevert et al., Fast and Accurate Deep Network Learning by ELUs, arXiv:1511.07289',
   kinks: "x = 0 when alpha != 1: f'(0) = alpha",
+  breakpoints: () => [0],
   params: [
     {
       name: 'alpha',

@@ -19,7 +19,7 @@ const UNDERFLOW = -1e4;
  * a generated root expansion near its zero at x = -0.7958.
  * Introduced with GoLU: Das et al., NeurIPS 2025, arXiv:2502.03654.
  */
-export const fmish: ActivationSpec = {
+export const fmish: ActivationSpec<'fmish'> = {
   name: 'fmish',
   aliases: ['flipped_mish'],
   title: 'Flipped Mish',
@@ -27,6 +27,7 @@ export const fmish: ActivationSpec = {
   derivativeFormula: '1 - tanh(sp(-x)) + x * sech^2(sp(-x)) * sigmoid(-x)',
   reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value(x) {
     if (x !== x) return x;

@@ -13,7 +13,7 @@ const SIGMOID_SCALE_LO = 4.263256414560601e-17;
  * f'(x) = s (1 + 1.702 x (1 - s)), s = sigmoid(1.702 x).
  * Hendrycks & Gimpel, arXiv:1606.08415. Max |f - gelu| ~ 2.1e-2.
  */
-export const geluSigmoid: ActivationSpec = {
+export const geluSigmoid: ActivationSpec<'gelu_sigmoid'> = {
   name: 'gelu_sigmoid',
   aliases: ['quick_gelu'],
   title: 'GELU, sigmoid approximation',
@@ -21,6 +21,7 @@ export const geluSigmoid: ActivationSpec = {
   derivativeFormula: 's (1 + 1.702 x (1 - s)), s = sigmoid(1.702 x)',
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value: (x) => xSigmoidValue(x, SIGMOID_SCALE, SIGMOID_SCALE_LO),
   derivative: (x) => xSigmoidDerivative(x, SILU, SIGMOID_SCALE, SIGMOID_SCALE_LO),

@@ -31,7 +31,7 @@ function sigmoidOfSum(h: number, l: number): number {
  * f'(x) = s (1 + 2 x u' (1 - s)), s = sigmoid(2u), u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
  * Hendrycks & Gimpel, arXiv:1606.08415 (the "gelu_new" of GPT-2/BERT). Max |f - gelu| ~ 4.7e-4.
  */
-export const geluTanh: ActivationSpec = {
+export const geluTanh: ActivationSpec<'gelu_tanh'> = {
   name: 'gelu_tanh',
   aliases: ['gelu_new'],
   title: 'GELU, tanh approximation',
@@ -39,6 +39,7 @@ export const geluTanh: ActivationSpec = {
   derivativeFormula: "s (1 + 2 x u' (1 - s)), s = sigmoid(2u), u' = sqrt(2/pi) (1 + 0.134145 x^2)",
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value(x) {
     if (x !== x) return x;

@@ -42,7 +42,7 @@ function xTimesPhiScaled(x: number): { m: number; k: number } {
  * generated root expansion replaces the cancelling sum.
  * Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415.
  */
-export const gelu: ActivationSpec = {
+export const gelu: ActivationSpec<'gelu'> = {
   name: 'gelu',
   aliases: [],
   title: 'Gaussian Error Linear Unit (exact, erf)',
@@ -50,6 +50,7 @@ export const gelu: ActivationSpec = {
   derivativeFormula: 'Phi(x) + x * exp(-x^2/2) / sqrt(2 pi)',
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value(x) {
     if (x !== x) return x;

@@ -9,7 +9,7 @@ import type { ActivationSpec } from './spec.js';
  * f'(x) = x^(2n) ((2n+1) + x^(2n)) / (1 + x^(2n))^2 for x > 0, 0 for x <= 0.
  * Krause, GEM activations, arXiv:2604.21677.
  */
-export const gem: ActivationSpec = {
+export const gem: ActivationSpec<'gem'> = {
   name: 'gem',
   aliases: [],
   title: 'GEM (rational log-logistic gate)',
@@ -17,6 +17,7 @@ export const gem: ActivationSpec = {
   derivativeFormula: 'x^(2n) ((2n+1) + x^(2n)) / (1 + x^(2n))^2 for x > 0, else 0',
   reference: 'Krause, GEM activation functions, arXiv:2604.21677',
   kinks: 'none (C^(2n) at 0)',
+  breakpoints: () => [],
   params: [gemN],
   value(x, p) {
     if (x !== x) return x;

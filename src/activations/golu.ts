@@ -10,7 +10,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  * parameterisation of the official code (github.com/automl/GoLU). Smooth everywhere; minimum at
  * x = -W(1) ~ -0.5671 for beta = gamma = 1. Computed in double-double internally (see math/gompertz.ts).
  */
-export const golu: ActivationSpec = {
+export const golu: ActivationSpec<'golu'> = {
   name: 'golu',
   aliases: [],
   title: 'Gompertz Linear Unit',
@@ -18,6 +18,7 @@ export const golu: ActivationSpec = {
   derivativeFormula: 'alpha * exp(-beta e^(-gamma x)) * (1 + beta gamma x e^(-gamma x))',
   reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654; github.com/automl/GoLU',
   kinks: 'none',
+  breakpoints: () => [],
   params: [
     { ...positiveParam('alpha', 1, 'output scale'), learnable: true },
     { ...positiveParam('beta', 1, 'gate displacement along x'), learnable: true },

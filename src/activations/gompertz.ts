@@ -8,7 +8,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  * f'(x) = alpha * beta * gamma * e^{-gamma x} * exp(-beta e^{-gamma x}).
  * Das et al., NeurIPS 2025, arXiv:2502.03654.
  */
-export const gompertz: ActivationSpec = {
+export const gompertz: ActivationSpec<'gompertz'> = {
   name: 'gompertz',
   aliases: [],
   title: 'Gompertz gate',
@@ -16,6 +16,7 @@ export const gompertz: ActivationSpec = {
   derivativeFormula: 'alpha * beta * gamma * e^(-gamma x) * exp(-beta e^(-gamma x))',
   reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654',
   kinks: 'none',
+  breakpoints: () => [],
   params: [
     { ...positiveParam('alpha', 1, 'output scale'), learnable: true },
     { ...positiveParam('beta', 1, 'displacement along x'), learnable: true },

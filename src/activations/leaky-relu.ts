@@ -4,7 +4,7 @@ import type { ActivationSpec } from './spec.js';
  * Leaky ReLU: f(x) = x for x > 0, slope * x otherwise. f'(x) = 1 for x > 0, slope for x <= 0
  * (f'(0) = slope, as PyTorch). Maas, Hannun, Ng, ICML 2013 workshop.
  */
-export const leakyRelu: ActivationSpec = {
+export const leakyRelu: ActivationSpec<'leaky_relu'> = {
   name: 'leaky_relu',
   aliases: ['lrelu'],
   title: 'Leaky ReLU',
@@ -12,6 +12,7 @@ export const leakyRelu: ActivationSpec = {
   derivativeFormula: '1 if x > 0 else slope',
   reference: 'Maas et al., Rectifier Nonlinearities Improve Neural Network Acoustic Models, 2013',
   kinks: "x = 0: f'(0) = slope",
+  breakpoints: () => [0],
   params: [
     {
       name: 'slope',

@@ -17,7 +17,7 @@ const UNDERFLOW = -1e4;
  * root expansion near its zero at x = -1.1924.
  * Misra, "Mish: A Self Regularized Non-Monotonic Activation Function", arXiv:1908.08681.
  */
-export const mish: ActivationSpec = {
+export const mish: ActivationSpec<'mish'> = {
   name: 'mish',
   aliases: [],
   title: 'Mish',
@@ -25,6 +25,7 @@ export const mish: ActivationSpec = {
   derivativeFormula: 'tanh(sp(x)) + x * sech^2(sp(x)) * sigmoid(x)',
   reference: 'Misra, Mish, arXiv:1908.08681',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value(x) {
     if (x !== x) return x;

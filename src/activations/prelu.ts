@@ -5,7 +5,7 @@ import type { ActivationSpec } from './spec.js';
  * f'(x) = 1 for x > 0, slope for x <= 0 (f'(0) = slope); d f / d slope = min(x, 0).
  * He, Zhang, Ren, Sun, "Delving Deep into Rectifiers", arXiv:1502.01852.
  */
-export const prelu: ActivationSpec = {
+export const prelu: ActivationSpec<'prelu'> = {
   name: 'prelu',
   aliases: [],
   title: 'Parametric ReLU',
@@ -13,6 +13,7 @@ export const prelu: ActivationSpec = {
   derivativeFormula: '1 if x > 0 else slope',
   reference: 'He et al., Delving Deep into Rectifiers, arXiv:1502.01852',
   kinks: "x = 0: f'(0) = slope",
+  breakpoints: () => [0],
   params: [
     {
       name: 'slope',

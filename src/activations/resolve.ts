@@ -1,7 +1,7 @@
-import { registry } from './index.js';
+import { type ActivationName, registry } from './index.js';
 import type { ActivationSpec, ParamSpec, Params } from './spec.js';
 
-const byName = new Map<string, ActivationSpec>();
+const byName = new Map<string, ActivationSpec<ActivationName>>();
 for (const spec of registry) {
   for (const key of [spec.name, ...spec.aliases]) {
     if (byName.has(key)) throw new Error(`gatelab: duplicate activation name or alias '${key}'`);
@@ -10,12 +10,12 @@ for (const spec of registry) {
 }
 
 /** Canonical names of every activation, in registry order. */
-export function activationNames(): string[] {
+export function activationNames(): ActivationName[] {
   return registry.map((spec) => spec.name);
 }
 
 /** The spec for a canonical name or alias; an unknown name throws an error listing the valid ones. */
-export function getSpec(name: string): ActivationSpec {
+export function getSpec(name: string): ActivationSpec<ActivationName> {
   if (typeof name !== 'string') {
     throw new TypeError(`gatelab: an activation name must be a string, got ${describeValue(name)}`);
   }

@@ -11,7 +11,7 @@ import type { ActivationSpec } from './spec.js';
  * f is C^(2n) at the junction, and f'(x) = lambda * egem'(-x) > 0 for every x < 0 (no dead
  * neurons; f' -> lambda as x -> -Inf).
  */
-export const segem: ActivationSpec = {
+export const segem: ActivationSpec<'segem'> = {
   name: 'segem',
   aliases: ['se_gem'],
   title: 'SE-GEM (E-GEM with a leaky rational negative branch; library definition)',
@@ -20,6 +20,7 @@ export const segem: ActivationSpec = {
     "x >= 0: egem'(x); x < 0: lambda * x^(2n) ((2n+1) epsilon + x^(2n)) / (epsilon + x^(2n))^2",
   reference: 'after Krause, GEM activation functions, arXiv:2604.21677 (negative branch: gatelab)',
   kinks: 'none (C^(2n) at 0)',
+  breakpoints: () => [],
   params: [
     gemN,
     gemEpsilon,

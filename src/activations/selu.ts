@@ -9,7 +9,7 @@ const ALPHA = 1.6732632423543772848170429916717;
  * f'(x) = scale for x > 0, scale * alpha * e^x for x <= 0 (f'(0) = scale * alpha, as PyTorch).
  * Klambauer et al., "Self-Normalizing Neural Networks", arXiv:1706.02515.
  */
-export const selu: ActivationSpec = {
+export const selu: ActivationSpec<'selu'> = {
   name: 'selu',
   aliases: [],
   title: 'Scaled Exponential Linear Unit',
@@ -18,6 +18,7 @@ export const selu: ActivationSpec = {
   derivativeFormula: 'scale if x > 0 else scale * alpha * exp(x)',
   reference: 'Klambauer et al., Self-Normalizing Neural Networks, arXiv:1706.02515',
   kinks: "x = 0: f'(0) = scale * alpha",
+  breakpoints: () => [0],
   params: [],
   value: (x) => SCALE * (x > 0 ? x : ALPHA * Math.expm1(x)),
   derivative: (x) => (x > 0 ? SCALE : SCALE * ALPHA * Math.exp(x)),

@@ -5,7 +5,7 @@ import type { ActivationSpec } from './spec.js';
  * Sigmoid: f(x) = 1 / (1 + e^-x), branched on sign so e^x never overflows.
  * f'(x) = f(x) f(-x) = e^-|x| / (1 + e^-|x|)^2.
  */
-export const sigmoid: ActivationSpec = {
+export const sigmoid: ActivationSpec<'sigmoid'> = {
   name: 'sigmoid',
   aliases: ['logistic'],
   title: 'Logistic sigmoid',
@@ -13,6 +13,7 @@ export const sigmoid: ActivationSpec = {
   derivativeFormula: 'sigmoid(x) * sigmoid(-x)',
   reference: 'logistic function',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value: stableSigmoid,
   derivative: sigmoidDerivative,

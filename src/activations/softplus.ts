@@ -8,7 +8,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  *
  * f'(x) = sigmoid(beta x), and 1 above the threshold. Dugas et al., NeurIPS 2000.
  */
-export const softplus: ActivationSpec = {
+export const softplus: ActivationSpec<'softplus'> = {
   name: 'softplus',
   aliases: [],
   title: 'Softplus',
@@ -16,6 +16,7 @@ export const softplus: ActivationSpec = {
   derivativeFormula: 'sigmoid(beta x), or 1 when beta x > threshold',
   reference: 'Dugas et al., Incorporating Second-Order Functional Knowledge, NeurIPS 2000; torch.nn.Softplus',
   kinks: 'beta x = threshold: f jumps by log1p(exp(-threshold))/beta (PyTorch convention)',
+  breakpoints: (p) => (Number.isFinite(p.threshold) ? [p.threshold / p.beta] : []),
   params: [
     positiveParam('beta', 1, 'sharpness'),
     {

@@ -22,9 +22,9 @@ export interface ParamSpec {
 /** Resolved parameter values, keyed by parameter name. */
 export type Params = Readonly<Record<string, number>>;
 
-export interface ActivationSpec {
+export interface ActivationSpec<Name extends string = string> {
   /** Canonical lower-snake-case name used by every API and the CLI. */
-  readonly name: string;
+  readonly name: Name;
   readonly aliases: readonly string[];
   /** Human title, e.g. "Gompertz Linear Unit". */
   readonly title: string;
@@ -36,6 +36,12 @@ export interface ActivationSpec {
   readonly reference: string;
   /** Points where f is not differentiable and the derivative value we return there ("none" if smooth). */
   readonly kinks: string;
+  /**
+   * The same points as data: every x where f, f' or f'' is not continuous (kinks, jumps, a jump of
+   * f'' such as softsign's and CELU's at 0), for the parameters given. Used by the accuracy harness's
+   * samplers, the finite-difference tests and the quadrature of `gatelab stats`. Empty if smooth.
+   */
+  breakpoints(p: Params): number[];
   readonly params: readonly ParamSpec[];
   /** f(x) in float64, stable for every input; NaN in gives NaN out. */
   value(x: number, p: Params): number;

@@ -2,7 +2,7 @@ import { sech2 } from '../math/stable.js';
 import type { ActivationSpec } from './spec.js';
 
 /** Tanh: f(x) = tanh(x). f'(x) = sech^2(x) = 4 e^-2|x| / (1 + e^-2|x|)^2 (no 1 - tanh^2 cancellation). */
-export const tanh: ActivationSpec = {
+export const tanh: ActivationSpec<'tanh'> = {
   name: 'tanh',
   aliases: [],
   title: 'Hyperbolic tangent',
@@ -10,6 +10,7 @@ export const tanh: ActivationSpec = {
   derivativeFormula: '1 - tanh(x)^2 = sech(x)^2',
   reference: 'hyperbolic tangent',
   kinks: 'none',
+  breakpoints: () => [],
   params: [],
   value: Math.tanh,
   derivative: sech2,

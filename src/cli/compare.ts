@@ -7,8 +7,8 @@ import { learnableParameterNames } from '../lab/models/activationSpec.js';
 import { parseActivationList } from '../lab/options/activation.js';
 import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/options/config.js';
 import { integerType } from '../lab/options/types.js';
-import { getTask } from '../lab/tasks.js';
-import { checkRunId, makeRunId } from '../lab/train/runDir.js';
+import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
+import { getTask, taskMetricKind } from '../lab/tasks.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
 import { printJson } from './args/output.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
@@ -98,7 +98,7 @@ export function registerCompare(program: Command): void {
           );
         }
       }
-      const kind = task.kind === 'text' ? 'language' : 'classification';
+      const kind = taskMetricKind(task);
       // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
       let runsDir = o.runsDir;
       if (lrs !== null) {
@@ -124,6 +124,10 @@ export function registerCompare(program: Command): void {
         results.push({ lr: config.lr, result });
         if (o.json) printJson(result);
         else process.stdout.write(`\n${result.table}`);
+        if (result.writeError !== undefined) {
+          process.stderr.write(`gatelab: ${result.writeError} (the table above is complete)\n`);
+          process.exitCode = 1;
+        }
       }
       if (lrs !== null && !o.json) {
         process.stdout.write(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -6,11 +6,13 @@ import {
   type DirectionNormalization,
   type LandscapeFile,
 } from '../lab/analysis/landscape.js';
-import { readWeights, restoreTree } from '../lab/analysis/weights.js';
+import { checkSavedShapes, restoreTree } from '../lab/analysis/weights.js';
 import { createRng } from '../lab/data/random.js';
 import type { ActivationChoice } from '../lab/models/activationSpec.js';
 import { landscapeFigure, lineFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
+import { writeFileSafely } from '../lab/runs/files.js';
+import { readWeights } from '../lab/runs/weights.js';
 import { initLabRuntime } from '../lab/runtime.js';
 import {
   buildTaskModel,
@@ -36,6 +38,18 @@ interface LandscapeCliOptions {
   svg?: string;
   lineSvg?: string;
   json?: boolean;
+  overwrite?: boolean;
+}
+
+/** Where the result goes; an earlier landscape.json is never replaced silently. */
+export function landscapeFile(runDir: string, overwrite: boolean): string {
+  const file = join(resolve(runDir), 'landscape.json');
+  if (existsSync(file) && !overwrite) {
+    throw new Error(
+      `${file} already exists (an earlier landscape of this run); pass --overwrite to replace it, or move it away first`,
+    );
+  }
+  return file;
 }
 
 function positiveInt(text: string, flag: string, min = 1): number {
@@ -77,6 +91,7 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
   const model = buildTaskModel(task, data, config.activation, modelOptions);
   const rng = createRng(0);
   const init = model.init(() => rng.next());
+  checkSavedShapes(init.params, saved.params, saved.manifest.params, join(dir, 'weights.json'));
   const state = restoreTree(init.state, saved.state, saved.manifest.state);
   const batch = (examples: number) => {
     const size = Math.min(examples, data.trainSize);
@@ -133,11 +148,12 @@ export function registerLandscape(program: Command): void {
     .option('--svg <file>', 'write the 2-D slice (heatmap + contours) as SVG')
     .option('--line-svg <file>', 'write the 1-D slice as SVG')
     .option('--json', 'print landscape.json to stdout')
+    .option('--overwrite', 'replace an earlier landscape.json of the run (default: refuse)')
     .action(async (run: string, o: LandscapeCliOptions) => {
+      const file = landscapeFile(run, o.overwrite === true);
       const result = await landscapeOfRun(run, o);
       if (process.stderr.isTTY) process.stderr.write('\n');
-      const file = join(resolve(run), 'landscape.json');
-      writeFileSync(file, `${toJson(result)}\n`);
+      writeFileSafely(file, `${toJson(result)}\n`);
       if (o.json) {
         process.stdout.write(`${toJson(result)}\n`);
       } else {
@@ -154,7 +170,7 @@ export function registerLandscape(program: Command): void {
             result.hessian
               ? `top Hessian eigenvalue: ${sig(result.hessian.eigenvalue, 6)} after ${result.hessian.iterations} power iterations (${result.hessian.converged ? 'converged' : 'NOT converged'}, last relative change ${sig(result.hessian.lastChange, 3)}, ${result.hessian.examples} examples)`
               : 'top Hessian eigenvalue: skipped',
-            `wrote ${file}`,
+            `${o.overwrite ? 'wrote (replacing any earlier one)' : 'wrote'} ${file}`,
             '',
           ].join('\n'),
         );
@@ -164,12 +180,12 @@ export function registerLandscape(program: Command): void {
           { xs: result.grid.alphas, ys: result.grid.betas, values: result.grid.losses },
           `Loss around the trained weights (${result.normalization} directions)`,
         );
-        writeFileSync(o.svg, await renderSvg(fig));
+        writeFileSafely(o.svg, await renderSvg(fig));
         process.stderr.write(`wrote ${o.svg}\n`);
       }
       if (o.lineSvg) {
         const rows = result.line.alphas.map((x, i) => ({ series: 'loss', x, y: result.line.losses[i] }));
-        writeFileSync(
+        writeFileSafely(
           o.lineSvg,
           await renderSvg(lineFigure(rows, 'Loss along a random direction', 'step along direction', 'loss')),
         );

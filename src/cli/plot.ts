@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { sampleCurves } from '../lab/analysis/curves.js';
 import { activationCurvesFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
+import { writeFileSafely } from '../lab/runs/files.js';
 import { paramsByActivation, parseNumberList, resolveNames } from './stats.js';
 
 /** The GoLU paper's comparison set, plotted when no names are given. */
@@ -52,7 +52,7 @@ export function registerPlot(program: Command): void {
         points,
       );
       const figure = activationCurvesFigure(curves, options.title ?? `Activations: ${chosen.join(', ')}`);
-      writeFileSync(options.out, await renderSvg(figure));
+      writeFileSafely(options.out, await renderSvg(figure));
       process.stdout.write(`wrote ${options.out}\n`);
     });
 }

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { GroupStats } from '../lab/compare/stats.js';
+import type { GroupStats, MetricKind } from '../lab/compare/stats.js';
 import { buildRunsReport } from '../lab/report/report.js';
-import { findRunDirs, loadRun } from '../lab/report/runs.js';
+import { writeFileSafely } from '../lab/runs/files.js';
+import { findRunDirs, loadRuns } from '../lab/runs/read.js';
 import { formatTable } from './stats.js';
 
 /** Writes the HTML report of the given run folders; returns the absolute path written. */
@@ -12,10 +12,14 @@ export async function writeRunsReport(
   out: string,
   title?: string,
 ): Promise<string> {
-  const runs = findRunDirs(paths).map(loadRun);
-  const html = await buildRunsReport(runs, { title });
+  const { runs, damaged } = loadRuns(findRunDirs(paths));
+  // A damaged folder is marked in the report (and on stderr); the rest is rendered.
+  for (const d of damaged)
+    process.stderr.write(`gatelab: ${d.dir}: damaged run folder left out (${d.problem})\n`);
+  if (runs.length === 0) throw new Error(`no readable run folder in ${paths.join(', ')}`);
+  const html = await buildRunsReport(runs, { title, damaged });
   const file = resolve(out);
-  writeFileSync(file, html);
+  writeFileSafely(file, html);
   return file;
 }
 
@@ -43,7 +47,7 @@ export interface LrResult {
  * The learning-rate ablation as text: activations x learning rates, each cell mean ± SEM over seeds of
  * test accuracy (%) or test perplexity; '—' where no seed finished.
  */
-export function formatLrTable(results: readonly LrResult[], kind: 'classification' | 'language'): string {
+export function formatLrTable(results: readonly LrResult[], kind: MetricKind): string {
   const labels = [...new Set(results.flatMap((r) => r.groups.map((g) => g.label)))];
   const cell = (g: GroupStats | undefined) => {
     const s = kind === 'language' ? g?.perplexity : g?.testAccuracy;

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { activationNames, getSpec } from '../activations/resolve.js';
 import type { GaussianMoments } from '../lab/analysis/gaussian.js';
@@ -6,6 +5,7 @@ import type { GlobalMinimum } from '../lab/analysis/minimize.js';
 import { type ActivationStats, activationMoments, activationStats } from '../lab/analysis/stats.js';
 import { barFigure, lineFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
+import { toJsonText, writeFileSafely } from '../lab/runs/files.js';
 
 /**
  * Parses repeated `--param` values: `k=v` applies to every chosen activation that has a parameter k
@@ -69,13 +69,9 @@ export function parseFiniteNumber(text: string, what: string): number {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** JSON with NaN as null and infinities as the strings "Infinity" / "-Infinity". */
+/** JSON in the lab's one convention: NaN and infinities as the strings "NaN", "Infinity", "-Infinity". */
 export function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : String(v)) : v),
-    2,
-  );
+  return toJsonText(value, 2);
 }
 
 /** Fixed-width text table, numbers right-aligned. */
@@ -246,7 +242,7 @@ export function registerStats(program: Command): void {
           'Output variance and squared slope under a Gaussian input',
           `X ~ N(${mu}, ${sigma}^2)`,
         );
-        writeFileSync(options.svg, await renderSvg(figure));
+        writeFileSafely(options.svg, await renderSvg(figure));
         process.stderr.write(`wrote ${options.svg}\n`);
       }
     });
@@ -280,7 +276,7 @@ async function runGrid(chosen: string[], params: Map<string, Record<string, numb
       panel: `mu = ${r.moments.mu}`,
     }));
     const figure = lineFigure(rows, 'Var[f(X)] against the input scale sigma', 'sigma', 'Var[f(X)]', true);
-    writeFileSync(options.svg, await renderSvg(figure));
+    writeFileSafely(options.svg, await renderSvg(figure));
     process.stderr.write(`wrote ${options.svg}\n`);
   }
 }

@@ -4,9 +4,9 @@ import { recorderHooks } from '../lab/analysis/recorder.js';
 import { checkLearnable } from '../lab/models/activationSpec.js';
 import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
 import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/options/config.js';
+import { checkRunId } from '../lab/runs/run-folder.js';
 import type { ProgressMode } from '../lab/train/progress.js';
 import { describeEval, type RunSummary, runExperiment } from '../lab/train/run.js';
-import { checkRunId } from '../lab/train/runDir.js';
 import { collect } from './args/lists.js';
 import { printJson } from './args/output.js';
 import {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { labelWithParams } from '../lab/analysis/curves.js';
 import { gaussianKde } from '../lab/analysis/descriptive.js';
@@ -7,6 +6,7 @@ import { latentVarianceExperiment } from '../lab/analysis/variance.js';
 import { loadEmbeddedDataset } from '../lab/data/embedded.js';
 import { barFigure, densityFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
+import { writeFileSafely } from '../lab/runs/files.js';
 import { formatTable, paramsByActivation, resolveNames, sig, toJson } from './stats.js';
 
 /** The GoLU paper's comparison set, used when no names are given. */
@@ -128,7 +128,7 @@ export function registerVariance(program: Command): void {
           `Activated values after conv + BatchNorm (${count} ${options.dataset} images, Gaussian KDE, Silverman bandwidth)`,
           'activation output',
         );
-        writeFileSync(options.svg, await renderSvg(figure));
+        writeFileSafely(options.svg, await renderSvg(figure));
         process.stderr.write(`wrote ${options.svg}\n`);
       }
       if (options.bars) {
@@ -137,7 +137,7 @@ export function registerVariance(program: Command): void {
           'Variance of the activated map',
           `mean over ${count} ${options.dataset} images, whiskers ± SEM`,
         );
-        writeFileSync(options.bars, await renderSvg(figure));
+        writeFileSafely(options.bars, await renderSvg(figure));
         process.stderr.write(`wrote ${options.bars}\n`);
       }
     });

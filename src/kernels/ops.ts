@@ -1,12 +1,15 @@
 /**
  * The table of kernel operations: one row per catalog activation, in registry order. The row index
  * is the op id compiled into the WebAssembly module (scripts/build-wasm.ts generates the
- * AssemblyScript ids and entry points from this table), and `params` is the order in which the
- * catalog parameters are passed to the kernel as its three numeric arguments.
+ * AssemblyScript ids, dispatch and entry points from this table and ./simd-dispatch.ts), and
+ * `params` is the order in which the catalog parameters are passed to the kernel as its three
+ * numeric arguments.
  */
+import { type ActivationName, type PerActivation, registry } from '../activations/index.js';
+
 export interface KernelOp {
   /** Canonical catalog name. */
-  readonly name: string;
+  readonly name: ActivationName;
   /** Catalog parameter names passed as the kernel's arguments a, b, c (unused ones are 0). */
   readonly params: readonly string[];
   /**
@@ -17,30 +20,36 @@ export interface KernelOp {
   readonly cost: 'light' | 'heavy';
 }
 
-export const KERNEL_OPS: readonly KernelOp[] = [
-  { name: 'golu', params: ['alpha', 'beta', 'gamma'], cost: 'heavy' },
-  { name: 'gompertz', params: ['alpha', 'beta', 'gamma'], cost: 'heavy' },
-  { name: 'gelu', params: [], cost: 'heavy' },
-  { name: 'gelu_tanh', params: [], cost: 'heavy' },
-  { name: 'gelu_sigmoid', params: [], cost: 'heavy' },
-  { name: 'gem', params: ['n'], cost: 'light' },
-  { name: 'egem', params: ['n', 'epsilon'], cost: 'light' },
-  { name: 'segem', params: ['n', 'epsilon', 'lambda'], cost: 'light' },
-  { name: 'fmish', params: [], cost: 'heavy' },
-  { name: 'relu', params: [], cost: 'light' },
-  { name: 'leaky_relu', params: ['slope'], cost: 'light' },
-  { name: 'prelu', params: ['slope'], cost: 'light' },
-  { name: 'elu', params: ['alpha'], cost: 'heavy' },
-  { name: 'selu', params: [], cost: 'heavy' },
-  { name: 'celu', params: ['alpha'], cost: 'heavy' },
-  { name: 'softplus', params: ['beta', 'threshold'], cost: 'heavy' },
-  { name: 'swish', params: ['beta'], cost: 'heavy' },
-  { name: 'mish', params: [], cost: 'heavy' },
-  { name: 'sigmoid', params: [], cost: 'heavy' },
-  { name: 'tanh', params: [], cost: 'heavy' },
-  { name: 'softsign', params: [], cost: 'light' },
-  { name: 'relu6', params: [], cost: 'light' },
-];
+const OPS: PerActivation<Omit<KernelOp, 'name'>> = {
+  golu: { params: ['alpha', 'beta', 'gamma'], cost: 'heavy' },
+  gompertz: { params: ['alpha', 'beta', 'gamma'], cost: 'heavy' },
+  gelu: { params: [], cost: 'heavy' },
+  gelu_tanh: { params: [], cost: 'heavy' },
+  gelu_sigmoid: { params: [], cost: 'heavy' },
+  gem: { params: ['n'], cost: 'light' },
+  egem: { params: ['n', 'epsilon'], cost: 'light' },
+  segem: { params: ['n', 'epsilon', 'lambda'], cost: 'light' },
+  fmish: { params: [], cost: 'heavy' },
+  relu: { params: [], cost: 'light' },
+  leaky_relu: { params: ['slope'], cost: 'light' },
+  prelu: { params: ['slope'], cost: 'light' },
+  elu: { params: ['alpha'], cost: 'heavy' },
+  selu: { params: [], cost: 'heavy' },
+  celu: { params: ['alpha'], cost: 'heavy' },
+  softplus: { params: ['beta', 'threshold'], cost: 'heavy' },
+  swish: { params: ['beta'], cost: 'heavy' },
+  mish: { params: [], cost: 'heavy' },
+  sigmoid: { params: [], cost: 'heavy' },
+  tanh: { params: [], cost: 'heavy' },
+  softsign: { params: [], cost: 'light' },
+  relu6: { params: [], cost: 'light' },
+};
+
+/** One row per catalog activation, in registry order (the row index is the compiled op id). */
+export const KERNEL_OPS: readonly KernelOp[] = registry.map((spec) => ({
+  name: spec.name,
+  ...OPS[spec.name],
+}));
 
 /** The three kernel modes: y = f(x); dx = dy * f'(x); y and f'(x) in one pass. */
 export type KernelMode = 'forward' | 'backward' | 'fused';

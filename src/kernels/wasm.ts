@@ -96,7 +96,7 @@ export interface KernelInstance {
   bind(name: string, params: Params): BoundKernels;
 }
 
-const opIndex = new Map(KERNEL_OPS.map((op, i) => [op.name, i]));
+const opIndex = new Map<string, number>(KERNEL_OPS.map((op, i) => [op.name, i]));
 
 /** The three numeric kernel arguments for an op's parameters (in src/kernels/ops.ts order). */
 export function kernelArguments(name: string, params: Params): [number, number, number] {

@@ -16,7 +16,7 @@ import {
   vit,
 } from './models/index.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
-import { classificationData, languageData, type TrainingData } from './train/data.js';
+import { classificationData, languageData, type MetricKind, type TrainingData } from './train/data.js';
 import { maskedLanguageData } from './train/masked-data.js';
 
 /**
@@ -211,6 +211,11 @@ export const TASKS: readonly TaskSpec[] = [
 export function taskDefault<K extends RunOptionKey>(task: TaskSpec, key: K): RunOptionValues[K] {
   const own = task.defaults[key];
   return (own !== undefined ? own : runOption(key)!.default) as RunOptionValues[K];
+}
+
+/** How the task's runs are judged: text tasks by loss and perplexity, the others by accuracy. */
+export function taskMetricKind(task: TaskSpec): MetricKind {
+  return task.kind === 'text' ? 'language' : 'classification';
 }
 
 /** Task names, in listing order. */

@@ -3,6 +3,7 @@
  * catalog validation of the options, learnable parameters as arrays, a jit cache, dtype handling.
  */
 import { jit, numpy as np, type OwnedFunction } from '@jax-js/jax';
+import type { ActivationName } from '../../activations/index.js';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import type { ActivationSpec } from '../../activations/spec.js';
 import type { JaxArray } from './math.js';
@@ -129,7 +130,7 @@ function run(
  * on every call (cheap), compiled kernels are cached per parameter set.
  */
 export function defineActivation<Options extends object>(
-  name: string,
+  name: ActivationName,
   kernel: Kernel,
 ): ActivationFunction<Options> {
   const canonical = getSpec(name).name; // fails at import time if the catalog lacks this name

@@ -30,68 +30,51 @@
  * const y = golu(np.array([-1, 0, 1]), { gamma: 2 });
  * const dgelu = grad((x: np.Array) => get('gelu')(x).sum());
  */
+import { camelName, type PerActivationExport, registry } from '../../activations/index.js';
 import { getSpec } from '../../activations/resolve.js';
 import { type ActivationFunction, bindActivation, type JaxActivation } from './define.js';
-import { celu, elu, selu } from './elu.js';
-import { gelu, geluSigmoid, geluTanh } from './gelu.js';
-import { egem, gem, segem } from './gem.js';
-import { golu, gompertz } from './golu.js';
-import { sigmoid, softplus, swish } from './logistic.js';
-import { fmish, mish } from './mish.js';
-import { leakyRelu, prelu, relu, relu6 } from './rectifiers.js';
-import { softsign, tanh } from './tanh.js';
+import * as eluFamily from './elu.js';
+import * as geluFamily from './gelu.js';
+import * as gemFamily from './gem.js';
+import * as goluFamily from './golu.js';
+import * as logisticFamily from './logistic.js';
+import * as mishFamily from './mish.js';
+import * as rectifierFamily from './rectifiers.js';
+import * as tanhFamily from './tanh.js';
 
 export type { ActivationFunction, ArrayOrNumber, JaxActivation, KernelParams } from './define.js';
 export { clearJitCache } from './define.js';
-export type { EluOptions } from './elu.js';
-export { celu, elu, selu } from './elu.js';
-export { gelu, geluNew, geluSigmoid, geluTanh, quickGelu } from './gelu.js';
-export type { EgemOptions, GemOptions, SegemOptions } from './gem.js';
-export { egem, gem, segem } from './gem.js';
-export type { GompertzOptions } from './golu.js';
-export { golu, gompertz } from './golu.js';
-export type { SoftplusOptions, SwishOptions } from './logistic.js';
-export { logistic, sigmoid, silu, softplus, swish } from './logistic.js';
+// Every family file's functions, option types and aliases (`silu`, `geluNew`, ...).
+export * from './elu.js';
+export * from './gelu.js';
+export * from './gem.js';
+export * from './golu.js';
+export * from './logistic.js';
 export type { JaxArray } from './math.js';
-export { flippedMish, fmish, mish } from './mish.js';
-export type { LeakyReluOptions, PreluOptions } from './rectifiers.js';
-export { leakyRelu, lrelu, prelu, relu, relu6 } from './rectifiers.js';
+export * from './mish.js';
+export * from './rectifiers.js';
 export type { InitJaxOptions } from './runtime.js';
 export { ensureFloat16ArrayGlobal, initJax } from './runtime.js';
-export { softsign, tanh } from './tanh.js';
+export * from './tanh.js';
 
-/** The adapter's function for every canonical catalog name. */
-const byName: Readonly<Record<string, ActivationFunction<any>>> = {
-  golu,
-  gompertz,
-  gelu,
-  gelu_tanh: geluTanh,
-  gelu_sigmoid: geluSigmoid,
-  gem,
-  egem,
-  segem,
-  fmish,
-  relu,
-  leaky_relu: leakyRelu,
-  prelu,
-  elu,
-  selu,
-  celu,
-  softplus,
-  swish,
-  mish,
-  sigmoid,
-  tanh,
-  softsign,
-  relu6,
+/**
+ * The adapter's function for every activation, keyed by its exported name (`geluTanh` for
+ * `gelu_tanh`), gathered from the family files: the compiler names any activation without one.
+ */
+const byExportName: PerActivationExport<ActivationFunction<any>> = {
+  ...eluFamily,
+  ...geluFamily,
+  ...gemFamily,
+  ...goluFamily,
+  ...logisticFamily,
+  ...mishFamily,
+  ...rectifierFamily,
+  ...tanhFamily,
 };
 
 /** The jax-js function for a canonical name or alias (unknown names throw, listing the valid ones). */
 export function activationFunction(name: string): ActivationFunction<any> {
-  const spec = getSpec(name);
-  const f = byName[spec.name];
-  if (f === undefined) throw new Error(`gatelab/jax: internal: no jax-js implementation of '${spec.name}'`);
-  return f;
+  return byExportName[camelName(getSpec(name).name)];
 }
 
 /**
@@ -107,5 +90,5 @@ export function get(name: string, params: Readonly<Record<string, number>> = {})
 
 /** Canonical names this adapter implements (all of the catalog). */
 export function names(): string[] {
-  return Object.keys(byName);
+  return registry.map((spec) => spec.name);
 }

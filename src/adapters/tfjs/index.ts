@@ -19,43 +19,8 @@ export type { ActivationLayerArgs, LayerArgs, LearnableGoluArgs, LearnablePReluA
 export { layers } from './layers.js';
 export { goluWithTensors, preluWithTensor } from './learnable.js';
 export { forwardKernelName, gradKernelName } from './names.js';
-export type {
-  ActivationParams,
-  AlphaParams,
-  EgemParams,
-  GemParams,
-  GompertzParams,
-  SegemParams,
-  SlopeParams,
-  SoftplusParams,
-  SwishParams,
-} from './ops.js';
-export {
-  applyActivation,
-  celu,
-  egem,
-  elu,
-  fmish,
-  gelu,
-  geluSigmoid,
-  geluTanh,
-  gem,
-  golu,
-  gompertz,
-  leakyRelu,
-  mish,
-  prelu,
-  relu,
-  relu6,
-  segem,
-  selu,
-  sigmoid,
-  silu,
-  softplus,
-  softsign,
-  swish,
-  tanh,
-} from './ops.js';
+// Every op (golu, geluTanh, ...), its parameter types, applyActivation and opsByExportName.
+export * from './ops.js';
 export type { RegisterOptions, Registration } from './register.js';
 export { registerActivations, SUPPORTED_BACKENDS } from './register.js';
 export type { ReplaceActivationsOptions } from './replace.js';

@@ -23,11 +23,8 @@ export function gradKernelName(spec: ActivationSpec): string {
   return `${forwardKernelName(spec)}Grad`;
 }
 
-/** lowerCamelCase of a canonical name (`gelu_tanh` -> `geluTanh`), the form tfjs-layers keeps through save/load. */
-export function camelName(name: string): string {
-  const pascal = pascalCase(name);
-  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
-}
+/** lowerCamelCase of a canonical name (`gelu_tanh` -> `geluTanh`) is the form tfjs-layers keeps through save/load. */
+export { camelName } from '../../activations/index.js';
 
 /** Kernel attributes -> validated catalog parameters (defaults filled, ranges checked). */
 export function paramsFromAttrs(

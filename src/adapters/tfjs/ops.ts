@@ -5,6 +5,7 @@
  */
 
 import type { Tensor, TensorLike } from '@tensorflow/tfjs';
+import type { ActivationName, PerActivationExport } from '../../activations/index.js';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import { forwardKernelName } from './names.js';
 import { requireTf } from './state.js';
@@ -66,7 +67,7 @@ export function applyActivation(name: string, x: Input, params: ActivationParams
 }
 
 const op =
-  <P extends object>(name: string) =>
+  <P extends object>(name: ActivationName) =>
   (x: Input, params?: P): Tensor =>
     applyActivation(name, x, (params ?? {}) as ActivationParams);
 
@@ -116,3 +117,18 @@ export const tanh = op<Record<string, never>>('tanh');
 export const softsign = op<Record<string, never>>('softsign');
 /** ReLU6: min(max(x, 0), 6). */
 export const relu6 = op<Record<string, never>>('relu6');
+
+/** A gatelab/tfjs op: `(x, params?) => tensor`. */
+export type ActivationOp = (x: Input, params?: any) => Tensor;
+
+/**
+ * This module's ops by exported name (`geluTanh` for `gelu_tanh`). Declaring it checks at compile time
+ * that every activation has an op here under its camelCase name: the compiler names any missing one.
+ * Not exported: the declaration bundler (rollup-plugin-dts) cannot emit a module type of itself.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: the declaration itself is the compile-time check
+type OpsByExportName = Complete<typeof import('./ops.js')>;
+type Complete<Module extends PerActivationExport<ActivationOp>> = Pick<
+  Module,
+  keyof PerActivationExport<unknown>
+>;

@@ -10,6 +10,8 @@
  * the same way as the float64 catalog (src/activations) so both round the same pieces.
  */
 
+import type { PerActivation } from '../../activations/index.js';
+
 /** One activation in the shader dialect: the function names and the parameters they take, in order. */
 export interface ShaderActivation {
   /** Name of `fn f(x: f32, params...) -> f32`. */
@@ -168,7 +170,7 @@ function unit(
 }
 
 /** Shader forms of every catalog activation, keyed by canonical name. */
-export const SHADER_ACTIVATIONS: Readonly<Record<string, ShaderActivation>> = {
+export const SHADER_ACTIVATIONS: PerActivation<ShaderActivation> = {
   golu: unit(
     'golu_f',
     'golu_df',
@@ -589,7 +591,7 @@ fn relu6_df(x: f32) -> f32 {
 
 /** The shader form of a canonical activation name; throws for a name without one. */
 export function shaderActivation(name: string): ShaderActivation {
-  const found = SHADER_ACTIVATIONS[name];
+  const found = (SHADER_ACTIVATIONS as Readonly<Record<string, ShaderActivation | undefined>>)[name];
   if (found === undefined) throw new Error(`gatelab/tfjs: no shader form for activation '${name}'`);
   return found;
 }

@@ -28,6 +28,7 @@ export interface LandscapeFile {
   version: 1;
   normalization: DirectionNormalization;
   seed: number;
+  /** Training examples in the loss batch, as used (at most the training set). */
   examples: number;
   centerLoss: number;
   line: { alphas: number[]; losses: number[] };
@@ -287,10 +288,24 @@ export function computeLandscape(
     throw new RangeError(`landscape: grid points must be 0 (off) or >= 3, got ${gridPoints}`);
   }
   const shapes = (tree.leaves(paramsLike as never) as JaxArray[]).map((leaf) => [...leaf.shape]);
+  // Weights of another model would be reshaped silently into garbage (a huge, meaningless loss).
+  if (weights.length !== shapes.length) {
+    throw new RangeError(`landscape: ${weights.length} weight tensors given, the model has ${shapes.length}`);
+  }
+  shapes.forEach((shape, k) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (weights[k].length !== size) {
+      throw new RangeError(
+        `landscape: weight tensor ${k} has ${weights[k].length} values, the model's [${shape}] needs ${size}`,
+      );
+    }
+  });
   const d1 = randomDirection(weights, shapes, normalization, seed * 2 + 1);
   const d2 = randomDirection(weights, shapes, normalization, seed * 2 + 2);
 
   const [x, y] = batch(examples);
+  // What was used, not what was asked: batch() takes at most the training set.
+  const examplesUsed = x.shape[0];
   const surface = lossSurface(model, paramsLike, state, x, y);
   let result: LandscapeFile;
   try {
@@ -301,7 +316,14 @@ export function computeLandscape(
       progress('line', i + 1, alphas.length);
       return loss;
     });
-    result = { version: 1, normalization, seed, examples, centerLoss, line: { alphas, losses: line } };
+    result = {
+      version: 1,
+      normalization,
+      seed,
+      examples: examplesUsed,
+      centerLoss,
+      line: { alphas, losses: line },
+    };
     if (gridPoints > 0) {
       const axis = linspace(-range, range, gridPoints);
       const losses: number[] = [];
@@ -319,6 +341,7 @@ export function computeLandscape(
   if (options.hessian ?? true) {
     const hessianExamples = options.hessianExamples ?? 256;
     const [hx, hy] = batch(hessianExamples);
+    const hessianExamplesUsed = hx.shape[0];
     const curvature = lossSurface(model, paramsLike, state, hx, hy);
     try {
       const start = randomDirection(weights, shapes, 'unit', seed * 2 + 3);
@@ -333,7 +356,7 @@ export function computeLandscape(
         hostSpace,
         options.power,
       );
-      result.hessian = { ...power, examples: hessianExamples };
+      result.hessian = { ...power, examples: hessianExamplesUsed };
     } finally {
       curvature.dispose();
     }

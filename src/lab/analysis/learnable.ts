@@ -17,7 +17,7 @@ export interface LearnableValue {
 }
 
 /** metrics.jsonl record kind. */
-export const LEARNABLE_RECORD = 'activation-params';
+export const LEARNABLE_RECORD = 'activation-params' as const;
 
 /** Values of the learnable activation parameters in a parameter tree (leaves at `<site>.act.<name>`). */
 export function learnableValues(activationName: string, params: ArrayTree): LearnableValue[] {

@@ -2,14 +2,14 @@
  * Trainer hooks that record diagnostics (diagnostics.json) and save the final weights (weights.json +
  * weights.bin) into the run folder. `gatelab train --diagnostics [every] --save-weights` uses them.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivationChoice } from '../models/activationSpec.js';
 import type { Model } from '../models/types.js';
 import { DEFAULT_DIAGNOSTICS_EVERY } from '../options/schema.js';
+import { writeJsonFile } from '../runs/files.js';
+import { RUN_FILES } from '../runs/run-folder.js';
 import type { TrainingData } from '../train/data.js';
 import { createProbe } from '../train/probe.js';
-import { jsonSafe } from '../train/runDir.js';
 import { batchArrays, type TrainHooks } from '../train/trainer.js';
 import {
   DEAD_GRADIENT_THRESHOLD,
@@ -52,7 +52,7 @@ export function recorderHooks(options: RecorderOptions, run: RunContext): TrainH
           snapshots,
           weights: summarizeWeights(params),
         };
-        writeFileSync(join(run.dir, 'diagnostics.json'), `${JSON.stringify(jsonSafe(file))}\n`);
+        writeJsonFile(join(run.dir, RUN_FILES.diagnostics), file, true);
       }
       if (options.saveWeights) saveWeights(run.dir, params, modelState);
     },

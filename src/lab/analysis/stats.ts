@@ -28,18 +28,6 @@ export interface ActivationStatsOptions {
   sigma?: number;
 }
 
-/**
- * Where f or f' of a catalog activation may jump or kink: 0 (ReLU family, GEM, ELU family), 6 (ReLU6)
- * and softplus's switch to the identity at beta x = threshold. Extra split points cost nothing.
- */
-export function integrationBreakpoints(params: Params): number[] {
-  const points = [0, 6];
-  if (params.threshold !== undefined && params.beta !== undefined && Number.isFinite(params.threshold)) {
-    points.push(params.threshold / params.beta);
-  }
-  return points;
-}
-
 /** Moments of f(X), f'(X) for X ~ N(mu, sigma^2) of a named activation. */
 export function activationMoments(
   name: string,
@@ -49,7 +37,8 @@ export function activationMoments(
 ): GaussianMoments {
   const act = activation(name, params);
   return gaussianMoments(act.value, act.derivative, mu, sigma, {
-    breakpoints: integrationBreakpoints(act.params),
+    // Where f or f' jumps or kinks (relu's 0, relu6's 0 and 6, softplus's threshold / beta).
+    breakpoints: act.spec.breakpoints(act.params),
   });
 }
 

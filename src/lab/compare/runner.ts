@@ -4,14 +4,15 @@
  * divergence affects one run) and use every core, since the jax-js wasm device is single-threaded.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type ActivationChoice, activationLabel } from '../models/activationSpec.js';
 import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../options/config.js';
+import { FileWriteError, makeFolder, readJsonObject, writeFileSafely, writeJsonFile } from '../runs/files.js';
+import { COMPARE_FILES, makeRunId, RUN_FILES, RunDirectory, safeName } from '../runs/run-folder.js';
 import type { RunSummary } from '../train/run.js';
-import { jsonSafe, makeRunId, safeName } from '../train/runDir.js';
 import {
   type GroupStats,
   groupOutcomes,
@@ -55,6 +56,8 @@ export interface CompareResult {
   /** The ranking and the verdict sentence (one computation, shared with the table and the report). */
   verdict: Verdict;
   table: string;
+  /** Why compare.json or table.txt could not be written (the result is still complete). */
+  writeError?: string;
 }
 
 /** The command that starts this very CLI again (node + loader flags + entry script). */
@@ -133,15 +136,22 @@ function barDisplay(total: number): Display {
   };
 }
 
+function baseOf(job: Job) {
+  return { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
+}
+
 /**
  * Runs one child `train` process; resolves with its outcome (never rejects). The child gets its
  * resolved run configuration as run.json in its prepared run folder, never as rebuilt arguments.
  */
 function runChild(options: CompareOptions, dir: string, job: Job, display: Display): Promise<RunOutcome> {
   const runDir = join(dir, job.runId);
-  mkdirSync(runDir, { recursive: true });
-  const configFile = join(runDir, 'run.json');
-  writeFileSync(configFile, runConfigJson(job.config));
+  let configFile: string;
+  try {
+    configFile = RunDirectory.prepare(runDir, runConfigJson(job.config));
+  } catch (error) {
+    return Promise.resolve({ ...baseOf(job), summary: null, error: (error as Error).message });
+  }
   const args = [
     ...options.launcher.slice(1),
     'train',
@@ -152,7 +162,7 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
     '--progress',
     'json',
   ];
-  const base = { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
+  const base = baseOf(job);
   return new Promise((resolvePromise) => {
     const child = spawn(options.launcher[0], args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -181,9 +191,13 @@ function runChild(options: CompareOptions, dir: string, job: Job, display: Displ
     });
     child.on('error', (error) => resolvePromise({ ...base, summary: null, error: error.message }));
     child.on('close', (code) => {
-      const file = join(runDir, 'summary.json');
+      const file = join(runDir, RUN_FILES.summary);
       if (code === 0 && existsSync(file)) {
-        resolvePromise({ ...base, summary: JSON.parse(readFileSync(file, 'utf8')) as RunSummary });
+        try {
+          resolvePromise({ ...base, summary: readJsonObject(file) as unknown as RunSummary });
+        } catch (error) {
+          resolvePromise({ ...base, summary: null, error: (error as Error).message });
+        }
       } else {
         const lastLine = stderr.trim().split('\n').pop() ?? '';
         resolvePromise({ ...base, summary: null, error: `exit code ${code}: ${lastLine}` });
@@ -213,7 +227,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   const id = options.id ?? makeRunId(['compare', options.task], started);
   let dir = resolve(options.runsDir, id);
   for (let n = 2; existsSync(dir); n++) dir = resolve(options.runsDir, `${id}-${n}`);
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
 
   const mode = options.progress ?? 'auto';
   const display =
@@ -277,10 +291,13 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
     verdict,
     table,
   };
-  writeFileSync(
-    join(dir, 'compare.json'),
-    `${JSON.stringify(jsonSafe({ ...result, table: undefined }), null, 2)}\n`,
-  );
-  writeFileSync(join(dir, 'table.txt'), table);
+  // The table is the result: a failed write (full disk, read-only) is reported with it, not instead.
+  try {
+    writeJsonFile(join(dir, COMPARE_FILES.result), { ...result, table: undefined });
+    writeFileSafely(join(dir, COMPARE_FILES.table), table);
+  } catch (error) {
+    if (!(error instanceof FileWriteError)) throw error;
+    result.writeError = error.message;
+  }
   return result;
 }

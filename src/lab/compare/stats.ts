@@ -6,9 +6,10 @@
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
+import type { MetricKind } from '../train/data.js';
 import type { RunSummary } from '../train/run.js';
 
-export type MetricKind = 'classification' | 'language';
+export type { MetricKind };
 
 export interface GroupStats {
   label: string;

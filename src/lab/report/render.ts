@@ -1,15 +1,6 @@
-/**
- * Figures to SVG in Node, with no browser and no canvas package: Vega-Lite specs are compiled to Vega
- * and rendered by a headless Vega View (`renderer: 'none'`, then `toSVG()`). Without the optional
- * `canvas` package Vega measures text by a per-character width estimate, which is good enough for
- * axis labels and legends (checked by the report tests, which parse the text elements).
- *
- * Only inline data (`values`) is ever used; the loader below refuses URLs and files, so rendering a
- * figure can never touch the network or the disk.
- */
-import { writeFileSync } from 'node:fs';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeFileSafely } from '../runs/files.js';
 
 /** A figure in either grammar: most are Vega-Lite; contour plots need Vega's isocontour transform. */
 export type Figure = { kind: 'vega-lite'; spec: TopLevelSpec } | { kind: 'vega'; spec: vega.Spec };
@@ -82,7 +73,7 @@ export async function renderSvg(figure: Figure): Promise<string> {
 
 /** Renders the figure and writes it to `file`. */
 export async function writeSvg(figure: Figure, file: string): Promise<void> {
-  writeFileSync(file, await renderSvg(figure));
+  writeFileSafely(file, await renderSvg(figure));
 }
 
 /** Shorthand for a Vega-Lite figure. */

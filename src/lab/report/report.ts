@@ -5,21 +5,20 @@
  * diagnostics / landscape sections when those files are present in the run folders.
  */
 import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
-import { judgeComparison, type Verdict } from '../compare/stats.js';
+import { judgeComparison, type MetricKind, type Verdict } from '../compare/stats.js';
+import type { DamagedRun, LoadedRun } from '../runs/read.js';
 import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
 import { renderSvg } from './render.js';
-import type { LoadedRun } from './runs.js';
 import { diagnosticsSection, landscapeSection, learnableSection } from './sections.js';
 
 export interface ReportOptions {
   title?: string;
   /** Shown in the header; default now. */
   generatedAt?: Date;
+  /** Run folders that could not be read: listed with their problem, the rest is rendered. */
+  damaged?: readonly DamagedRun[];
 }
-
-/** Language tasks are judged by perplexity (lower is better), the rest by accuracy (higher is better). */
-export type MetricKind = 'accuracy' | 'perplexity';
 
 export interface RunGroup {
   /** Display name: the activation label, plus "@ lr" when the task's runs use several learning rates. */
@@ -39,13 +38,13 @@ export interface RunGroup {
 
 export function metricKind(runs: readonly LoadedRun[]): MetricKind {
   return runs.some((r) => r.test?.perplexity !== undefined || r.val?.perplexity !== undefined)
-    ? 'perplexity'
-    : 'accuracy';
+    ? 'language'
+    : 'classification';
 }
 
 function metricOf(run: LoadedRun, kind: MetricKind): number {
   if (run.status !== 'completed' || run.test === null) return Number.NaN;
-  return kind === 'perplexity' ? (run.test.perplexity ?? Math.exp(run.test.loss)) : 100 * run.test.accuracy;
+  return kind === 'language' ? (run.test.perplexity ?? Math.exp(run.test.loss)) : 100 * run.test.accuracy;
 }
 
 /** Groups one task's runs by activation label (and learning rate when several are present), in first-seen order. */
@@ -63,7 +62,7 @@ export function groupRuns(runs: readonly LoadedRun[], kind: MetricKind): RunGrou
       runs: mine,
       metric: seedSummary(completed.map((r) => metricOf(r, kind))),
       rankingMetric: seedSummary(
-        completed.map((r) => (kind === 'accuracy' ? r.test!.accuracy : r.test!.loss)),
+        completed.map((r) => (kind === 'classification' ? r.test!.accuracy : r.test!.loss)),
       ),
       testLoss: seedSummary(completed.map((r) => r.test!.loss)),
       msPerStep: seedSummary(completed.map((r) => r.msPerStep)),
@@ -86,7 +85,7 @@ export function judgeRunGroups(groups: readonly RunGroup[], kind: MetricKind): V
         .filter((r) => r.status === 'diverged')
         .map((r) => `seed ${r.seed}${r.diverged ? ` at step ${r.diverged.step}` : ''}`),
     })),
-    kind === 'accuracy' ? 'classification' : 'language',
+    kind,
   );
 }
 
@@ -143,10 +142,10 @@ export function describeComparison(
       `Note: the runs also differ in ${differing.join(', ')}, so not every difference is the activation's.`,
     );
   const ranked = rankedGroups(groups, verdict).filter((g) => g.metric !== null);
-  const unit = kind === 'accuracy' ? '%' : '';
-  const name = kind === 'accuracy' ? 'test accuracy' : 'test perplexity';
+  const unit = kind === 'classification' ? '%' : '';
+  const name = kind === 'classification' ? 'test accuracy' : 'test perplexity';
   const show = (g: RunGroup) =>
-    `${g.key} ${fmt(g.metric!.mean, kind === 'accuracy' ? 2 : 3)}${unit}${g.metric!.n > 1 ? ` (SEM ${fmt(g.metric!.sem, kind === 'accuracy' ? 2 : 3)})` : ''}`;
+    `${g.key} ${fmt(g.metric!.mean, kind === 'classification' ? 2 : 3)}${unit}${g.metric!.n > 1 ? ` (SEM ${fmt(g.metric!.sem, kind === 'classification' ? 2 : 3)})` : ''}`;
   if (ranked.length > 1) parts.push(`Mean ${name}: ${ranked.map(show).join(', ')}.`);
   parts.push(verdict.sentence);
   if (verdict.ranking.some((r) => r.test !== null))
@@ -173,8 +172,9 @@ function semText(s: SeedSummary | null, digits: number): string {
 }
 
 function resultsTable(groups: readonly RunGroup[], kind: MetricKind, verdict: Verdict): string {
-  const metricHeader = kind === 'accuracy' ? 'test accuracy % (mean ± std)' : 'test perplexity (mean ± std)';
-  const digits = kind === 'accuracy' ? 2 : 3;
+  const metricHeader =
+    kind === 'classification' ? 'test accuracy % (mean ± std)' : 'test perplexity (mean ± std)';
+  const digits = kind === 'classification' ? 2 : 3;
   const rows = rankedGroups(groups, verdict).map((g) => [
     g.key,
     pm(g.metric, digits),
@@ -237,12 +237,12 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
   // Curves keep the groups' first-seen order so colours match the bars.
   const curveRows = [
     ...bandRows(groups, 'train loss', (r) => r.steps.map((s) => ({ step: s.step, value: s.loss }))),
-    ...bandRows(groups, kind === 'accuracy' ? 'val accuracy %' : 'val perplexity', (r) =>
+    ...bandRows(groups, kind === 'classification' ? 'val accuracy %' : 'val perplexity', (r) =>
       r.evals
         .filter((e) => e.split === 'val')
         .map((e) => ({
           step: e.step,
-          value: kind === 'accuracy' ? 100 * e.accuracy : (e.perplexity ?? Math.exp(e.loss)),
+          value: kind === 'classification' ? 100 * e.accuracy : (e.perplexity ?? Math.exp(e.loss)),
         })),
     ),
   ];
@@ -256,7 +256,7 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
   }
   const withMetric = groups.filter((g) => g.metric !== null);
   if (withMetric.length > 0) {
-    const metricName = kind === 'accuracy' ? 'test accuracy %' : 'test perplexity';
+    const metricName = kind === 'classification' ? 'test accuracy %' : 'test perplexity';
     const bars = withMetric.flatMap((g) => [
       {
         activation: g.key,
@@ -300,8 +300,8 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
       await renderFigure(
         lrHeatmapFigure(
           cells,
-          kind === 'accuracy' ? 'test accuracy %' : 'test perplexity',
-          kind === 'accuracy',
+          kind === 'classification' ? 'test accuracy %' : 'test perplexity',
+          kind === 'classification',
         ),
         'Each cell: mean ± SEM over seeds; NaN marks a setting where every seed diverged.',
       ),
@@ -356,6 +356,16 @@ export async function buildRunsReport(
       ),
     );
   body.push('<h2>Runs</h2>', runsTable(runs));
+  const problems = [
+    ...(options.damaged ?? []).map((d) => `${d.dir}: damaged, left out — ${d.problem}`),
+    ...runs.flatMap((r) => r.warnings),
+  ];
+  if (problems.length > 0) {
+    body.push(
+      '<h2>Damaged run files</h2>',
+      `<ul class="damaged">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`,
+    );
+  }
   body.push('<details><summary>Configurations (config.json of each run)</summary>');
   for (const r of runs)
     body.push(`<h3>${escapeHtml(r.id)}</h3><pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre>`);

@@ -23,8 +23,14 @@ export interface HostBatch {
 
 export type EvalSplit = 'val' | 'test';
 
+/**
+ * How a task is judged, the one vocabulary of the lab (training data, comparison, report): classification
+ * by accuracy (higher is better), language modelling by loss and perplexity (lower is better).
+ */
+export type MetricKind = 'classification' | 'language';
+
 export interface TrainingData {
-  readonly kind: 'classification' | 'language';
+  readonly kind: MetricKind;
   /**
    * Labels of -1 mark positions without a prediction (masked language modelling): the loss averages
    * over the labelled positions only, and evaluation counts only those.

@@ -9,10 +9,10 @@ import { adamw } from '../optim/adamw.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
 import { type RunConfig, runConfigJson } from '../options/config.js';
+import { makeRunId, RunDirectory } from '../runs/run-folder.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
 import type { TrainingData } from './data.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
-import { makeRunId, RunDirectory } from './runDir.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
 export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';

@@ -3,7 +3,7 @@
 // <op>_fused_<dtype>(x, y, d, n, a, b, c). Pointers are byte offsets into the imported memory.
 import { BOTH, DERIVATIVE, FORWARD } from '../common';
 import { run32, run64 } from '../loops';
-import { prepareParams } from '../params';
+import { prepareParams } from './dispatch';
 
 export function abi_version(): i32 {
   return 1;

@@ -1,20 +1,13 @@
 /**
- * Reading run folders written by the trainer (src/lab/train/runDir.ts): runs/<id>/config.json,
- * metrics.jsonl (one JSON record per line: kind "step" | "eval" | "diverged" | ...), summary.json,
- * and the optional analysis files other commands add (diagnostics.json, landscape.json).
- * Corrupt files produce errors that name the file and the problem.
+ * Reading run folders (the format is described in ./run-folder.ts): config.json, metrics.jsonl,
+ * summary.json and the optional analysis files (diagnostics.json, landscape.json). Corrupt files
+ * produce errors that name the file and the problem; `loadRuns` reads what it can and lists the
+ * damaged folders instead of failing on the first.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-
-/** JSON numbers that the trainer wrote as "NaN" / "Infinity" strings, back to numbers. */
-export function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (value === 'NaN') return Number.NaN;
-  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
-  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
-  return Number.NaN;
-}
+import { readJsonLines, readJsonObject, toNumber } from './files.js';
+import { RUN_FILES } from './run-folder.js';
 
 export interface EvalRecord {
   loss: number;
@@ -61,41 +54,8 @@ export interface LoadedRun {
   extra: Record<string, Record<string, unknown>[]>;
   /** Parsed optional JSON files next to the run files, by base name (diagnostics, landscape, ...). */
   attachments: Record<string, unknown>;
-}
-
-function readJson(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${file}: cannot read (${(error as Error).message})`);
-  }
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error('expected a JSON object');
-    }
-    return value as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
-function readJsonLines(file: string): Record<string, unknown>[] {
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const records: Record<string, unknown>[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      records.push(JSON.parse(line) as Record<string, unknown>);
-    } catch (error) {
-      // A run killed mid-write leaves a truncated last line; anything else is corruption.
-      if (i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '')) return;
-      throw new Error(`${file}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
-    }
-  });
-  return records;
+  /** Problems read past (e.g. a torn last line of metrics.jsonl after a crash). */
+  warnings: string[];
 }
 
 function evalOf(value: unknown): EvalRecord | null {
@@ -107,17 +67,20 @@ function evalOf(value: unknown): EvalRecord | null {
 }
 
 /** Optional files that analysis commands write into a run folder. */
-export const ATTACHMENTS = ['diagnostics', 'landscape'] as const;
+export const ATTACHMENTS = [
+  'diagnostics',
+  'landscape',
+] as const satisfies readonly (keyof typeof RUN_FILES)[];
 
 /** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
 export function loadRun(dir: string): LoadedRun {
   const root = resolve(dir);
-  const configFile = join(root, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no config.json)`);
-  const config = readJson(configFile);
-  const summaryFile = join(root, 'summary.json');
-  const summary = existsSync(summaryFile) ? readJson(summaryFile) : null;
-  const records = readJsonLines(join(root, 'metrics.jsonl'));
+  const configFile = join(root, RUN_FILES.config);
+  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no ${RUN_FILES.config})`);
+  const config = readJsonObject(configFile);
+  const summaryFile = join(root, RUN_FILES.summary);
+  const summary = existsSync(summaryFile) ? readJsonObject(summaryFile) : null;
+  const { records, tornLine } = readJsonLines(join(root, RUN_FILES.metrics));
   const steps: StepRecord[] = [];
   const evals: EvalPoint[] = [];
   const extra: Record<string, Record<string, unknown>[]> = {};
@@ -144,8 +107,8 @@ export function loadRun(dir: string): LoadedRun {
   }
   const attachments: Record<string, unknown> = {};
   for (const name of ATTACHMENTS) {
-    const file = join(root, `${name}.json`);
-    if (existsSync(file)) attachments[name] = readJson(file);
+    const file = join(root, RUN_FILES[name]);
+    if (existsSync(file)) attachments[name] = readJsonObject(file);
   }
   const activation = config.activation as { name?: string } | undefined;
   const summaryActivation = summary?.activation as { label?: string } | undefined;
@@ -170,7 +133,28 @@ export function loadRun(dir: string): LoadedRun {
     diverged: diverged ?? (summary?.diverged ? (summary.diverged as LoadedRun['diverged']) : null),
     extra,
     attachments,
+    warnings: tornLine === null ? [] : [tornLine],
   };
+}
+
+/** A run folder that could not be read, and why. */
+export interface DamagedRun {
+  dir: string;
+  problem: string;
+}
+
+/** Reads every run folder it can; damaged ones are listed with their problem instead of failing. */
+export function loadRuns(dirs: readonly string[]): { runs: LoadedRun[]; damaged: DamagedRun[] } {
+  const runs: LoadedRun[] = [];
+  const damaged: DamagedRun[] = [];
+  for (const dir of dirs) {
+    try {
+      runs.push(loadRun(dir));
+    } catch (error) {
+      damaged.push({ dir: resolve(dir), problem: (error as Error).message });
+    }
+  }
+  return { runs, damaged };
 }
 
 /**
@@ -179,7 +163,7 @@ export function loadRun(dir: string): LoadedRun {
  */
 export function findRunDirs(paths: readonly string[]): string[] {
   const found: string[] = [];
-  const isRun = (dir: string) => existsSync(join(dir, 'config.json'));
+  const isRun = (dir: string) => existsSync(join(dir, RUN_FILES.config));
   const subdirs = (dir: string) =>
     readdirSync(dir)
       .sort()

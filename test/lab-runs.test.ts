@@ -1,0 +1,207 @@
+/**
+ * The run-folder module: atomic writes that name the file and the real cause on a full or read-only
+ * file system (real tmpfs mounts where this process may mount them), torn metrics lines, damaged run
+ * folders in reports, and a comparison whose table survives a failed write.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeRunsReport } from '../src/cli/report.js';
+import { runCompare } from '../src/lab/compare/runner.js';
+import {
+  appendJsonLine,
+  FileWriteError,
+  makeFolder,
+  readJsonLines,
+  toJsonText,
+  toNumber,
+  writeJsonFile,
+} from '../src/lab/runs/files.js';
+import { loadRun, loadRuns } from '../src/lab/runs/read.js';
+import { RunDirectory } from '../src/lab/runs/run-folder.js';
+
+const root = mkdtempSync(join(tmpdir(), 'gatelab-runs-'));
+const mounts: string[] = [];
+
+/** A tmpfs mounted at a fresh folder (root only); null with the reason printed where mounting is not allowed. */
+function mountTmpfs(options: string): string | null {
+  const dir = mkdtempSync(join(root, 'mnt-'));
+  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.log(
+      `skipping a real-file-system check: cannot mount tmpfs here (${(result.stderr || result.error?.message || '').trim()})`,
+    );
+    return null;
+  }
+  mounts.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of mounts) spawnSync('umount', [dir]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const full = mountTmpfs('size=64k');
+const readOnly = mountTmpfs('ro,size=64k');
+
+describe('atomic writes and their errors', () => {
+  it.skipIf(full === null)(
+    'a full disk: the error names the file and "no space left", no half file remains',
+    () => {
+      const file = join(full!, 'big.json');
+      const big = { values: Array.from({ length: 40_000 }, (_, i) => i) };
+      expect(() => writeJsonFile(file, big)).toThrow(
+        new RegExp(`cannot write ${file}: no space left on the device \\(ENOSPC\\)`),
+      );
+      expect(readdirSync(full!)).toEqual([]);
+      // An earlier good version of the file survives a failed rewrite.
+      writeJsonFile(file, { ok: true });
+      expect(() => writeJsonFile(file, big)).toThrow(FileWriteError);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ok: true });
+      expect(readdirSync(full!)).toEqual(['big.json']);
+      rmSync(file);
+    },
+  );
+
+  it.skipIf(readOnly === null)('a read-only mount is reported as read-only, not as a missing folder', () => {
+    expect(() => makeFolder(join(readOnly!, 'runs', 'x'))).toThrow(
+      /cannot create the folder .*runs\/x: the file system is read-only \(EROFS\)/,
+    );
+    expect(() => writeJsonFile(join(readOnly!, 'a.json'), {})).toThrow(
+      /a\.json: the file system is read-only/,
+    );
+    expect(() => new RunDirectory(join(readOnly!, 'runs'), 'r')).toThrow(/read-only \(EROFS\)/);
+  });
+
+  it('names permission errors and keeps unknown causes', () => {
+    expect(
+      new FileWriteError('/x/y.json', Object.assign(new Error('EACCES: ...'), { code: 'EACCES' })).message,
+    ).toBe('cannot write /x/y.json: permission denied (EACCES)');
+    expect(new FileWriteError('/x/y.json', new Error('odd')).message).toBe('cannot write /x/y.json: odd');
+  });
+
+  it('one JSON encoding of non-finite numbers, read back by toNumber', () => {
+    const text = toJsonText({ a: Number.NaN, b: [Number.POSITIVE_INFINITY, -Infinity, 1.5] });
+    expect(text).toBe('{"a":"NaN","b":["Infinity","-Infinity",1.5]}');
+    const back = JSON.parse(text);
+    expect([back.a, ...back.b].map(toNumber)).toEqual([Number.NaN, Infinity, -Infinity, 1.5]);
+  });
+});
+
+describe('metrics.jsonl', () => {
+  it('appends whole lines; a torn last line is skipped and reported, others are damage', () => {
+    const file = join(root, 'metrics.jsonl');
+    appendJsonLine(file, { kind: 'step', step: 1, loss: Number.NaN });
+    appendJsonLine(file, { kind: 'step', step: 2, loss: 0.5 });
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"kind":"step","st`);
+    const { records, tornLine } = readJsonLines(file);
+    expect(records.map((r) => r.step)).toEqual([1, 2]);
+    expect(records[0].loss).toBe('NaN');
+    expect(tornLine).toBe(`${file}: the last line (3) is incomplete and was skipped`);
+    writeFileSync(file, '{"kind":"step"}\n{"kind"\n{"kind":"step"}\n');
+    expect(() => readJsonLines(file)).toThrow(/metrics\.jsonl: line 2 is not valid JSON/);
+  });
+});
+
+/** A finished run folder written through the run-folder module. */
+function fakeRun(dir: string, activation: string, accuracy: number): string {
+  const run = new RunDirectory(dir, `${activation}-s0`);
+  run.writeConfig({
+    task: 'mnist-mlp',
+    activation: { name: activation },
+    seed: 0,
+    lr: 0.01,
+    epochs: 1,
+    batchSize: 8,
+  });
+  run.appendMetric({ kind: 'step', step: 1, epoch: 1, loss: 1, lr: 0.01 });
+  run.appendMetric({ kind: 'eval', step: 1, epoch: 1, split: 'test', loss: 0.5, accuracy });
+  run.writeSummary({
+    status: 'completed',
+    activation: { name: activation, params: {}, label: activation },
+    test: { loss: 0.5, accuracy, count: 10 },
+    val: { loss: 0.5, accuracy, count: 10 },
+    timing: { msPerStep: 3 },
+  });
+  return run.dir;
+}
+
+describe('damaged run folders', () => {
+  it('report marks a damaged run folder and renders the rest', async () => {
+    const dir = join(root, 'damaged');
+    const good = fakeRun(dir, 'relu', 0.8);
+    const bad = fakeRun(dir, 'golu', 0.9);
+    writeFileSync(join(bad, 'summary.json'), '{"status": "comp');
+    writeFileSync(
+      join(good, 'metrics.jsonl'),
+      `${readFileSync(join(good, 'metrics.jsonl'), 'utf8')}{"kind":`,
+    );
+    const { runs, damaged } = loadRuns([good, bad]);
+    expect(runs.map((r) => r.id)).toEqual(['relu-s0']);
+    expect(runs[0].warnings[0]).toMatch(/metrics\.jsonl: the last line \(3\) is incomplete/);
+    expect(damaged).toHaveLength(1);
+    expect(damaged[0].problem).toMatch(/golu-s0\/summary\.json: not valid JSON/);
+    expect(() => loadRun(bad)).toThrow(/summary\.json: not valid JSON/);
+    const file = await writeRunsReport([dir], join(root, 'damaged.html'));
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('Damaged run files');
+    expect(html).toMatch(/golu-s0: damaged, left out/);
+    expect(html).toContain('relu-s0');
+  });
+});
+
+describe.skipIf(full === null)('a comparison on a disk that fills up', () => {
+  it('still returns and prints the table; the write error names compare.json and the cause', async () => {
+    // A stand-in for `gatelab train`: reads run.json, writes a finished summary, then fills the disk.
+    const child = join(root, 'fake-train.mjs');
+    writeFileSync(
+      child,
+      `import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const args = process.argv.slice(2);
+const runDir = args[args.indexOf('--run-dir') + 1];
+const config = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+const label = config.activation.name;
+writeFileSync(join(runDir, 'summary.json'), JSON.stringify({
+  status: 'completed', activation: { name: label, params: {}, label }, seed: config.seed, diverged: null,
+  model: 'fake', data: 'fake', paramCount: 1, stepsDone: 1,
+  test: { loss: 0.5, accuracy: 0.5 + config.seed / 100, count: 10 }, val: null,
+  timing: { msPerStep: 1, totalSeconds: 0.1, stepsPerSecond: 1, firstStepMs: 1 } }));
+if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(1 << 20)); } catch {}
+`,
+    );
+    const runsDir = join(full!, 'runs');
+    mkdirSync(runsDir);
+    const result = await runCompare({
+      task: 'mnist-mlp',
+      kind: 'classification',
+      activations: [{ name: 'relu' }],
+      seeds: [0, 1],
+      jobs: 1,
+      overrides: { epochs: 1 },
+      runsDir,
+      id: 'full-disk',
+      launcher: [process.execPath, child],
+      details: [],
+      progress: 'none',
+    });
+    expect(result.outcomes.every((o) => o.summary !== null)).toBe(true);
+    expect(result.table).toMatch(/relu\s+50\.50 ± 0\.71/);
+    expect(result.writeError).toMatch(
+      /cannot write .*full-disk\/compare\.json: no space left on the device \(ENOSPC\)/,
+    );
+    expect(existsSync(join(runsDir, 'full-disk', 'compare.json'))).toBe(false);
+    expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual(['relu-s0', 'relu-s1']);
+  });
+});

@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'cli/main': 'src/cli/main.ts',
+    // The executable: installs the wasm worker-thread stand-in, then loads cli/main (and jax-js).
+    'cli/bin': 'src/cli/bin.ts',
     'adapters/tfjs/index': 'src/adapters/tfjs/index.ts',
     'adapters/jax/index': 'src/adapters/jax/index.ts',
   },

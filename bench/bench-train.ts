@@ -1,36 +1,50 @@
 /**
- * `npm run bench:train`: training-step throughput (forward + backward + AdamW update, loss read back)
- * of the lab's models on jax-js (wasm device, jit-compiled step) for relu vs golu vs gelu, side by side
- * with TensorFlow.js 4.22 on its wasm backend running the same model and batch in the same process.
+ * `npm run bench:train`: training-step throughput (forward + backward + optimizer update, loss read back)
+ * of the lab's models on jax-js, per device, per activation, side by side; optionally TensorFlow.js
+ * 4.22's wasm backend running the same mlp and gpt in the same process.
  *
- *   mlp: 784-[512 LN act]x2-10, batch 128    cnn: fashion-cnn (conv 32, 64), batch 64
- *   gpt: text-gpt's model (2 layers, 4 heads, width 64, context 64, vocab 89 = Moby-Dick), batch 32
- *   vit: mnist-vit / fashion-vit's ViT (patch 7, 4 blocks x 4 heads, width 64), batch 128
- *   mlm: text-mlm's encoder (2 layers, 4 heads, width 64, context 64, vocab 89 + [MASK]), batch 32,
- *        loss on the ~15 % selected positions
- *   babygpt: text-gpt --model preset=babygpt (6 layers, 6 heads, width 384, context 256), batch 4
- *            (the preset's batch 16 needs more than the wasm device's 4 GiB memory)
- *   (vit, mlm and babygpt run on jax-js only; not part of the default --models)
+ *   mlp:      784-[512 LN act]x2-10, batch 128          cnn: fashion-cnn (conv 32, 64), batch 64
+ *   resnet20: ResNet-20 at CIFAR shapes 32x32x3, 10 classes, batch 128
+ *   gpt:      text-gpt's model (2 layers, 4 heads, width 64, context 64, vocab 89), batch 32
+ *   babygpt:  the GoLU paper's / nanoGPT's baby GPT (6 layers, 6 heads, width 384, context 256,
+ *             vocab 89), batch 16 (nanoGPT uses 64: --batch babygpt=64)
+ *   vit:      mnist-vit / fashion-vit's ViT (patch 7, 4 blocks x 4 heads, width 64), batch 128
+ *   mlm:      text-mlm's encoder (2 layers, 4 heads, width 64, context 64, vocab 89 + [MASK]), batch 32,
+ *             loss on the ~15 % selected positions
+ *   (vit and mlm are not part of the default --models)
  *
- * Inputs are seeded random data of the real shapes (throughput does not depend on the values).
- * Flags: --models mlp,cnn,gpt  --activations relu,golu,gelu  --seconds 4 (timing budget per cell)
- *        --no-tfjs  --json
- * Nothing here asserts a time; it prints what it measured.
+ * Activations of one model and device are timed interleaved (one step of each in turn, until the
+ * budget is spent), so a change in the machine's load hits them alike; medians of wall and process
+ * CPU time per step are reported. Inputs are seeded random data of the real shapes.
+ *
+ * Flags: --models mlp,cnn,resnet20,gpt,babygpt (also vit, mlm)  --activations relu,golu,gelu (or all)
+ *        --devices wasm,webgpu (or --device webgpu)   --threads N (wasm: also time N worker threads)
+ *        --form first-order|exact (activation form; the lab trains with first-order)
+ *        --seconds 4 (budget per activation and cell)  --min-steps 5  --warmup 2
+ *        --batch model=N[,model=N]   --no-tfjs   --json
+ * Nothing here asserts a time; it prints what it measured, the load average and the adapter.
  */
-import { loadavg } from 'node:os';
+import '../src/lab/devices/install-wasm-threads.js';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { defaultDevice } from '@jax-js/jax';
+import { activationNames } from '../src/activations/resolve.js';
+import { initJax } from '../src/adapters/jax/index.js';
 import { registerActivations, applyActivation as tfActivation } from '../src/adapters/tfjs/index.js';
 import { createRng } from '../src/lab/data/index.js';
-import { cnn, gpt, type Model, mlm, mlp, vit } from '../src/lab/models/index.js';
+import { maxWasmThreads, setWasmThreads } from '../src/lab/devices/wasm-threads.js';
+import { type AdapterInfo, describeAdapter } from '../src/lab/devices/webgpu.js';
+import { cnn, gpt, type Model, mlm, mlp, resnet, vit } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
-import { initLabRuntime, np } from '../src/lab/runtime.js';
+import { type LabDevice, np, resolveDevice } from '../src/lab/runtime.js';
 import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
-type ModelName = 'mlp' | 'cnn' | 'gpt' | 'vit' | 'mlm' | 'babygpt';
-/** Models with a TensorFlow.js twin in this file. */
-const TFJS_MODELS = new Set<ModelName>(['mlp', 'cnn', 'gpt']);
+type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt' | 'vit' | 'mlm';
+const MODEL_NAMES: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt', 'vit', 'mlm'];
+const DEFAULT_MODELS: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt'];
+type Form = 'first-order' | 'exact';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -38,101 +52,125 @@ const value = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
-const modelNames = value('models', 'mlp,cnn,gpt').split(',') as ModelName[];
-const activations = value('activations', 'relu,golu,gelu').split(',');
+function fail(message: string): never {
+  process.stderr.write(`bench:train: ${message}\n`);
+  process.exit(2);
+}
+const modelNames = value('models', DEFAULT_MODELS.join(',')).split(',') as ModelName[];
+for (const m of modelNames)
+  if (!MODEL_NAMES.includes(m)) fail(`--models: unknown model '${m}'; valid: ${MODEL_NAMES.join(', ')}`);
+const activationList = value('activations', 'relu,golu,gelu');
+const activations: string[] = activationList === 'all' ? activationNames() : activationList.split(',');
+for (const a of activations)
+  if (!(activationNames() as string[]).includes(a))
+    fail(`--activations: unknown activation '${a}'; valid: ${activationNames().join(', ')}, or all`);
+const deviceNames = value('devices', value('device', 'wasm')).split(',') as LabDevice[];
+for (const d of deviceNames)
+  if (!['wasm', 'webgpu', 'cpu'].includes(d))
+    fail(`--devices: unknown device '${d}'; valid: wasm, webgpu, cpu`);
+const threads = Number(value('threads', '1'));
+if (!(Number.isInteger(threads) && threads >= 1 && threads <= maxWasmThreads())) {
+  fail(
+    `--threads must be an integer in [1, ${maxWasmThreads()}] (this machine's cores), got '${value('threads', '1')}'`,
+  );
+}
+const form = value('form', 'first-order') as Form;
+if (form !== 'first-order' && form !== 'exact') fail(`--form must be first-order or exact, got '${form}'`);
 const budgetMs = Number(value('seconds', '4')) * 1000;
-const withTfjs = !flag('no-tfjs');
+const minSteps = Number(value('min-steps', '5'));
+const warmup = Number(value('warmup', '2'));
+const withTfjs = !flag('no-tfjs') && deviceNames.includes('wasm');
 const VOCAB = 89;
+
+const batchOverrides = new Map<string, number>();
+for (const entry of value('batch', '')
+  .split(',')
+  .filter((e) => e !== '')) {
+  const [name, size] = entry.split('=');
+  const n = Number(size);
+  if (!MODEL_NAMES.includes(name as ModelName) || !(Number.isInteger(n) && n >= 1)) {
+    fail(`--batch: expected model=N with a model of ${MODEL_NAMES.join(', ')}, got '${entry}'`);
+  }
+  batchOverrides.set(name, n);
+}
+
+interface HostBatch {
+  x: Float32Array | Int32Array;
+  y: Int32Array;
+  xShape: number[];
+  int: boolean;
+}
 
 interface Spec {
   batch: number;
   /** Labels of -1 carry no loss (masked language model). */
   masked?: boolean;
   build(activation: string): Model;
-  makeBatch(rng: ReturnType<typeof createRng>): {
-    x: Float32Array | Int32Array;
-    y: Int32Array;
-    xShape: number[];
-    int: boolean;
-  };
+  makeBatch(rng: ReturnType<typeof createRng>, batch: number): HostBatch;
 }
+
+const images = (h: number, w: number, c: number) => (rng: ReturnType<typeof createRng>, batch: number) => ({
+  x: Float32Array.from({ length: batch * h * w * c }, () => rng.next()),
+  y: Int32Array.from({ length: batch }, () => rng.int(10)),
+  xShape: [batch, h, w, c],
+  int: false,
+});
+const tokens = (context: number) => (rng: ReturnType<typeof createRng>, batch: number) => ({
+  x: Int32Array.from({ length: batch * context }, () => rng.int(VOCAB)),
+  y: Int32Array.from({ length: batch * context }, () => rng.int(VOCAB)),
+  xShape: [batch, context],
+  int: true,
+});
+const choice = (name: string) => ({ name, form });
 
 const SPECS: Record<ModelName, Spec> = {
   mlp: {
     batch: 128,
     build: (a) =>
-      mlp({ inputShape: [28, 28, 1], numClasses: 10, activation: { name: a }, depth: 2, width: 512 }),
-    makeBatch: (rng) => ({
-      x: Float32Array.from({ length: 128 * 784 }, () => rng.next()),
-      y: Int32Array.from({ length: 128 }, () => rng.int(10)),
-      xShape: [128, 28, 28, 1],
-      int: false,
-    }),
+      mlp({ inputShape: [28, 28, 1], numClasses: 10, activation: choice(a), depth: 2, width: 512 }),
+    makeBatch: images(28, 28, 1),
   },
   cnn: {
     batch: 64,
-    build: (a) =>
-      cnn({ inputShape: [28, 28, 1], numClasses: 10, activation: { name: a }, channels: [32, 64] }),
-    makeBatch: (rng) => ({
-      x: Float32Array.from({ length: 64 * 784 }, () => rng.next()),
-      y: Int32Array.from({ length: 64 }, () => rng.int(10)),
-      xShape: [64, 28, 28, 1],
-      int: false,
-    }),
+    build: (a) => cnn({ inputShape: [28, 28, 1], numClasses: 10, activation: choice(a), channels: [32, 64] }),
+    makeBatch: images(28, 28, 1),
+  },
+  resnet20: {
+    batch: 128,
+    build: (a) => resnet({ inputShape: [32, 32, 3], numClasses: 10, activation: choice(a), depth: 20 }),
+    makeBatch: images(32, 32, 3),
   },
   gpt: {
     batch: 32,
     build: (a) =>
-      gpt({ vocabSize: VOCAB, activation: { name: a }, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 }),
-    makeBatch: (rng) => ({
-      x: Int32Array.from({ length: 32 * 64 }, () => rng.int(VOCAB)),
-      y: Int32Array.from({ length: 32 * 64 }, () => rng.int(VOCAB)),
-      xShape: [32, 64],
-      int: true,
-    }),
+      gpt({ vocabSize: VOCAB, activation: choice(a), blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 }),
+    makeBatch: tokens(64),
+  },
+  babygpt: {
+    batch: 16,
+    build: (a) =>
+      gpt({ vocabSize: VOCAB, activation: choice(a), blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384 }),
+    makeBatch: tokens(256),
   },
   vit: {
     batch: 128,
-    build: (a) => vit({ inputShape: [28, 28, 1], numClasses: 10, activation: { name: a } }),
-    makeBatch: (rng) => ({
-      x: Float32Array.from({ length: 128 * 784 }, () => rng.next()),
-      y: Int32Array.from({ length: 128 }, () => rng.int(10)),
-      xShape: [128, 28, 28, 1],
-      int: false,
-    }),
+    build: (a) => vit({ inputShape: [28, 28, 1], numClasses: 10, activation: choice(a) }),
+    makeBatch: images(28, 28, 1),
   },
   mlm: {
     batch: 32,
     masked: true,
     build: (a) =>
-      mlm({ vocabSize: VOCAB, activation: { name: a }, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 }),
-    makeBatch: (rng) => ({
-      x: Int32Array.from({ length: 32 * 64 }, () => rng.int(VOCAB + 1)),
-      y: Int32Array.from({ length: 32 * 64 }, () => (rng.next() < 0.15 ? rng.int(VOCAB) : -1)),
-      xShape: [32, 64],
-      int: true,
-    }),
-  },
-  babygpt: {
-    batch: 4,
-    build: (a) =>
-      gpt({
-        vocabSize: VOCAB,
-        activation: { name: a },
-        blockSize: 256,
-        nLayer: 6,
-        nHead: 6,
-        nEmbd: 384,
-        dropout: 0.2,
-      }),
-    makeBatch: (rng) => ({
-      x: Int32Array.from({ length: 4 * 256 }, () => rng.int(VOCAB)),
-      y: Int32Array.from({ length: 4 * 256 }, () => rng.int(VOCAB)),
-      xShape: [4, 256],
+      mlm({ vocabSize: VOCAB, activation: choice(a), blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 }),
+    makeBatch: (rng, batch) => ({
+      x: Int32Array.from({ length: batch * 64 }, () => rng.int(VOCAB + 1)),
+      y: Int32Array.from({ length: batch * 64 }, () => (rng.next() < 0.15 ? rng.int(VOCAB) : -1)),
+      xShape: [batch, 64],
       int: true,
     }),
   },
 };
+const batchOf = (name: ModelName) => batchOverrides.get(name) ?? SPECS[name].batch;
 
 interface Timing {
   /** Median wall-clock milliseconds per step. */
@@ -144,9 +182,9 @@ interface Timing {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Medians of per-step wall and CPU times after warm-up, within the time budget (at least 5 steps). */
-function timeSteps(step: () => void, warmup: number, minSteps = 5): Timing {
-  for (let i = 0; i < warmup; i++) step();
+/** Medians of per-step wall and CPU times after warm-up, within the budget (at least minSteps). */
+function timeSteps(step: () => void, warmupSteps: number): Timing {
+  for (let i = 0; i < warmupSteps; i++) step();
   const wall: number[] = [];
   const cpu: number[] = [];
   const start = performance.now();
@@ -161,19 +199,45 @@ function timeSteps(step: () => void, warmup: number, minSteps = 5): Timing {
   return { ms: median(wall), cpuMs: median(cpu), steps: wall.length };
 }
 
-function benchJax(name: ModelName, activation: string): Timing {
+type Stepper = { step(): Promise<void>; dispose(): void };
+
+/**
+ * Times steppers interleaved: warm-up steps for each, then one step of each in turn until every one has
+ * minSteps and the budget (per stepper) is spent, or 400 rounds.
+ */
+async function timeInterleaved(steppers: Stepper[]): Promise<Timing[]> {
+  for (const s of steppers) for (let i = 0; i < warmup; i++) await s.step();
+  const wall: number[][] = steppers.map(() => []);
+  const cpu: number[][] = steppers.map(() => []);
+  const start = performance.now();
+  let rounds = 0;
+  while (rounds < minSteps || (performance.now() - start < budgetMs * steppers.length && rounds < 400)) {
+    for (let i = 0; i < steppers.length; i++) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      await steppers[i].step();
+      const c = process.cpuUsage(c0);
+      wall[i].push(performance.now() - t0);
+      cpu[i].push((c.user + c.system) / 1000);
+    }
+    rounds++;
+  }
+  return steppers.map((_, i) => ({ ms: median(wall[i]), cpuMs: median(cpu[i]), steps: wall[i].length }));
+}
+
+/** One jax-js training step of (model, activation) on the current default device. */
+function jaxStepper(name: ModelName, activation: string, asyncReads: boolean): Stepper {
   const spec = SPECS[name];
+  const batch = batchOf(name);
   const model = spec.build(activation);
   const opt = adamw();
   const { params, state: modelState } = initModel(model, 0);
   let state = { params, optState: opt.init(params), modelState };
   const steps = compileSteps(model, opt, null, spec.masked === true);
-  const data = spec.makeBatch(createRng(1));
+  const data = spec.makeBatch(createRng(1), batch);
   let t = 0;
-  // babyGPT steps take seconds here: fewer warm-up and timed steps.
-  const heavy = name === 'babygpt';
-  const result = timeSteps(
-    () => {
+  return {
+    async step() {
       t++;
       const x = data.int
         ? np.array(data.x as Int32Array, { shape: data.xShape, dtype: np.int32 })
@@ -184,14 +248,13 @@ function benchJax(name: ModelName, activation: string): Timing {
       );
       const out = steps.train(state, x, y, np.zeros([2], { dtype: np.uint32 }), scalars);
       state = out.state;
-      const loss = out.loss.item();
+      const loss = asyncReads ? (await out.loss.data())[0] : (out.loss.item() as number);
       if (!Number.isFinite(loss)) throw new Error(`jax ${name} ${activation}: loss ${loss}`);
     },
-    heavy ? 1 : 3,
-    heavy ? 3 : 5,
-  );
-  steps.dispose();
-  return result;
+    dispose() {
+      steps.dispose();
+    },
+  };
 }
 
 // ---------------------------------------------------------------- TensorFlow.js (same models, raw ops)
@@ -311,11 +374,11 @@ function tfCnnAttempt(): string {
   }
 }
 
-function benchTf(name: ModelName, activation: string): Timing {
+function benchTf(name: 'mlp' | 'gpt', activation: string): Timing {
   const spec = SPECS[name];
   const { vars, loss } = name === 'mlp' ? tfMlp(activation) : tfGpt(activation);
   const optimizer = tf.train.adam(1e-3);
-  const data = spec.makeBatch(createRng(1));
+  const data = spec.makeBatch(createRng(1), spec.batch);
   const result = timeSteps(() => {
     const value = tf.tidy(() => {
       const x = data.int
@@ -335,84 +398,154 @@ function benchTf(name: ModelName, activation: string): Timing {
 
 // ---------------------------------------------------------------- main
 
+/** A column of the table: a device, and for wasm a thread count. */
+interface Column {
+  key: string;
+  device: LabDevice;
+  threads: number;
+  adapter: AdapterInfo | null;
+}
+
 interface Row {
   model: ModelName;
   batch: number;
   activation: string;
-  jaxMs: number;
-  jaxCpuMs: number;
-  jaxStepsPerSecond: number;
+  /** Per column key. */
+  jax: Record<string, Timing & { stepsPerSecond: number }>;
   tfjsMs: number | null;
   tfjsCpuMs: number | null;
   tfjsNote: string;
-  speedup: number | null;
 }
 
-await initLabRuntime();
+const columns: Column[] = [];
+const jaxDevices = new Set<LabDevice>(['wasm']);
+for (const device of deviceNames) {
+  let adapter: AdapterInfo | null = null;
+  try {
+    adapter = (await resolveDevice(device)).adapter;
+  } catch (error) {
+    fail(`--devices ${device}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  jaxDevices.add(device);
+  columns.push({ key: device, device, threads: 1, adapter });
+  if (device === 'wasm' && threads > 1)
+    columns.push({ key: `wasm x${threads}`, device, threads, adapter: null });
+}
+if (threads > 1) setWasmThreads(threads);
+await initJax({ devices: [...jaxDevices], defaultDevice: 'wasm' });
 if (withTfjs) {
   await tf.setBackend('wasm');
   await tf.ready();
   registerActivations(tf);
 }
+
+const json = flag('json');
+const say = (line: string) => {
+  if (!json) console.log(line);
+};
+const loadBefore = loadavg();
+say(
+  `bench:train: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; activation form ${form}`,
+);
+for (const c of columns) {
+  if (c.adapter !== null) {
+    say(
+      `webgpu adapter: ${describeAdapter(c.adapter)}${c.adapter.software ? ' -- a software rasteriser: its times say nothing about a GPU' : ''}`,
+    );
+  }
+}
+
 const rows: Row[] = [];
 const cnnNote = withTfjs && modelNames.includes('cnn') ? tfCnnAttempt() : '';
 for (const name of modelNames) {
-  for (const activation of activations) {
-    const jax = benchJax(name, activation);
-    let tfMs: number | null = null;
-    let tfCpu: number | null = null;
-    let note = withTfjs ? '' : 'skipped (--no-tfjs)';
-    if (withTfjs && !TFJS_MODELS.has(name)) {
-      note = 'no TensorFlow.js twin in this benchmark';
-    } else if (withTfjs && name === 'cnn') {
-      note = cnnNote === 'ok' ? 'conv gradient ran; timing not implemented' : `cannot train: ${cnnNote}`;
-    } else if (withTfjs) {
-      const t = benchTf(name, activation);
-      tfMs = t.ms;
-      tfCpu = t.cpuMs;
+  const modelRows: Row[] = activations.map((activation) => ({
+    model: name,
+    batch: batchOf(name),
+    activation,
+    jax: {},
+    tfjsMs: null,
+    tfjsCpuMs: null,
+    tfjsNote: withTfjs ? '' : 'skipped',
+  }));
+  for (const column of columns) {
+    defaultDevice(column.device);
+    const asyncReads = column.device === 'webgpu' || column.threads > 1;
+    const steppers = activations.map((a) => jaxStepper(name, a, asyncReads));
+    const timings = await timeInterleaved(steppers);
+    for (const s of steppers) s.dispose();
+    timings.forEach((t, i) => {
+      modelRows[i].jax[column.key] = { ...t, stepsPerSecond: 1000 / t.ms };
+    });
+  }
+  defaultDevice('wasm');
+  if (withTfjs && (name === 'mlp' || name === 'gpt') && batchOf(name) === SPECS[name].batch) {
+    for (const row of modelRows) {
+      const t = benchTf(name, row.activation);
+      row.tfjsMs = t.ms;
+      row.tfjsCpuMs = t.cpuMs;
     }
-    const row: Row = {
-      model: name,
-      batch: SPECS[name].batch,
-      activation,
-      jaxMs: jax.ms,
-      jaxCpuMs: jax.cpuMs,
-      jaxStepsPerSecond: 1000 / jax.ms,
-      tfjsMs: tfMs,
-      tfjsCpuMs: tfCpu,
-      tfjsNote: note,
-      speedup: tfMs === null ? null : tfMs / jax.ms,
-    };
-    rows.push(row);
-    if (!flag('json')) {
-      const tfText =
-        tfMs === null
-          ? note
-          : `${tfMs.toFixed(1)} ms (cpu ${tfCpu!.toFixed(1)}, ${(1000 / tfMs).toFixed(2)}/s); jax-js ${row.speedup!.toFixed(1)}x faster`;
-      console.log(
-        `${name.padEnd(4)} b${String(row.batch).padEnd(4)} ${activation.padEnd(5)} jax-js ${jax.ms.toFixed(1).padStart(7)} ms/step (cpu ${jax.cpuMs.toFixed(1)}, ${row.jaxStepsPerSecond.toFixed(1)} steps/s, ${jax.steps} timed) | tfjs-wasm ${tfText}`,
-      );
+  } else if (withTfjs) {
+    for (const row of modelRows) {
+      row.tfjsNote =
+        name === 'cnn'
+          ? cnnNote === 'ok'
+            ? 'conv gradient ran; timing not implemented'
+            : `cannot train: ${cnnNote}`
+          : 'not implemented for this model';
     }
   }
+  for (const row of modelRows) {
+    rows.push(row);
+    const cells = columns.map((c) => {
+      const t = row.jax[c.key];
+      const base = row.jax.wasm;
+      const ratio = c.key !== 'wasm' && base ? ` = ${(base.ms / t.ms).toFixed(2)}x wasm` : '';
+      return `${c.key} ${t.ms.toFixed(1)} ms (cpu ${t.cpuMs.toFixed(1)}, ${t.stepsPerSecond.toFixed(2)}/s, n ${t.steps})${ratio}`;
+    });
+    const tfText =
+      row.tfjsMs === null
+        ? row.tfjsNote
+        : `${row.tfjsMs.toFixed(1)} ms (cpu ${row.tfjsCpuMs!.toFixed(1)})${row.jax.wasm ? `; jax-js ${(row.tfjsMs / row.jax.wasm.ms).toFixed(1)}x faster` : ''}`;
+    say(
+      `${name.padEnd(8)} b${String(row.batch).padEnd(4)} ${row.activation.padEnd(12)} ${cells.join(' | ')}${withTfjs ? ` | tfjs-wasm ${tfText}` : ''}`,
+    );
+  }
 }
+
+/** Step time of each activation relative to relu, per model and column (wall and CPU medians). */
 const ratios: Record<string, number> = {};
 for (const name of modelNames) {
-  const relu = rows.find((r) => r.model === name && r.activation === 'relu');
-  for (const r of rows.filter((x) => x.model === name && x.activation !== 'relu')) {
-    if (relu) {
-      ratios[`${name} ${r.activation}/relu (wall)`] = r.jaxMs / relu.jaxMs;
-      ratios[`${name} ${r.activation}/relu (cpu)`] = r.jaxCpuMs / relu.jaxCpuMs;
+  for (const c of columns) {
+    const relu = rows.find((r) => r.model === name && r.activation === 'relu');
+    if (!relu) continue;
+    for (const r of rows.filter((x) => x.model === name && x.activation !== 'relu')) {
+      ratios[`${name} ${c.key} ${r.activation}/relu (wall)`] = r.jax[c.key].ms / relu.jax[c.key].ms;
+      ratios[`${name} ${c.key} ${r.activation}/relu (cpu)`] = r.jax[c.key].cpuMs / relu.jax[c.key].cpuMs;
     }
   }
 }
-if (flag('json')) {
-  console.log(JSON.stringify({ rows, ratios, tfjsCnn: cnnNote }, null, 2));
-} else {
-  console.log('\njax-js step time relative to relu (target golu <= 1.10 for mlp and gpt):');
-  for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(26)} ${v.toFixed(3)}`);
+const loadAfter = loadavg();
+if (json) {
   console.log(
-    `\nload average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} (2 cores; wall times above ~1 are inflated)`,
+    JSON.stringify(
+      {
+        machine: { cpu: cpus()[0]?.model ?? null, cores: availableParallelism(), loadBefore, loadAfter },
+        form,
+        columns,
+        rows,
+        ratios,
+        tfjsCnn: cnnNote,
+      },
+      null,
+      2,
+    ),
+  );
+} else {
+  console.log(
+    '\njax-js step time relative to relu (targets on wasm, mlp and gpt: golu <= 1.10, gelu <= 1.15, others <= 1.20):',
+  );
+  for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(40)} ${v.toFixed(3)}`);
+  console.log(
+    `\nload average at the end: ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (${availableParallelism()} cores; above that, wall times are inflated)`,
   );
 }

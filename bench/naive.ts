@@ -104,6 +104,14 @@ const FORMULAS: PerActivation<NaiveFormula> = {
     forward: 'y[i] = v < 0 ? 0 : v > 6 ? 6 : v;',
     backward: 'dx[i] = v > 0 && v < 6 ? dy[i] : 0;',
   },
+  hard_swish: {
+    forward: 'y[i] = (v * Math.min(Math.max(v + 3, 0), 6)) / 6;',
+    backward: 'dx[i] = dy[i] * (v < -3 ? 0 : v <= 3 ? v / 3 + 0.5 : 1);',
+  },
+  squareplus: {
+    forward: 'y[i] = 0.5 * (v + Math.sqrt(v * v + 4));',
+    backward: 'dx[i] = dy[i] * 0.5 * (1 + v / Math.sqrt(v * v + 4));',
+  },
 };
 
 export type NaiveForward = (x: Float32Array, y: Float32Array) => void;

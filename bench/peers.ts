@@ -7,7 +7,7 @@
  *   (GoLU = x * exp(-exp(-x)) from exp/neg/mul, ...). Backward: tf.grad of the same function.
  * - jax-js 0.1.25 on its wasm device: `jit` of the composite (jax-jit), and `jit` of its own
  *   nn.* function where it has one (jax-nn: relu, relu6, sigmoid, softplus, softSign, silu,
- *   leakyRelu, elu, celu, selu, gelu (exact and tanh), mish, tanh). Backward: jit(grad(sum(f(x) dy))).
+ *   leakyRelu, elu, celu, selu, gelu (exact and tanh), mish, tanh, hardSwish, squareplus). Backward: jit(grad(sum(f(x) dy))).
  *
  * Peers are timed tensor in -> tensor out on their own device (the result is materialized there,
  * not copied back to a JS array), default parameters throughout.
@@ -67,6 +67,8 @@ export function tfFunctions(tf: typeof TF): PerActivation<TfFn> {
     tanh: (t) => tf.tanh(t),
     softsign: layer('softsign'),
     relu6: (t) => tf.relu6(t),
+    hard_swish: (t) => t.mul(tf.relu6(t.add(3))).div(6),
+    squareplus: (t) => t.add(tf.sqrt(t.square().add(4))).mul(0.5),
   };
 }
 
@@ -94,6 +96,8 @@ export const TFJS_KIND: PerActivation<'op' | 'layers' | 'composite'> = {
   tanh: 'op',
   softsign: 'layers',
   relu6: 'op',
+  hard_swish: 'composite',
+  squareplus: 'composite',
 };
 
 export async function tfjsPeer(backend: 'cpu' | 'wasm'): Promise<Peer> {
@@ -182,6 +186,8 @@ export function jaxComposites(jax: Jax): PerActivation<JaxFn> {
     tanh: (x) => np.tanh(x),
     softsign: (x) => x.ref.div(np.abs(x).add(1)),
     relu6: (x) => np.clip(x, 0, 6),
+    hard_swish: (x) => x.ref.mul(np.clip(x.add(3), 0, 6)).div(6),
+    squareplus: (x) => x.ref.add(np.sqrt(np.square(x).add(4))).mul(0.5),
   };
 }
 
@@ -203,6 +209,8 @@ export function jaxBuiltins(jax: Jax): Partial<PerActivation<JaxFn>> {
     gelu_tanh: (x) => nn.gelu(x, { approximate: true }),
     mish: (x) => nn.mish(x),
     tanh: (x) => jax.numpy.tanh(x),
+    hard_swish: (x) => nn.hardSwish(x),
+    squareplus: (x) => nn.squareplus(x),
   };
 }
 

@@ -37,6 +37,7 @@ import { activationNames, getSpec, resolveParams } from '../src/index.js';
 import { ORACLE_DIGITS } from './oracle/decimal.js';
 import { mergeStats, type Stats, statsKey, TARGET_ULP, violations } from './oracle/measure.js';
 import { loadPath, type PathSpec, parsePathSpec } from './oracle/paths.js';
+import { PARAM_SPAN, parameterSamples } from './oracle/sampling.js';
 import { runTask, type Task, taskSize } from './oracle/tasks.js';
 
 interface Options {
@@ -53,6 +54,9 @@ interface Options {
   workers: string;
   digits: string;
   params?: string;
+  paramSamples: string;
+  paramPoints: string;
+  subnormalPoints: string;
 }
 
 const program = new Command()
@@ -73,14 +77,25 @@ const program = new Command()
   .option('--workers <n>', 'worker threads (1 = run in this thread)', '2')
   .option('--digits <n>', 'oracle working precision in significant digits', String(ORACLE_DIGITS))
   .option(
+    '--param-samples <n>',
+    `float64 only: also measure n parameter sets per activation, spread over each parameter's range (unbounded ranges: log-uniform over [1/${PARAM_SPAN}, ${PARAM_SPAN}]); 0 = defaults only`,
+    '0',
+  )
+  .option('--param-points <n>', 'log-uniform float64 points per sampled parameter set', '2000')
+  .option(
+    '--subnormal-points <n>',
+    "float64: points in each stretch of inputs where f(x) or f'(x) is subnormal (0 = none)",
+    '200',
+  )
+  .option(
     '--params <json>',
     'parameters for the selected activations, e.g. \'{"alpha":1.5}\' (default: defaults)',
   );
 
-function positiveInt(label: string, text: string): number {
+function positiveInt(label: string, text: string, min = 1): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`accuracy: ${label} must be a positive integer, got '${text}'`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`accuracy: ${label} must be a whole number >= ${min}, got '${text}'`);
   return n;
 }
 
@@ -121,9 +136,28 @@ function buildTasks(names: string[], o: Options): Task[] {
   const parts = 4;
   const rangeTasks = o.exhaustive ? 256 : 4;
   const tasks: Task[] = [];
+  const subnormalPoints = positiveInt('--subnormal-points', o.subnormalPoints, 0);
+  const paramSamples = positiveInt('--param-samples', o.paramSamples, 0);
+  const paramPoints = positiveInt('--param-points', o.paramPoints);
   for (const name of names) {
     for (let part = 0; part < parts; part++) {
-      tasks.push({ type: 'float64', name, params, seed, count, part, parts, digits });
+      tasks.push({ type: 'float64', name, params, seed, count, part, parts, digits, subnormalPoints });
+    }
+    // Sampled parameter sets (the first sample is the defaults, measured above).
+    if (paramSamples > 0 && o.params !== undefined)
+      throw new Error('accuracy: use either --params or --param-samples, not both');
+    for (const sampled of parameterSamples(name, paramSamples, seed).slice(1)) {
+      tasks.push({
+        type: 'float64',
+        name,
+        params: sampled,
+        seed,
+        count: paramPoints,
+        part: 0,
+        parts: 1,
+        digits,
+        subnormalPoints,
+      });
     }
   }
   for (const name of names) {
@@ -242,6 +276,13 @@ function fmtUlp(u: number): string {
   return u.toExponential(2);
 }
 
+/** "alpha=0.3, beta=2" ('' without parameters); Infinity stays readable. */
+function fmtParams(params: Readonly<Record<string, number>>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${fmtX(v)}`)
+    .join(', ');
+}
+
 function fmtX(x: number): string {
   if (Number.isNaN(x)) return '-';
   const s = String(x);
@@ -306,7 +347,8 @@ async function main(): Promise<void> {
   );
   console.log(
     `oracle: decimal.js at ${o.digits} digits (scripts/oracle); float64: ${o.f64Points} log-uniform points in ` +
-      `+-[1e-300, 1e3] + specials + kinks/roots per activation; float32: ${
+      `+-[1e-300, 1e3] + specials + kinks/roots + ${o.subnormalPoints} points per subnormal stretch of f and f' per activation` +
+      `${Number(o.paramSamples) > 0 ? `, and ${o.paramSamples} sampled parameter sets x ${o.paramPoints} points` : ''}; float32: ${
         o.exhaustive
           ? 'all 2^32 bit patterns'
           : `stratified sample, 1 in ${stride} bit patterns (${2 ** 32 / stride} points)`
@@ -321,7 +363,15 @@ async function main(): Promise<void> {
   const f32Oracle = rows.filter((r) => r.sample === 'float32-subsample' && r.subject === 'path');
   const catalogChecks = rows.filter((r) => r.subject === 'catalog');
 
-  printTable(`float64 vs oracle (target <= ${TARGET_ULP.float64} ulp)`, f64);
+  const sampledParams = Number(o.paramSamples) > 0;
+  printTable(
+    `float64 vs oracle (target <= ${TARGET_ULP.float64} ulp${sampledParams ? `; ${o.paramSamples} sampled parameter sets + defaults` : ''})`,
+    f64,
+    sampledParams
+      ? (s) =>
+          s.worstParams && Object.keys(s.worstParams).length > 0 ? `at ${fmtParams(s.worstParams)}` : ''
+      : undefined,
+  );
   // The float64 catalog's worst error K (in ulp64) over float32 inputs bounds how far the float32
   // figures (measured against the catalog) can be from the truth: by K * 2^-29 ulp32. K is
   // measured on the oracle subsample plus every special value and critical point with its float32
@@ -350,7 +400,7 @@ async function main(): Promise<void> {
   for (const m of misses) {
     console.log(
       `  ${m.name} ${m.format} ${m.kind} (${m.subject} vs ${m.reference}, ${m.sample} inputs): max ${fmtUlp(m.maxUlp)} ulp` +
-        ` at x = ${fmtX(m.worstX)} (got ${m.worstComputed}, correctly rounded ${m.worstExpected});` +
+        ` at x = ${fmtX(m.worstX)}${m.worstParams && Object.keys(m.worstParams).length > 0 ? ` with ${fmtParams(m.worstParams)}` : ''} (got ${m.worstComputed}, correctly rounded ${m.worstExpected});` +
         ` ${m.overTarget} point(s) over target, ${violations(m)} NaN/Inf violation(s)` +
         `${m.toleranceMisses ? `, ${m.toleranceMisses} outside the path's tolerance` : ''}`,
     );

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getSpec } from '../src/activations/resolve.js';
 import { KERNEL_MODES, KERNEL_OPS, kernelExportName } from '../src/kernels/ops.js';
 import { SIMD_DISPATCH } from '../src/kernels/simd-dispatch.js';
 
@@ -63,7 +64,8 @@ export function generateDispatchSource(): string {
   const families = new Map<string, Set<string>>();
   const laneFunction = (call: string) => call.slice(0, call.indexOf('('));
   for (const op of KERNEL_OPS) {
-    const { family, call } = SIMD_DISPATCH[op.name];
+    const { family } = getSpec(op.name);
+    const { call } = SIMD_DISPATCH[op.name];
     const names = families.get(family) ?? new Set<string>();
     for (const width of ['32', '64']) names.add(laneFunction(call).replace('#', width));
     families.set(family, names);

@@ -43,6 +43,7 @@ const VARIANTS: Record<string, OracleParams[]> = {
     { beta: 0.5, threshold: 20 },
   ],
   swish: [{ beta: 0.5 }, { beta: 1.702 }],
+  squareplus: [{ b: 1 }, { b: 0.01 }, { b: 100 }],
 };
 
 function inputs(name: string, params: OracleParams, random: SeededRandom, full: boolean): number[] {

@@ -316,8 +316,9 @@ describe('gatelab/tfjs replaceActivations', () => {
     await expect(replaceActivations(reluModel(), { from: 'gelu', to: 'golu' })).rejects.toThrow(
       /no layer uses activation 'gelu' \(activations used: linear, relu, tanh\)/,
     );
-    await expect(replaceActivations(reluModel(), { from: 'relu', to: 'hardSwish' })).rejects.toThrow(
-      /unknown activation 'hardSwish'/,
+    // (hardSwish was the unknown name here until gatelab gained hard_swish; 'squareplusPlus' is not an activation anywhere.)
+    await expect(replaceActivations(reluModel(), { from: 'relu', to: 'squareplusPlus' })).rejects.toThrow(
+      /unknown activation 'squareplusPlus'/,
     );
     const unchanged = await replaceActivations(reluModel(), { from: 'gelu', to: 'golu', allowNoMatch: true });
     expect(unchanged.layers).toHaveLength(4);

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseLearningRates } from '../src/cli/args/lists.js';
+import { formatLrTable } from '../src/cli/format.js';
 import { registerPlot } from '../src/cli/plot.js';
-import { formatLrTable } from '../src/cli/report.js';
-import { paramsByActivation, registerStats } from '../src/cli/stats.js';
+import { registerStats } from '../src/cli/stats.js';
 import { registerVariance } from '../src/cli/variance.js';
+import { paramsByActivation } from '../src/lab/options/activation.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatelab-analysis-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

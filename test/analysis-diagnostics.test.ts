@@ -5,7 +5,7 @@ import { parse } from 'parse5';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DiagnosticsFile, diagnoseProbe } from '../src/lab/analysis/diagnostics.js';
 import type { LandscapeFile } from '../src/lab/analysis/landscape.js';
-import { recorderHooks, recorderOptionsFromFlags } from '../src/lab/analysis/recorder.js';
+import { recorderHooks, recorderOptionsFromFlags } from '../src/lab/hooks/recorder.js';
 import { buildRunsReport } from '../src/lab/report/report.js';
 import { loadRun } from '../src/lab/runs/read.js';
 import { readWeights } from '../src/lab/runs/weights.js';

@@ -11,9 +11,9 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { activation } from '../src/activation.js';
 import { registerEigen } from '../src/cli/eigen.js';
-import { eigenExperiment } from '../src/lab/analysis/eigen.js';
-import { eigenvalues, spectralRadius } from '../src/lab/analysis/eigenvalues.js';
 import { createRng, deriveSeed } from '../src/lab/data/random.js';
+import { eigenExperiment } from '../src/lab/fn/eigen.js';
+import { eigenvalues, spectralRadius } from '../src/lab/fn/eigenvalues.js';
 
 type Complex = [number, number];
 

@@ -107,7 +107,13 @@ describe('Hessian-vector products with jax-js (forward over reverse)', () => {
   describe('a small MLP', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatelab-landscape-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const model = mlp({ inputShape: [6], numClasses: 3, activation: { name: 'golu' }, depth: 1, width: 8 });
+    const model = mlp({
+      inputShape: [6],
+      numClasses: 3,
+      activation: { name: 'golu', form: 'exact' },
+      depth: 1,
+      width: 8,
+    });
     const rng = createRng(4);
     const inputs = rng.fillNormal(new Float32Array(32 * 6));
     const labels = Int32Array.from({ length: 32 }, (_, i) => (inputs[i * 6] > 0 ? 1 : i % 3));

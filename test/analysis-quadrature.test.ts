@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bisectRoot, brentMinimize, globalMinimum } from '../src/lab/analysis/minimize.js';
-import { integrate } from '../src/lab/analysis/quadrature.js';
+import { bisectRoot, brentMinimize, globalMinimum } from '../src/lab/fn/minimize.js';
+import { integrate } from '../src/lab/fn/quadrature.js';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 

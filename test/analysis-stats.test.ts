@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { activation } from '../src/activation.js';
 import { activationNames } from '../src/activations/resolve.js';
-import { gateStats } from '../src/lab/analysis/gate.js';
-import { gaussianExpectation } from '../src/lab/analysis/gaussian.js';
-import { bisectRoot } from '../src/lab/analysis/minimize.js';
-import { integrate } from '../src/lab/analysis/quadrature.js';
-import { activationMoments, activationStats } from '../src/lab/analysis/stats.js';
 import { createRng } from '../src/lab/data/random.js';
+import { gateStats } from '../src/lab/fn/gate.js';
+import { gaussianExpectation } from '../src/lab/fn/gaussian.js';
+import { bisectRoot } from '../src/lab/fn/minimize.js';
+import { integrate } from '../src/lab/fn/quadrature.js';
+import { activationMoments, activationStats } from '../src/lab/fn/stats.js';
 import { erfc } from '../src/math/erf.js';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -266,6 +266,7 @@ describe('the gate f(x)/x as a distribution', () => {
         'gelu_tanh',
         'gem',
         'golu',
+        'hard_swish', // relu6(x + 3) / 6: the uniform CDF on [-3, 3]
         'mish',
         'swish',
       ].sort(),

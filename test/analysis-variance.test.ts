@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { loadEmbeddedDataset } from '../src/lab/data/embedded.js';
+import { createRng } from '../src/lab/data/random.js';
 import {
   gaussianKde,
   histogram,
   seedSummary,
   silvermanBandwidth,
   spread,
-} from '../src/lab/analysis/descriptive.js';
-import { activationMoments } from '../src/lab/analysis/stats.js';
-import { latentVarianceExperiment } from '../src/lab/analysis/variance.js';
-import { loadEmbeddedDataset } from '../src/lab/data/embedded.js';
-import { createRng } from '../src/lab/data/random.js';
+} from '../src/lab/fn/descriptive.js';
+import { activationMoments } from '../src/lab/fn/stats.js';
+import { latentVarianceExperiment } from '../src/lab/fn/variance.js';
 
 describe('descriptive statistics', () => {
   it('seed summary, quartiles, histogram densities', () => {

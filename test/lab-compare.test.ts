@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSeeds } from '../src/cli/args/lists.js';
-import { seedSummary } from '../src/lab/analysis/descriptive.js';
 import {
   groupOutcomes,
   judgeComparison,
@@ -19,6 +18,7 @@ import {
   welchTest,
 } from '../src/lab/compare/stats.js';
 import { formatCompareTable } from '../src/lab/compare/table.js';
+import { seedSummary } from '../src/lab/fn/descriptive.js';
 import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
 
@@ -116,6 +116,10 @@ describe('gatelab compare (end to end)', () => {
     expect(result.stdout).not.toContain('ahead of every other');
     const summary = JSON.parse(readFileSync(join(runsDir, 'blowup', 'relu-s0', 'summary.json'), 'utf8'));
     expect(summary.status).toBe('diverged');
+    // Diverged runs are results (exit 0 above); --strict makes them an error.
+    const strict = cli(['compare', '--rebuild', 'blowup', '--runs-dir', runsDir, '--strict', '--no-report']);
+    expect(strict.status, strict.stderr).toBe(1);
+    expect(strict.stdout).toContain('table rebuilt from the run folders');
   });
 
   it('rejects bad input before starting any run', () => {

@@ -5,13 +5,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { causalSelfAttention, softmax } from '../src/lab/nn/attention.js';
-import { batchNorm } from '../src/lab/nn/batchNorm.js';
+import { batchNorm } from '../src/lab/nn/batch-norm.js';
 import { type Conv2dOptions, conv2d } from '../src/lab/nn/conv2d.js';
 import { dropout } from '../src/lab/nn/dropout.js';
 import { embed } from '../src/lab/nn/embedding.js';
 import { type CheckInput, gradientCheck, worstGradientRatio } from '../src/lab/nn/gradcheck.js';
 import { kaimingNormal, kaimingUniform, xavierUniform } from '../src/lab/nn/init.js';
-import { layerNorm } from '../src/lab/nn/layerNorm.js';
+import { layerNorm } from '../src/lab/nn/layer-norm.js';
 import { linear } from '../src/lab/nn/linear.js';
 import { correctCount, crossEntropy, logSoftmax } from '../src/lab/nn/loss.js';
 import { avgPool2d, maxPool2d } from '../src/lab/nn/pool.js';

@@ -12,16 +12,16 @@ import { parseLearningRates, parseSeeds } from '../src/cli/args/lists.js';
 import { runOptionsMarkdown } from '../src/cli/args/run-options.js';
 import { registerCompare } from '../src/cli/compare.js';
 import { registerTrain } from '../src/cli/train.js';
-import { parseActivationList, parseActivationSpec } from '../src/lab/options/activation.js';
+import { activationChoice, parseActivationList, parseActivationSpec } from '../src/lab/options/activation.js';
+import { RUN_OPTIONS, type RunOption } from '../src/lab/options/schema.js';
+import { TASKS } from '../src/lab/tasks.js';
 import {
   describeRunConfig,
   resolveRunConfig,
   runConfigFromJson,
   runConfigHash,
   runConfigJson,
-} from '../src/lab/options/config.js';
-import { RUN_OPTIONS, type RunOption } from '../src/lab/options/schema.js';
-import { TASKS } from '../src/lab/tasks.js';
+} from '../src/lab/train/config.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-options-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -183,8 +183,14 @@ describe('list and activation grammar', () => {
     expect(parseActivationList('golu,golu:gamma=2')).toHaveLength(2);
     expect(() => parseLearningRates('0.1,')).toThrow(/positive learning rates/);
     expect(() => parseActivationSpec('golu:gamma=2:gamma=3')).toThrow(/given twice/);
+    // One --param grammar: k=v or activation.k=v, for train as for the multi-activation commands.
+    expect(activationChoice('golu', ['golu.gamma=2'])).toEqual({ name: 'golu', params: { gamma: 2 } });
+    expect(parseActivationSpec('golu:gamma=2')).toEqual(activationChoice('golu', ['gamma=2']));
+    expect(() => activationChoice('golu', ['swish.beta=1'])).toThrow(
+      /is for swish, but the activation is golu/,
+    );
     expect(() => parseActivationSpec('golu:alpha=abc')).toThrow(
-      /golu parameter 'alpha' must be a number in \(0, Infinity\), got 'abc'/,
+      /golu parameter 'alpha' must be a number in \(0, Infinity\), got 'abc' \(not a number\)/,
     );
   });
 });
@@ -243,6 +249,14 @@ describe('the command line checks every option before it writes anything', () =>
     [
       ['train', '--task', 'mnist-mlp', '--config', 'x.json'],
       /--config x\.json gives the whole run configuration; it cannot be combined with --task/,
+    ],
+    [
+      ['compare', '--task', 'mnist-mlp', '--activations', 'relu', '--batch-size', '1000000'],
+      /--batch-size .* at most the 8000 training examples of mnist-mlp, got 1000000/,
+    ],
+    [
+      ['compare', '--task', 'text-gpt', '--activations', 'relu', '--data', short],
+      /short\.txt: the text \(3 characters\) is too short/,
     ],
     [
       ['compare', '--task', 'mnist-mlp', '--activations', 'relu', '--seeds', '5,'],

@@ -16,8 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeRunsReport } from '../src/cli/report.js';
 import { runCompare } from '../src/lab/compare/runner.js';
+import { writeRunsReport } from '../src/lab/report/write.js';
 import {
   appendJsonLine,
   FileWriteError,
@@ -153,7 +153,8 @@ describe('damaged run folders', () => {
     expect(damaged).toHaveLength(1);
     expect(damaged[0].problem).toMatch(/golu-s0\/summary\.json: not valid JSON/);
     expect(() => loadRun(bad)).toThrow(/summary\.json: not valid JSON/);
-    const file = await writeRunsReport([dir], join(root, 'damaged.html'));
+    const { file, damaged: left } = await writeRunsReport([dir], join(root, 'damaged.html'));
+    expect(left).toHaveLength(1);
     const html = readFileSync(file, 'utf8');
     expect(html).toContain('Damaged run files');
     expect(html).toMatch(/golu-s0: damaged, left out/);
@@ -202,6 +203,10 @@ if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(
       /cannot write .*full-disk\/compare\.json: no space left on the device \(ENOSPC\)/,
     );
     expect(existsSync(join(runsDir, 'full-disk', 'compare.json'))).toBe(false);
-    expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual(['relu-s0', 'relu-s1']);
+    expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual([
+      'compare-plan.json',
+      'relu-s0',
+      'relu-s1',
+    ]);
   });
 });

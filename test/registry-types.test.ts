@@ -21,7 +21,7 @@ const BACKENDS: { edit: string; errorIn: string }[] = [
   { edit: 'src/kernels/simd-dispatch.ts', errorIn: 'src/kernels/simd-dispatch.ts' },
   { edit: 'src/adapters/jax/rectifiers.ts', errorIn: 'src/adapters/jax/index.ts' },
   { edit: 'src/adapters/tfjs/ops.ts', errorIn: 'src/adapters/tfjs/ops.ts' },
-  { edit: 'src/adapters/tfjs/shader-math.ts', errorIn: 'src/adapters/tfjs/shader-math.ts' },
+  { edit: 'src/adapters/tfjs/shaders/rectifiers.ts', errorIn: 'src/adapters/tfjs/shaders/index.ts' },
   { edit: 'scripts/oracle/activations.ts', errorIn: 'scripts/oracle/activations.ts' },
   { edit: 'bench/naive.ts', errorIn: 'bench/naive.ts' },
   { edit: 'bench/peers.ts', errorIn: 'bench/peers.ts' },

@@ -13,7 +13,7 @@ import { camelName, registry } from '../src/activations/index.js';
 import { resolveParams } from '../src/activations/resolve.js';
 import * as gatelabJax from '../src/adapters/jax/index.js';
 import * as gatelabTfjs from '../src/adapters/tfjs/index.js';
-import { SHADER_ACTIVATIONS } from '../src/adapters/tfjs/shader-math.js';
+import { SHADER_ACTIVATIONS } from '../src/adapters/tfjs/shaders/index.js';
 import { KERNEL_OPS } from '../src/kernels/ops.js';
 import { SIMD_DISPATCH } from '../src/kernels/simd-dispatch.js';
 import { nextDown, nextUp } from '../src/math/float.js';

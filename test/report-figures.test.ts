@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { sampleCurves } from '../src/lab/analysis/curves.js';
+import { sampleCurves } from '../src/lab/fn/curves.js';
 import {
   activationCurvesFigure,
   barFigure,

@@ -1,5 +1,5 @@
 /**
- * The oracle's definitions of all 22 activations and their derivatives, in decimal.js.
+ * The oracle's definitions of every catalog activation and their derivatives, in decimal.js.
  *
  * Written from the mathematical definitions (issue 2 and the team notes), not from the library:
  * each formula is the textbook one, rewritten only by exact algebraic identities where the naive
@@ -330,6 +330,9 @@ const softplus: OracleActivation = {
   value(x, p) {
     const bx = p.beta.times(x);
     if (bx.gt(p.threshold)) return x;
+    // bx + log1p(e^-bx) for bx > 0: e^bx itself leaves decimal.js's exponent range past bx ~ 2e15
+    // (threshold = Infinity, large x), where it read as Infinity.
+    if (bx.gt(0)) return bx.plus(log1p(exp(bx.neg()))).div(p.beta);
     return log1p(exp(bx)).div(p.beta);
   },
   derivative(x, p) {
@@ -397,6 +400,43 @@ const relu6: OracleActivation = {
   kinks: () => [0, 6],
 };
 
+/**
+ * Hard swish, x relu6(x + 3) / 6; derivative as PyTorch's hardswish_backward: 0 for x < -3,
+ * x/3 + 1/2 for -3 <= x <= 3, 1 above.
+ */
+const hardSwish: OracleActivation = {
+  name: 'hard_swish',
+  defaults: {},
+  value: (x) => (x.lte(-3) ? ZERO() : x.gte(3) ? x : x.times(x.plus(3)).div(6)),
+  derivative: (x) => (x.lt(-3) ? ZERO() : x.gt(3) ? ONE() : x.div(3).plus(literal('0.5'))),
+  limits: () => [0, INF, 0, 1],
+  kinks: () => [-3, 3],
+};
+
+/**
+ * Squareplus, (x + sqrt(x^2 + b)) / 2. For x < 0 written b / (2 (r - x)) with r = sqrt(x^2 + b)
+ * (exact: (r + x)(r - x) = b), because x + r cancels to every digit once x^2 >> b; likewise
+ * f' = (1 + x/r) / 2 = b / (2 r (r - x)) there.
+ */
+function squareplusRoot(x: Decimal, b: Decimal): Decimal {
+  return x.times(x).plus(b).sqrt();
+}
+
+const squareplus: OracleActivation = {
+  name: 'squareplus',
+  defaults: { b: 4 },
+  value(x, p) {
+    const r = squareplusRoot(x, p.b);
+    return x.gte(0) ? x.plus(r).div(2) : p.b.div(r.minus(x).times(2));
+  },
+  derivative(x, p) {
+    const r = squareplusRoot(x, p.b);
+    return x.gte(0) ? x.div(r).plus(1).div(2) : p.b.div(r.times(r.minus(x)).times(2));
+  },
+  limits: () => [0, INF, 0, 1],
+  kinks: () => [],
+};
+
 /** The oracle's table, one definition per catalog activation (the compiler names a missing one). */
 const ORACLE: PerActivation<OracleActivation> = {
   golu,
@@ -421,6 +461,8 @@ const ORACLE: PerActivation<OracleActivation> = {
   tanh: tanhActivation,
   softsign,
   relu6,
+  hard_swish: hardSwish,
+  squareplus,
 };
 
 /** The oracle's definitions, in the catalog's order. */

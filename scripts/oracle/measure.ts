@@ -66,6 +66,8 @@ export interface Stats {
   sumUlp: number;
   /** Milliseconds spent outside the oracle (the part of the float32 sweep that scales with it). */
   sweepMs: number;
+  /** The parameters at worstX (rows merge over sampled parameter sets). */
+  worstParams: Params | null;
 }
 
 export function emptyStats(
@@ -96,6 +98,7 @@ export function emptyStats(
     wrongLimit: 0,
     sumUlp: 0,
     sweepMs: 0,
+    worstParams: null,
   };
 }
 
@@ -114,6 +117,7 @@ export function mergeStats(a: Stats, b: Stats): Stats {
     worstX: worse.worstX,
     worstComputed: worse.worstComputed,
     worstExpected: worse.worstExpected,
+    worstParams: worse.worstParams,
     over1: a.over1 + b.over1,
     overTarget: a.overTarget + b.overTarget,
     toleranceMisses:
@@ -271,6 +275,8 @@ export async function runFloat64(job: Float64Job, path: AccuracyPath): Promise<S
       path,
     );
   }
+  forward.worstParams = job.params;
+  derivative.worstParams = job.params;
   return [forward, derivative];
 }
 

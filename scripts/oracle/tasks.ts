@@ -5,6 +5,7 @@
 import { getSpec, type Params, resolveParams } from '../../src/index.js';
 import { float32Extras, float64Inputs, runFloat32, runFloat64, type Stats } from './measure.js';
 import type { AccuracyPath } from './paths.js';
+import { subnormalBand } from './sampling.js';
 
 export type Task =
   | {
@@ -17,6 +18,8 @@ export type Task =
       readonly part: number;
       readonly parts: number;
       readonly digits: number;
+      /** Points in each stretch where f or f' is a float64 subnormal (measured by part 0). */
+      readonly subnormalPoints: number;
     }
   | {
       readonly type: 'float32';
@@ -37,7 +40,9 @@ export type Task =
  * float32 points measured against the float64 catalog.
  */
 export function taskSize(task: Task): number {
-  if (task.type === 'float64') return Math.ceil(task.count / task.parts);
+  if (task.type === 'float64') {
+    return Math.ceil(task.count / task.parts) + (task.part === 0 ? 6 * task.subnormalPoints + 400 : 0);
+  }
   const points = Math.ceil((task.end - task.start) / task.stride);
   return points / 200 + points / task.oracleEvery + (task.withExtras ? 150 : 0);
 }
@@ -49,6 +54,10 @@ export async function runTask(task: Task, path: AccuracyPath): Promise<Stats[]> 
     const all = float64Inputs(task.name, params, task.seed, task.count);
     const per = Math.ceil(all.length / task.parts);
     const xs = all.slice(task.part * per, (task.part + 1) * per);
+    if (task.part === 0 && task.subnormalPoints > 0) {
+      for (const kind of ['forward', 'derivative'] as const)
+        xs.push(...subnormalBand(task.name, params, kind, task.subnormalPoints));
+    }
     return runFloat64({ name: task.name, params, xs, digits: task.digits }, path);
   }
   return runFloat32(

@@ -17,6 +17,7 @@ function divide(x: number, alpha: number): [q: number, r: number] {
  */
 export const celu: ActivationSpec<'celu'> = {
   name: 'celu',
+  family: 'elu',
   aliases: [],
   title: 'Continuously Differentiable ELU',
   formula: 'x if x > 0 else alpha * (exp(x / alpha) - 1)',
@@ -38,7 +39,11 @@ export const celu: ActivationSpec<'celu'> = {
   value(x, p) {
     if (x > 0 || x !== x) return x;
     if (x === Number.NEGATIVE_INFINITY) return -p.alpha;
+    // alpha expm1(x/alpha) = x (1 + x/(2 alpha) + ...): x itself once the correction is below half an
+    // ulp; this also keeps -0 and tiny (subnormal) x exact, where x/alpha would round as a subnormal.
+    if (Math.abs(x) < 2 ** -53 * p.alpha) return x;
     const [q, r] = divide(x, p.alpha);
+    if (q < -40) return -p.alpha; // e^q < 2^-57: alpha (e^q - 1) rounds to -alpha (also q = -Infinity)
     return p.alpha * (Math.expm1(q) + r * Math.exp(q));
   },
   derivative(x, p) {
@@ -46,6 +51,11 @@ export const celu: ActivationSpec<'celu'> = {
     if (x !== x) return x;
     if (x === Number.NEGATIVE_INFINITY) return 0;
     const [q, r] = divide(x, p.alpha);
+    if (q < -746) return 0; // e^q rounds to 0 (and x/alpha may overflow, leaving r = NaN)
+    if (q < -708) {
+      const h = Math.exp(q / 2); // e^q = h h, rounded once (as ELU's derivative)
+      return h * (1 + r) * h;
+    }
     return Math.exp(q) * (1 + r);
   },
 };

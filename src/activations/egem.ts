@@ -11,6 +11,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const egem: ActivationSpec<'egem'> = {
   name: 'egem',
+  family: 'gem',
   aliases: ['e_gem'],
   title: 'E-GEM (epsilon GEM)',
   formula: 'x^(2n+1) / (epsilon + x^(2n)) for x > 0, else 0',

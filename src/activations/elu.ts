@@ -7,6 +7,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const elu: ActivationSpec<'elu'> = {
   name: 'elu',
+  family: 'elu',
   aliases: [],
   title: 'Exponential Linear Unit',
   formula: 'x if x > 0 else alpha * (exp(x) - 1)',
@@ -26,5 +27,15 @@ export const elu: ActivationSpec<'elu'> = {
     },
   ],
   value: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
-  derivative: (x, p) => (x > 0 ? 1 : p.alpha * Math.exp(x)),
+  derivative: (x, p) => (x > 0 ? 1 : scaledExp(x, p.alpha)),
 };
+
+/**
+ * alpha * e^x, rounded once where e^x alone would be subnormal (alpha * subnormal loses e^x's lost
+ * bits times alpha: 39 ulp at x = -745 for alpha = 78): e^x = h * h with h = e^(x/2), x/2 exact.
+ */
+export function scaledExp(x: number, alpha: number): number {
+  if (x >= -708) return alpha * Math.exp(x);
+  const h = Math.exp(x / 2);
+  return alpha * h * h;
+}

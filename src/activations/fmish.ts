@@ -21,6 +21,7 @@ const UNDERFLOW = -1e4;
  */
 export const fmish: ActivationSpec<'fmish'> = {
   name: 'fmish',
+  family: 'mish',
   aliases: ['flipped_mish'],
   title: 'Flipped Mish',
   formula: 'x * (1 - tanh(softplus(-x)))',

@@ -15,6 +15,7 @@ const SIGMOID_SCALE_LO = 4.263256414560601e-17;
  */
 export const geluSigmoid: ActivationSpec<'gelu_sigmoid'> = {
   name: 'gelu_sigmoid',
+  family: 'gelu',
   aliases: ['quick_gelu'],
   title: 'GELU, sigmoid approximation',
   formula: 'x * sigmoid(1.702 x)',

@@ -33,6 +33,7 @@ function sigmoidOfSum(h: number, l: number): number {
  */
 export const geluTanh: ActivationSpec<'gelu_tanh'> = {
   name: 'gelu_tanh',
+  family: 'gelu',
   aliases: ['gelu_new'],
   title: 'GELU, tanh approximation',
   formula: '0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))',
@@ -45,6 +46,13 @@ export const geluTanh: ActivationSpec<'gelu_tanh'> = {
     if (x !== x) return x;
     if (Math.abs(x) > SATURATION) return x > 0 ? x : -0;
     const [h, l] = twoU(x);
+    if (h < EXACT_EXP_BELOW) {
+      // x sigmoid(2u) = x E 2^k / (1 + e^{2u}), scaled once at the end: sigmoid(2u) alone turns
+      // subnormal below x = -21.2 and x times it lost up to 17 ulp (accuracy harness, subnormal band).
+      const e = expDD(h, l);
+      const mantissa = e.m[0] + e.m[1];
+      return ldexp((x * mantissa) / (1 + ldexp(mantissa, e.k)), e.k);
+    }
     return x * sigmoidOfSum(h, l);
   },
   derivative(x) {

@@ -44,6 +44,7 @@ function xTimesPhiScaled(x: number): { m: number; k: number } {
  */
 export const gelu: ActivationSpec<'gelu'> = {
   name: 'gelu',
+  family: 'gelu',
   aliases: [],
   title: 'Gaussian Error Linear Unit (exact, erf)',
   formula: 'x * Phi(x) = x/2 * erfc(-x/sqrt(2))',

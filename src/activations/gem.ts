@@ -11,6 +11,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const gem: ActivationSpec<'gem'> = {
   name: 'gem',
+  family: 'gem',
   aliases: [],
   title: 'GEM (rational log-logistic gate)',
   formula: 'x^(2n+1) / (1 + x^(2n)) for x > 0, else 0',

@@ -12,6 +12,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  */
 export const golu: ActivationSpec<'golu'> = {
   name: 'golu',
+  family: 'golu',
   aliases: [],
   title: 'Gompertz Linear Unit',
   formula: 'alpha * x * exp(-beta * exp(-gamma * x))',

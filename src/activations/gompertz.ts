@@ -10,6 +10,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  */
 export const gompertz: ActivationSpec<'gompertz'> = {
   name: 'gompertz',
+  family: 'golu',
   aliases: [],
   title: 'Gompertz gate',
   formula: 'alpha * exp(-beta * exp(-gamma * x))',

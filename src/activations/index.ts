@@ -14,6 +14,7 @@ import { geluTanh } from './gelu-tanh.js';
 import { gem } from './gem.js';
 import { golu } from './golu.js';
 import { gompertz } from './gompertz.js';
+import { hardSwish } from './hard-swish.js';
 import { leakyRelu } from './leaky-relu.js';
 import { mish } from './mish.js';
 import { prelu } from './prelu.js';
@@ -25,6 +26,7 @@ import { sigmoid } from './sigmoid.js';
 import { softplus } from './softplus.js';
 import { softsign } from './softsign.js';
 import type { ActivationSpec } from './spec.js';
+import { squareplus } from './squareplus.js';
 import { swish } from './swish.js';
 import { tanh } from './tanh.js';
 
@@ -51,6 +53,8 @@ export const registry = [
   tanh,
   softsign,
   relu6,
+  hardSwish,
+  squareplus,
 ] as const satisfies readonly ActivationSpec[];
 
 /** Canonical name of every activation: the literal union `'golu' | 'gompertz' | ...`. */

@@ -6,6 +6,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const leakyRelu: ActivationSpec<'leaky_relu'> = {
   name: 'leaky_relu',
+  family: 'rectifiers',
   aliases: ['lrelu'],
   title: 'Leaky ReLU',
   formula: 'x if x > 0 else slope * x',

@@ -19,6 +19,7 @@ const UNDERFLOW = -1e4;
  */
 export const mish: ActivationSpec<'mish'> = {
   name: 'mish',
+  family: 'mish',
   aliases: [],
   title: 'Mish',
   formula: 'x * tanh(softplus(x))',

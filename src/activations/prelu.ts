@@ -7,6 +7,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const prelu: ActivationSpec<'prelu'> = {
   name: 'prelu',
+  family: 'rectifiers',
   aliases: [],
   title: 'Parametric ReLU',
   formula: 'x if x > 0 else slope * x  (slope learnable)',

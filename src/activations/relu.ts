@@ -6,6 +6,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const relu: ActivationSpec<'relu'> = {
   name: 'relu',
+  family: 'rectifiers',
   aliases: [],
   title: 'Rectified Linear Unit',
   formula: 'max(x, 0)',

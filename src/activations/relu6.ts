@@ -6,6 +6,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const relu6: ActivationSpec<'relu6'> = {
   name: 'relu6',
+  family: 'rectifiers',
   aliases: [],
   title: 'ReLU6',
   formula: 'min(max(x, 0), 6)',

@@ -13,6 +13,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const segem: ActivationSpec<'segem'> = {
   name: 'segem',
+  family: 'gem',
   aliases: ['se_gem'],
   title: 'SE-GEM (E-GEM with a leaky rational negative branch; library definition)',
   formula: 'x >= 0: x^(2n+1) / (epsilon + x^(2n)); x < 0: lambda * x^(2n+1) / (epsilon + x^(2n))',

@@ -11,6 +11,7 @@ const ALPHA = 1.6732632423543772848170429916717;
  */
 export const selu: ActivationSpec<'selu'> = {
   name: 'selu',
+  family: 'elu',
   aliases: [],
   title: 'Scaled Exponential Linear Unit',
   formula:

@@ -7,6 +7,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const sigmoid: ActivationSpec<'sigmoid'> = {
   name: 'sigmoid',
+  family: 'logistic',
   aliases: ['logistic'],
   title: 'Logistic sigmoid',
   formula: '1 / (1 + exp(-x))',

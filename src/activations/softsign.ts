@@ -6,6 +6,7 @@ import type { ActivationSpec } from './spec.js';
  */
 export const softsign: ActivationSpec<'softsign'> = {
   name: 'softsign',
+  family: 'tanh',
   aliases: [],
   title: 'Softsign',
   formula: 'x / (1 + |x|)',

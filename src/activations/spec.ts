@@ -25,6 +25,11 @@ export type Params = Readonly<Record<string, number>>;
 export interface ActivationSpec<Name extends string = string> {
   /** Canonical lower-snake-case name used by every API and the CLI. */
   readonly name: Name;
+  /**
+   * The family of related activations whose implementations share one file name in every backend:
+   * src/kernels/assembly/<family>.ts, src/adapters/jax/<family>.ts, src/adapters/tfjs/shaders/<family>.ts.
+   */
+  readonly family: string;
   readonly aliases: readonly string[];
   /** Human title, e.g. "Gompertz Linear Unit". */
   readonly title: string;

@@ -10,6 +10,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  */
 export const swish: ActivationSpec<'swish'> = {
   name: 'swish',
+  family: 'logistic',
   aliases: ['silu'],
   title: 'Swish / SiLU',
   formula: 'x * sigmoid(beta x)',

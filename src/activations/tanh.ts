@@ -4,6 +4,7 @@ import type { ActivationSpec } from './spec.js';
 /** Tanh: f(x) = tanh(x). f'(x) = sech^2(x) = 4 e^-2|x| / (1 + e^-2|x|)^2 (no 1 - tanh^2 cancellation). */
 export const tanh: ActivationSpec<'tanh'> = {
   name: 'tanh',
+  family: 'tanh',
   aliases: [],
   title: 'Hyperbolic tangent',
   formula: 'tanh(x)',

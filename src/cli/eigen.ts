@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type EigenResult, eigenExperiment } from '../lab/analysis/eigen.js';
+import { type EigenResult, eigenExperiment } from '../lab/fn/eigen.js';
+import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { eigenHeatmapFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
-import { formatTable, paramsByActivation, parseNumberList, resolveNames, sig, toJson } from './stats.js';
+import { collect, parseInteger, parseNumberList } from './args/lists.js';
+import { formatTable, sig, toJson } from './format.js';
 
 /** The GoLU repository's choice of activations for this experiment, plus ReLU as the baseline. */
 const DEFAULT_ACTIVATIONS = ['relu', 'gelu', 'swish', 'mish', 'golu'];
@@ -43,15 +45,6 @@ interface EigenCliOptions {
   quiet?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function positiveInt(text: string, flag: string): number {
-  const value = Number(text);
-  if (!(Number.isInteger(value) && value >= 1))
-    throw new Error(`${flag} must be a positive integer, got '${text}'`);
-  return value;
-}
-
 /** `gatelab eigen`: the GoLU repository's eigen-spectrum experiment. */
 export function registerEigen(program: Command): void {
   program
@@ -79,10 +72,10 @@ export function registerEigen(program: Command): void {
       if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${o.seed}'`);
       const options = {
         activations: chosen.map((name) => ({ name, params: params.get(name) ?? {} })),
-        size: positiveInt(o.size, '--size'),
+        size: parseInteger(o.size, '--size'),
         means: parseNumberList(o.means, '--means'),
         stds: parseNumberList(o.stds, '--stds'),
-        draws: positiveInt(o.draws, '--draws'),
+        draws: parseInteger(o.draws, '--draws'),
         seed,
       };
       let last = 0;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -8,10 +8,11 @@ import {
 } from '../lab/analysis/landscape.js';
 import { checkSavedShapes, restoreTree } from '../lab/analysis/weights.js';
 import { createRng } from '../lab/data/random.js';
-import type { ActivationChoice } from '../lab/models/activationSpec.js';
+import type { ActivationChoice } from '../lab/models/activation-spec.js';
 import { landscapeFigure, lineFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
-import { writeFileSafely } from '../lab/runs/files.js';
+import { readJsonObject, writeFileSafely } from '../lab/runs/files.js';
+import { RUN_FILES } from '../lab/runs/run-folder.js';
 import { readWeights } from '../lab/runs/weights.js';
 import { initLabRuntime } from '../lab/runtime.js';
 import {
@@ -22,7 +23,8 @@ import {
   type TaskDataOptions,
 } from '../lab/tasks.js';
 import { batchArrays } from '../lab/train/trainer.js';
-import { sig, toJson } from './stats.js';
+import { parseInteger } from './args/lists.js';
+import { sig, toJson } from './format.js';
 
 interface LandscapeCliOptions {
   normalization: string;
@@ -43,7 +45,7 @@ interface LandscapeCliOptions {
 
 /** Where the result goes; an earlier landscape.json is never replaced silently. */
 export function landscapeFile(runDir: string, overwrite: boolean): string {
-  const file = join(resolve(runDir), 'landscape.json');
+  const file = join(resolve(runDir), RUN_FILES.landscape);
   if (existsSync(file) && !overwrite) {
     throw new Error(
       `${file} already exists (an earlier landscape of this run); pass --overwrite to replace it, or move it away first`,
@@ -52,30 +54,18 @@ export function landscapeFile(runDir: string, overwrite: boolean): string {
   return file;
 }
 
-function positiveInt(text: string, flag: string, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`${flag} '${text}': expected a whole number >= ${min}`);
-  return n;
-}
-
 /** Loads a run's model, data and saved weights, then computes slices and the Hessian's top eigenvalue. */
 export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Promise<LandscapeFile> {
   const dir = resolve(runDir);
-  const configFile = join(dir, 'config.json');
-  if (!existsSync(configFile)) throw new Error(`${runDir}: not a run folder (no config.json)`);
-  let config: {
+  const configFile = join(dir, RUN_FILES.config);
+  if (!existsSync(configFile)) throw new Error(`${runDir}: not a run folder (no ${RUN_FILES.config})`);
+  const config = readJsonObject(configFile) as unknown as {
     task: string;
     activation: ActivationChoice;
     model?: ModelOptions;
     data?: TaskDataOptions;
     seed: number;
   };
-  try {
-    config = JSON.parse(readFileSync(configFile, 'utf8'));
-  } catch (error) {
-    throw new Error(`${configFile}: not valid JSON (${(error as Error).message})`);
-  }
   const saved = readWeights(dir);
   if (o.normalization !== 'unit' && o.normalization !== 'filter') {
     throw new Error(`--normalization '${o.normalization}': use unit or filter`);
@@ -88,7 +78,8 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
   const modelOptions = config.model ?? {};
   const blockSize = typeof modelOptions.blockSize === 'number' ? modelOptions.blockSize : undefined;
   const data = loadTaskData(task, { ...(config.data ?? {}), blockSize: config.data?.blockSize ?? blockSize });
-  const model = buildTaskModel(task, data, config.activation, modelOptions);
+  // Hessian-vector products need the activation's exact second derivatives, not the training form.
+  const model = buildTaskModel(task, data, { ...config.activation, form: 'exact' }, modelOptions);
   const rng = createRng(0);
   const init = model.init(() => rng.next());
   checkSavedShapes(init.params, saved.params, saved.manifest.params, join(dir, 'weights.json'));
@@ -103,13 +94,13 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
   return computeLandscape(model, init.params, state, saved.params, batch, {
     normalization: o.normalization as DirectionNormalization,
     range,
-    linePoints: positiveInt(o.points, '--points', 3),
-    gridPoints: o.grid === '0' ? 0 : positiveInt(o.grid, '--grid', 3),
-    examples: positiveInt(o.examples, '--examples'),
+    linePoints: parseInteger(o.points, '--points', 3),
+    gridPoints: o.grid === '0' ? 0 : parseInteger(o.grid, '--grid', 3),
+    examples: parseInteger(o.examples, '--examples'),
     seed: Number(o.seed),
     hessian: o.hessian,
-    hessianExamples: positiveInt(o.hessianExamples, '--hessian-examples'),
-    power: { maxIterations: positiveInt(o.iterations, '--iterations'), tolerance },
+    hessianExamples: parseInteger(o.hessianExamples, '--hessian-examples'),
+    power: { maxIterations: parseInteger(o.iterations, '--iterations'), tolerance },
     onProgress(what, done, total) {
       const line = `${what} ${done}/${total}`;
       if (process.stderr.isTTY) process.stderr.write(`\r${line}   `);

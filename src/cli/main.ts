@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCompare } from './compare.js';
 import { registerEigen } from './eigen.js';
+import { registerExplore } from './explore.js';
 import { registerLandscape } from './landscape.js';
 import { registerList } from './list.js';
 import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
 import { registerStats } from './stats.js';
+import { registerSweep } from './sweep.js';
 import { registerTrain } from './train.js';
 import { registerVariance } from './variance.js';
 
@@ -37,6 +39,8 @@ registerReport(program);
 registerLandscape(program);
 registerVariance(program);
 registerEigen(program);
+registerExplore(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { sampleCurves } from '../lab/analysis/curves.js';
+import { sampleCurves } from '../lab/fn/curves.js';
+import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { activationCurvesFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
 import { writeFileSafely } from '../lab/runs/files.js';
-import { paramsByActivation, parseNumberList, resolveNames } from './stats.js';
+import { collect, parseNumberList } from './args/lists.js';
 
 /** The GoLU paper's comparison set, plotted when no names are given. */
 const DEFAULT_NAMES = ['golu', 'gelu', 'swish', 'mish', 'relu'];
@@ -15,8 +16,6 @@ interface PlotOptions {
   out: string;
   title?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `gatelab plot`: curves, derivatives and gates of activations as one SVG. */
 export function registerPlot(program: Command): void {

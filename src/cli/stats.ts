@@ -1,96 +1,13 @@
 import type { Command } from 'commander';
-import { activationNames, getSpec } from '../activations/resolve.js';
-import type { GaussianMoments } from '../lab/analysis/gaussian.js';
-import type { GlobalMinimum } from '../lab/analysis/minimize.js';
-import { type ActivationStats, activationMoments, activationStats } from '../lab/analysis/stats.js';
+import type { GaussianMoments } from '../lab/fn/gaussian.js';
+import type { GlobalMinimum } from '../lab/fn/minimize.js';
+import { type ActivationStats, activationMoments, activationStats } from '../lab/fn/stats.js';
+import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { barFigure, lineFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
-import { toJsonText, writeFileSafely } from '../lab/runs/files.js';
-
-/**
- * Parses repeated `--param` values: `k=v` applies to every chosen activation that has a parameter k
- * (an error if none has it), `name.k=v` to that activation only.
- */
-export function paramsByActivation(
-  names: readonly string[],
-  assignments: readonly string[],
-): Map<string, Record<string, number>> {
-  const result = new Map<string, Record<string, number>>(names.map((n) => [n, {}]));
-  for (const text of assignments) {
-    const match = /^(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_]\w*)=(.+)$/.exec(text.trim());
-    if (!match)
-      throw new Error(`--param '${text}': expected k=v or activation.k=v, e.g. beta=2 or golu.beta=2`);
-    const [, scope, key, raw] = match;
-    const value = Number(raw);
-    if (raw.trim() === '' || Number.isNaN(value))
-      throw new Error(`--param '${text}': '${raw}' is not a number`);
-    const targets = scope === undefined ? names : [getSpec(scope).name];
-    let used = false;
-    for (const name of targets) {
-      if (!result.has(name))
-        throw new Error(`--param '${text}': ${name} is not among the chosen activations`);
-      if (getSpec(name).params.some((p) => p.name === key)) {
-        result.get(name)![key] = value;
-        used = true;
-      } else if (scope !== undefined) {
-        const valid = getSpec(name).params.map((p) => p.name);
-        throw new Error(
-          `--param '${text}': ${name} has no parameter '${key}' (its parameters: ${valid.join(', ') || 'none'})`,
-        );
-      }
-    }
-    if (!used) throw new Error(`--param '${text}': none of ${names.join(', ')} has a parameter '${key}'`);
-  }
-  return result;
-}
-
-/** Canonical names for the given names/aliases (all activations when none given), duplicates removed. */
-export function resolveNames(names: readonly string[]): string[] {
-  const chosen = names.length === 0 ? activationNames() : names.map((n) => getSpec(n).name);
-  return [...new Set(chosen)];
-}
-
-/** Comma-separated numbers, e.g. "-1,0,1". */
-export function parseNumberList(text: string, what: string): number[] {
-  const values = text.split(',').map((s) => s.trim());
-  const numbers = values.map(Number);
-  if (values.some((s) => s === '') || numbers.some((n) => !Number.isFinite(n))) {
-    throw new Error(`${what}: '${text}' is not a comma-separated list of numbers`);
-  }
-  return numbers;
-}
-
-export function parseFiniteNumber(text: string, what: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new Error(`${what}: '${text}' is not a finite number`);
-  return value;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** JSON in the lab's one convention: NaN and infinities as the strings "NaN", "Infinity", "-Infinity". */
-export function toJson(value: unknown): string {
-  return toJsonText(value, 2);
-}
-
-/** Fixed-width text table, numbers right-aligned. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-/** Significant-digit formatting that keeps 0 as "0" and shows infinities and NaN plainly. */
-export function sig(x: number, digits = 6): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return '0';
-  // Table entries are O(0.01..10) and accurate to ~1e-12; smaller values are rounding noise of a 0.
-  if (Math.abs(x) < 1e-12) return '0';
-  return Number(x.toPrecision(digits)).toString();
-}
+import { writeFileSafely } from '../lab/runs/files.js';
+import { collect, parseFiniteNumber, parseNumberList } from './args/lists.js';
+import { formatTable, sig, toJson } from './format.js';
 
 function describeMinimum(m: GlobalMinimum): [string, string] {
   switch (m.kind) {

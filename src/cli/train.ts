@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { recorderHooks } from '../lab/analysis/recorder.js';
-import { checkLearnable } from '../lab/models/activationSpec.js';
+import { type RunContext, recorderHooks } from '../lab/hooks/recorder.js';
+import { checkLearnable } from '../lab/models/activation-spec.js';
 import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
-import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/options/config.js';
+import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { checkRunId } from '../lab/runs/run-folder.js';
+import { type RunConfig, resolveRunConfig, runConfigFromJson } from '../lab/train/config.js';
 import type { ProgressMode } from '../lab/train/progress.js';
-import { describeEval, type RunSummary, runExperiment } from '../lab/train/run.js';
+import {
+  describeEval,
+  type RunSummary,
+  readRunJson,
+  resumeExperiment,
+  runExperiment,
+} from '../lab/train/run.js';
 import { collect } from './args/lists.js';
-import { printJson } from './args/output.js';
 import {
   addRunOptions,
   givenRunFlags,
@@ -16,6 +22,7 @@ import {
   taskOption,
   tasksHelp,
 } from './args/run-options.js';
+import { printJson } from './format.js';
 
 interface TrainCli extends Record<string, unknown> {
   task?: string;
@@ -28,6 +35,7 @@ interface TrainCli extends Record<string, unknown> {
   json?: boolean;
   quiet?: boolean;
   progress?: ProgressMode;
+  resume?: string;
 }
 
 /** Reads a run configuration file (run.json) and checks it completely. */
@@ -78,7 +86,9 @@ function printSummary(s: RunSummary): void {
   out.write(`run ${s.id}: ${s.task}, ${s.activation.label}, seed ${s.seed}\n`);
   out.write(`  model: ${s.model} (${s.paramCount.toLocaleString('en-US')} parameters)\n`);
   out.write(`  data:  ${s.data}\n`);
-  if (s.status === 'diverged' && s.diverged) {
+  if (s.status === 'interrupted' && s.interrupted) {
+    out.write(`  INTERRUPTED (${s.interrupted.reason}) at step ${s.interrupted.step} of ${s.totalSteps}\n`);
+  } else if (s.status === 'diverged' && s.diverged) {
     out.write(`  DIVERGED: loss ${s.diverged.loss} at step ${s.diverged.step} (epoch ${s.diverged.epoch})\n`);
   } else {
     if (s.val) out.write(`  val:   ${describeEval(s.val)}\n`);
@@ -112,6 +122,10 @@ export function registerTrain(program: Command): void {
     .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
     .option('--run-id <id>', 'name of the run folder (default: task-activation-sSEED-timestamp)')
     .option('--run-dir <dir>', 'run in this prepared folder (holds run.json; written by compare or sweep)')
+    .option(
+      '--resume <run-dir>',
+      'continue an interrupted run from its last checkpoint, with the configuration in its run.json',
+    )
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
     .addOption(
@@ -119,26 +133,65 @@ export function registerTrain(program: Command): void {
     )
     .addHelpText(
       'after',
-      `${tasksHelp()}\nExamples:\n  gatelab train --task mnist-mlp --activation golu:gamma=2 --epochs 3\n  gatelab train --config runs/<id>/run.json`,
+      `${tasksHelp()}\nExamples:\n  gatelab train --task mnist-mlp --activation golu:gamma=2 --epochs 3\n  gatelab train --config runs/<id>/run.json\n  gatelab train --resume runs/<id>          # after Ctrl-C, SIGTERM or a crash`,
     )
     .action(async (o: TrainCli) => {
       if (o.runId !== undefined) checkRunId(o.runId, '--run-id');
-      const config = trainConfig(o);
       const progress: ProgressMode = o.progress ?? (o.quiet || o.json ? 'none' : 'auto');
+      // Every check before the stop watch: bad options end the process as usual.
+      const resumeDir = o.resume;
+      const config = resumeDir === undefined ? trainConfig(o) : resumeConfig(o, resumeDir);
       const recorder =
         config.diagnosticsEvery > 0 || config.saveWeights
           ? { diagnosticsEvery: config.diagnosticsEvery, saveWeights: config.saveWeights }
           : null;
-      const summary = await runExperiment(config, {
-        runsDir: o.runsDir,
-        runId: o.runId,
-        dir: o.runDir,
-        progress,
-        attach: recorder ? (run) => recorderHooks(recorder, run) : undefined,
-      });
+      const attach = recorder ? (run: RunContext) => recorderHooks(recorder, run) : undefined;
+      const stop = watchForStop();
+      let summary: RunSummary;
+      try {
+        summary =
+          resumeDir === undefined
+            ? await runExperiment(config, {
+                runsDir: o.runsDir,
+                runId: o.runId,
+                dir: o.runDir,
+                progress,
+                attach,
+                stopRequested: stop.reason,
+              })
+            : await resumeExperiment(resumeDir, { progress, attach, stopRequested: stop.reason });
+      } finally {
+        stop.dispose();
+      }
       if (o.json) printJson(summary);
       else if (progress !== 'json') printSummary(summary);
       if (progress === 'json')
         process.stdout.write(`${JSON.stringify({ event: 'done', summary: summary.dir })}\n`);
+      if (summary.status === 'interrupted' && summary.interrupted) {
+        const i = summary.interrupted;
+        process.stderr.write(
+          `interrupted (${i.reason}) at step ${i.step} of ${summary.totalSteps}; resume with: gatelab train --resume ${summary.dir}\n`,
+        );
+        process.exitCode = exitCodeFor(i.reason);
+      }
     });
+}
+
+/** `--resume DIR`: the configuration of the run in DIR; options that would change it are refused. */
+function resumeConfig(o: TrainCli, dir: string): RunConfig {
+  const extra = [
+    ...(o.task !== undefined ? ['--task'] : []),
+    ...(o.activation !== undefined ? ['--activation'] : []),
+    ...(o.param.length > 0 ? ['--param'] : []),
+    ...(o.config !== undefined ? ['--config'] : []),
+    ...(o.runId !== undefined ? ['--run-id'] : []),
+    ...(o.runDir !== undefined ? ['--run-dir'] : []),
+    ...givenRunFlags(o),
+  ];
+  if (extra.length > 0) {
+    throw new Error(
+      `--resume ${dir} continues the run with the configuration in its run.json; it cannot be combined with ${extra.join(', ')}`,
+    );
+  }
+  return readRunJson(dir);
 }

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { labelWithParams } from '../lab/analysis/curves.js';
-import { gaussianKde } from '../lab/analysis/descriptive.js';
-import { activationMoments } from '../lab/analysis/stats.js';
-import { latentVarianceExperiment } from '../lab/analysis/variance.js';
 import { loadEmbeddedDataset } from '../lab/data/embedded.js';
+import { labelWithParams } from '../lab/fn/curves.js';
+import { gaussianKde } from '../lab/fn/descriptive.js';
+import { activationMoments } from '../lab/fn/stats.js';
+import { latentVarianceExperiment } from '../lab/fn/variance.js';
+import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { barFigure, densityFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
 import { writeFileSafely } from '../lab/runs/files.js';
-import { formatTable, paramsByActivation, resolveNames, sig, toJson } from './stats.js';
+import { collect } from './args/lists.js';
+import { formatTable, sig, toJson } from './format.js';
 
 /** The GoLU paper's comparison set, used when no names are given. */
 const DEFAULT_NAMES = ['golu', 'gelu', 'swish', 'mish', 'relu'];
@@ -22,8 +24,6 @@ interface VarianceOptions {
   svg?: string;
   bars?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `gatelab variance`: the latent-variance experiment of the GoLU repository on embedded images. */
 export function registerVariance(program: Command): void {

@@ -16,23 +16,12 @@
  */
 import type { ActivationSpec, Params } from '../activations/spec.js';
 import type { KernelDtype } from './ops.js';
-import {
-  type BoundKernels,
-  compileKernelModule,
-  instantiateKernels,
-  type KernelInstance,
-  simdSupported,
-} from './wasm.js';
+import { STAGING_BYTES, STAGING_OFFSETS, streamThroughStaging } from './staging.js';
+import { compileKernelModule, instantiateKernels, type KernelInstance, simdSupported } from './wasm.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
-/** Bytes per staging buffer: 32 KiB (8192 float32), small enough to stay in L1/L2 cache. */
-export const STAGING_BYTES = 32 * 1024;
-/** Four staging buffers (x, dy, y, d) in one 64 KiB page of kernel memory. */
-const X_OFFSET = 0;
-const DY_OFFSET = STAGING_BYTES;
-const Y_OFFSET = 2 * STAGING_BYTES;
-const D_OFFSET = 3 * STAGING_BYTES;
+export { STAGING_BYTES } from './staging.js';
 
 /** Which implementation the fast path uses. */
 export type KernelBackend = 'wasm-simd' | 'js';
@@ -42,7 +31,6 @@ export type KernelBackendChoice = 'auto' | 'js';
 
 let choice: KernelBackendChoice = 'auto';
 let instance: KernelInstance | null | undefined;
-const bound = new Map<string, BoundKernels>();
 
 /** The private kernel instance, or null when the fast path must use the JS fallback. */
 function kernels(): KernelInstance | null {
@@ -90,28 +78,10 @@ export async function initKernels(): Promise<KernelBackend> {
 export function setKernelBackend(next: KernelBackendChoice): void {
   choice = next;
   instance = undefined;
-  bound.clear();
-}
-
-function boundKernels(spec: ActivationSpec, params: Params, k: KernelInstance): BoundKernels {
-  const key = `${spec.name}:${JSON.stringify(params)}`;
-  let b = bound.get(key);
-  if (b === undefined) {
-    if (bound.size > 256) bound.clear();
-    b = k.bind(spec.name, params);
-    bound.set(key, b);
-  }
-  return b;
 }
 
 function dtypeOf(x: FloatArray): KernelDtype {
   return x instanceof Float32Array ? 'f32' : 'f64';
-}
-
-/** A view of `bytes` bytes at `offset` in the kernel memory, typed like `like`. */
-function view<T extends FloatArray>(memory: WebAssembly.Memory, like: T, offset: number, length: number): T {
-  const ctor = like.constructor as { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T };
-  return new ctor(memory.buffer, offset, length);
 }
 
 /** y = f(x) elementwise with the fast kernels; `y` must have x's type and length (may alias x). */
@@ -121,17 +91,11 @@ export function fastForward<T extends FloatArray>(spec: ActivationSpec, params: 
     for (let i = 0; i < x.length; i++) y[i] = spec.value(x[i], params);
     return y;
   }
-  const kern = boundKernels(spec, params, k);
+  const kern = k.bind(spec.name, params);
   const dtype = dtypeOf(x);
-  const block = STAGING_BYTES / x.BYTES_PER_ELEMENT;
-  const xs = view(k.memory, x, X_OFFSET, block);
-  const ys = view(k.memory, x, Y_OFFSET, block);
-  for (let start = 0; start < x.length; start += block) {
-    const n = Math.min(block, x.length - start);
-    xs.set(x.subarray(start, start + n), 0);
-    kern.forward(dtype, X_OFFSET, Y_OFFSET, n);
-    y.set(n === block ? ys : ys.subarray(0, n), start);
-  }
+  streamThroughStaging(k.memory.buffer, STAGING_BYTES, 'forward', x, undefined, y, undefined, (n) =>
+    kern.forward(dtype, STAGING_OFFSETS.x, STAGING_OFFSETS.y, n),
+  );
   return y;
 }
 
@@ -148,19 +112,11 @@ export function fastBackward<T extends FloatArray>(
     for (let i = 0; i < x.length; i++) dx[i] = dy[i] * spec.derivative(x[i], params);
     return dx;
   }
-  const kern = boundKernels(spec, params, k);
+  const kern = k.bind(spec.name, params);
   const dtype = dtypeOf(x);
-  const block = STAGING_BYTES / x.BYTES_PER_ELEMENT;
-  const xs = view(k.memory, x, X_OFFSET, block);
-  const dys = view(k.memory, x, DY_OFFSET, block);
-  const dxs = view(k.memory, x, Y_OFFSET, block);
-  for (let start = 0; start < x.length; start += block) {
-    const n = Math.min(block, x.length - start);
-    xs.set(x.subarray(start, start + n), 0);
-    dys.set(dy.subarray(start, start + n), 0);
-    kern.backward(dtype, X_OFFSET, DY_OFFSET, Y_OFFSET, n);
-    dx.set(n === block ? dxs : dxs.subarray(0, n), start);
-  }
+  streamThroughStaging(k.memory.buffer, STAGING_BYTES, 'backward', x, dy, dx, undefined, (n) =>
+    kern.backward(dtype, STAGING_OFFSETS.x, STAGING_OFFSETS.dy, STAGING_OFFSETS.y, n),
+  );
   return dx;
 }
 
@@ -181,18 +137,10 @@ export function fastForwardWithDerivative<T extends FloatArray>(
     }
     return { y, dydx: d };
   }
-  const kern = boundKernels(spec, params, k);
+  const kern = k.bind(spec.name, params);
   const dtype = dtypeOf(x);
-  const block = STAGING_BYTES / x.BYTES_PER_ELEMENT;
-  const xs = view(k.memory, x, X_OFFSET, block);
-  const ys = view(k.memory, x, Y_OFFSET, block);
-  const ds = view(k.memory, x, D_OFFSET, block);
-  for (let start = 0; start < x.length; start += block) {
-    const n = Math.min(block, x.length - start);
-    xs.set(x.subarray(start, start + n), 0);
-    kern.fused(dtype, X_OFFSET, Y_OFFSET, D_OFFSET, n);
-    y.set(n === block ? ys : ys.subarray(0, n), start);
-    d.set(n === block ? ds : ds.subarray(0, n), start);
-  }
+  streamThroughStaging(k.memory.buffer, STAGING_BYTES, 'fused', x, undefined, y, d, (n) =>
+    kern.fused(dtype, STAGING_OFFSETS.x, STAGING_OFFSETS.y, STAGING_OFFSETS.d, n),
+  );
   return { y, dydx: d };
 }

@@ -43,6 +43,8 @@ const OPS: PerActivation<Omit<KernelOp, 'name'>> = {
   tanh: { params: [], cost: 'heavy' },
   softsign: { params: [], cost: 'light' },
   relu6: { params: [], cost: 'light' },
+  hard_swish: { params: [], cost: 'light' },
+  squareplus: { params: ['b'], cost: 'heavy' },
 };
 
 /** One row per catalog activation, in registry order (the row index is the compiled op id). */

@@ -2,47 +2,35 @@
  * Source of the pool's worker, as a string: it runs unchanged as a Node `worker_threads` worker
  * (`eval: true`) and as a browser Worker (from a Blob URL), so no separate file has to be
  * resolved by a bundler. It receives the compiled kernel module once, instantiates it on its own
- * small memory, and streams its share of each task through staging buffers exactly as the
- * calling thread does (src/kernels/fast.ts), so results are bit-identical.
+ * small memory, and streams its share of each task through staging buffers with the calling
+ * thread's own loop (src/kernels/staging.ts, embedded as source text), so results are bit-identical.
  *
  * Messages in:  { type: 'init', module }
  *               { type: 'run', id, exportName, mode, a, b, c, x, dy, y, d }  (SharedArrayBuffer views)
  * Messages out: { type: 'ready' } | { type: 'done', id } | { type: 'error', id, message }
  */
+import { STAGING_BYTES, streamThroughStaging } from './staging.js';
+
 export const POOL_WORKER_SOURCE = `
 'use strict';
-const STAGING = 32 * 1024;
+const STAGING = ${STAGING_BYTES};
 const nodePort = typeof self === 'undefined' ? require('node:worker_threads').parentPort : null;
 const post = (m) => (nodePort ? nodePort.postMessage(m) : self.postMessage(m));
 let memory = null;
 let exportsOf = null;
 
+const streamThroughStaging = ${streamThroughStaging.toString()};
+
 function run(m) {
   const fn = exportsOf[m.exportName];
   if (typeof fn !== 'function') throw new Error('kernel export ' + m.exportName + ' missing');
-  const Ctor = m.x.constructor;
-  const block = STAGING / Ctor.BYTES_PER_ELEMENT;
-  const xs = new Ctor(memory.buffer, 0, block);
-  const dys = new Ctor(memory.buffer, STAGING, block);
-  const ys = new Ctor(memory.buffer, 2 * STAGING, block);
-  const ds = new Ctor(memory.buffer, 3 * STAGING, block);
-  const n = m.x.length;
-  for (let start = 0; start < n; start += block) {
-    const len = Math.min(block, n - start);
-    xs.set(m.x.subarray(start, start + len), 0);
-    if (m.mode === 'forward') {
-      fn(0, 2 * STAGING, len, m.a, m.b, m.c);
-      m.y.set(ys.subarray(0, len), start);
-    } else if (m.mode === 'backward') {
-      dys.set(m.dy.subarray(start, start + len), 0);
-      fn(0, STAGING, 2 * STAGING, len, m.a, m.b, m.c);
-      m.y.set(ys.subarray(0, len), start);
-    } else {
-      fn(0, 2 * STAGING, 3 * STAGING, len, m.a, m.b, m.c);
-      m.y.set(ys.subarray(0, len), start);
-      m.d.set(ds.subarray(0, len), start);
-    }
-  }
+  const call =
+    m.mode === 'forward'
+      ? (len) => fn(0, 2 * STAGING, len, m.a, m.b, m.c)
+      : m.mode === 'backward'
+        ? (len) => fn(0, STAGING, 2 * STAGING, len, m.a, m.b, m.c)
+        : (len) => fn(0, 2 * STAGING, 3 * STAGING, len, m.a, m.b, m.c);
+  streamThroughStaging(memory.buffer, STAGING, m.mode, m.x, m.dy, m.y, m.d, call);
 }
 
 function onMessage(m) {

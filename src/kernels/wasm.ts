@@ -130,29 +130,42 @@ export function instantiateKernels(memory: WebAssembly.Memory): KernelInstance {
       throw new Error(`gatelab: kernel module lacks ${kernelExportName(name, mode, dtype)}`);
     return fn as T;
   };
+  // Bound kernels by op and argument values: binding resolves six exports, so callers that bind per
+  // call (the fast path, the tfjs wasm kernels) reuse one binding per parameter set.
+  const bound = new Map<string, BoundKernels>();
+  const bindNew = (name: string, a: number, b: number, c: number): BoundKernels => {
+    const fwd = {
+      f32: get<ForwardExport>(name, 'forward', 'f32'),
+      f64: get<ForwardExport>(name, 'forward', 'f64'),
+    };
+    const bwd = {
+      f32: get<TernaryExport>(name, 'backward', 'f32'),
+      f64: get<TernaryExport>(name, 'backward', 'f64'),
+    };
+    const fus = {
+      f32: get<TernaryExport>(name, 'fused', 'f32'),
+      f64: get<TernaryExport>(name, 'fused', 'f64'),
+    };
+    return {
+      name,
+      forward: (dtype, xPtr, yPtr, n) => fwd[dtype](xPtr, yPtr, n, a, b, c),
+      backward: (dtype, xPtr, dyPtr, dxPtr, n) => bwd[dtype](xPtr, dyPtr, dxPtr, n, a, b, c),
+      fused: (dtype, xPtr, yPtr, dPtr, n) => fus[dtype](xPtr, yPtr, dPtr, n, a, b, c),
+    };
+  };
   return {
     memory,
     exports,
     bind(name: string, params: Params): BoundKernels {
       const [a, b, c] = kernelArguments(name, params);
-      const fwd = {
-        f32: get<ForwardExport>(name, 'forward', 'f32'),
-        f64: get<ForwardExport>(name, 'forward', 'f64'),
-      };
-      const bwd = {
-        f32: get<TernaryExport>(name, 'backward', 'f32'),
-        f64: get<TernaryExport>(name, 'backward', 'f64'),
-      };
-      const fus = {
-        f32: get<TernaryExport>(name, 'fused', 'f32'),
-        f64: get<TernaryExport>(name, 'fused', 'f64'),
-      };
-      return {
-        name,
-        forward: (dtype, xPtr, yPtr, n) => fwd[dtype](xPtr, yPtr, n, a, b, c),
-        backward: (dtype, xPtr, dyPtr, dxPtr, n) => bwd[dtype](xPtr, dyPtr, dxPtr, n, a, b, c),
-        fused: (dtype, xPtr, yPtr, dPtr, n) => fus[dtype](xPtr, yPtr, dPtr, n, a, b, c),
-      };
+      const key = [name, a, b, c].map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(':');
+      let found = bound.get(key);
+      if (found === undefined) {
+        if (bound.size > 256) bound.clear();
+        found = bindNew(name, a, b, c);
+        bound.set(key, found);
+      }
+      return found;
     },
   };
 }

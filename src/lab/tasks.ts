@@ -4,6 +4,12 @@
  */
 import { loadDataset, loadTextCorpus } from './data/index.js';
 import {
+  classificationData,
+  languageData,
+  type MetricKind,
+  type TrainingData,
+} from './data/training-data.js';
+import {
   type ActivationChoice,
   cnn,
   gpt,
@@ -16,7 +22,6 @@ import {
   vit,
 } from './models/index.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
-import { classificationData, languageData, type MetricKind, type TrainingData } from './train/data.js';
 import { maskedLanguageData } from './train/masked-data.js';
 
 /**

@@ -45,6 +45,7 @@ export function goluValue(x: number, alpha: number, beta: number, gamma: number)
   if (x !== x) return x;
   if (x === Number.POSITIVE_INFINITY) return x;
   if (x === Number.NEGATIVE_INFINITY) return -0;
+  if (x === 0) return x; // keeps the sign of a zero (the double-double product would give +0 for -0)
   const parts = gompertzParts(x, beta, gamma);
   if (parts.underflow) return x < 0 ? -0 : 0;
   if (parts.am[0] === 0) return alpha * x; // t = 0: the gate is exactly 1 (also avoids Inf * 0 at x ~ MAX_VALUE)

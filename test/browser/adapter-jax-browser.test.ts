@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../../src/activation.js';
+import { registry } from '../../src/activations/index.js';
 import { type BrowserPage, chromiumMissingReason, openBrowserPage } from './harness.js';
 import { type GatelabJaxPage, JAX_BROWSER_INPUTS, type JaxDeviceResult } from './jax-page.js';
 
@@ -108,7 +109,7 @@ describe.skipIf(missing !== undefined)('gatelab/jax in headless Chromium', () =>
       if (worst.forward > K || worst.gradient > K) failures.push(`${result.name}: ${worst.where}`);
     }
     console.log(`gatelab/jax on ${device}, worst error in condition-scaled ulps:\n  ${lines.join('\n  ')}`);
-    expect(results.length).toBe(names?.length ?? 22);
+    expect(results.length).toBe(names?.length ?? registry.length);
     expect(failures, failures.join('\n')).toEqual([]);
   };
 
@@ -135,7 +136,7 @@ describe.skipIf(missing !== undefined)('gatelab/jax in headless Chromium', () =>
       ctx.skip();
     }
     console.warn(
-      `gatelab/jax on webgl: not supported for ${22 - WEBGL_SUPPORTED.length} activations ` +
+      `gatelab/jax on webgl: not supported for ${registry.length - WEBGL_SUPPORTED.length} activations ` +
         "(jax-js 0.1.25's GLSL generator inlines shared subexpressions); checking only " +
         WEBGL_SUPPORTED.join(', '),
     );

@@ -2,7 +2,7 @@
  * Turns a kernel (a jax-js composition over resolved parameters) into a public activation function:
  * catalog validation of the options, learnable parameters as arrays, a jit cache, dtype handling.
  */
-import { jit, numpy as np, type OwnedFunction } from '@jax-js/jax';
+import { jit, lax, numpy as np, type OwnedFunction } from '@jax-js/jax';
 import type { ActivationName } from '../../activations/index.js';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import type { ActivationSpec } from '../../activations/spec.js';
@@ -20,6 +20,26 @@ export type KernelParams = Readonly<Record<string, number | JaxArray>>;
 
 export type Kernel = (x: JaxArray, p: KernelParams) => JaxArray;
 
+/**
+ * The value and first derivative of an activation at x, written as plain forward expressions (they
+ * share their exponentials). Used by the first-order form; parameters are numbers. Consumes x.
+ */
+export type FirstOrderRule = (
+  x: JaxArray,
+  p: Readonly<Record<string, number>>,
+) => { value: JaxArray; derivative: JaxArray };
+
+/**
+ * Which derivatives a resolved activation carries:
+ * - `exact` (default): autodiff of the stable composition; derivatives of every order are right
+ *   (Hessian-vector products, `jvp(grad(f))`).
+ * - `first-order`: the value and a hand-written first derivative, joined by the stop-gradient
+ *   construction y = f(s) + (x - s) f'(s), s = stop_gradient(x). Same values and first derivatives
+ *   (float32 accuracy as documented), but the backward pass is one multiplication instead of
+ *   autodiff through exp/erfc polynomials: the training form. Second and higher derivatives are 0.
+ */
+export type DerivativeForm = 'exact' | 'first-order';
+
 /** An activation: consumes `x` (and any array-valued parameters), returns a new array of x's shape. */
 export type ActivationFunction<Options> = (x: ArrayOrNumber, options?: Options) => JaxArray;
 
@@ -31,7 +51,7 @@ export type JaxActivation = (x: ArrayOrNumber) => JaxArray;
  * object, not in a registry filled as a side effect of importing a family module: bundlers
  * drop such modules when only `get` is used (package.json says "sideEffects": false).
  */
-const definitions = new WeakMap<object, { name: string; kernel: Kernel }>();
+const definitions = new WeakMap<object, { name: string; kernel: Kernel; firstOrder?: FirstOrderRule }>();
 
 const jitCache = new Map<string, OwnedFunction<(x: JaxArray, ...arrays: JaxArray[]) => JaxArray>>();
 
@@ -126,12 +146,37 @@ function run(
 }
 
 /**
- * Builds the public function for catalog activation `name` from its kernel. Options are validated
- * on every call (cheap), compiled kernels are cached per parameter set.
+ * The first-order form of `rule`: y = f(s) + (x - s) f'(s) with s = stop_gradient(x). (x - s) is 0
+ * but carries the tangent, so y equals f(x) and dy/dx = f'(x), while f and f' are computed once, in
+ * the forward pass. At x = +-Infinity (where x - s is NaN and products like x * gate are Inf * 0) the
+ * value is the catalog's limit and the tangent term is dropped.
+ */
+function firstOrderKernel(rule: FirstOrderRule, spec: ActivationSpec): Kernel {
+  return (x, p) => {
+    const numbers = p as Readonly<Record<string, number>>;
+    const s = lax.stopGradient(x.ref);
+    const { value, derivative } = rule(s.ref, numbers);
+    // The catalog's limits at +-Infinity, where products like x * gate would give Inf * 0.
+    const atInfinity = np.where(
+      s.ref.greater(0),
+      Math.fround(spec.value(Number.POSITIVE_INFINITY, numbers)),
+      Math.fround(spec.value(Number.NEGATIVE_INFINITY, numbers)),
+    );
+    const infinite = np.abs(s.ref).equal(Number.POSITIVE_INFINITY); // false for NaN: NaN propagates
+    const y = np.where(infinite.ref, atInfinity, value);
+    return y.add(np.where(infinite, 0, x.sub(s).mul(derivative)));
+  };
+}
+
+/**
+ * Builds the public function for catalog activation `name` from its kernel (the exact form) and,
+ * where autodiff of the kernel is costly, a first-order rule (value and derivative side by side).
+ * Options are validated on every call (cheap), compiled kernels are cached per parameter set.
  */
 export function defineActivation<Options extends object>(
   name: ActivationName,
   kernel: Kernel,
+  firstOrder?: FirstOrderRule,
 ): ActivationFunction<Options> {
   const canonical = getSpec(name).name; // fails at import time if the catalog lacks this name
   const f = (x: ArrayOrNumber, options?: Options): JaxArray => {
@@ -139,7 +184,7 @@ export function defineActivation<Options extends object>(
     return run(prepare(name, given), kernel, x, given);
   };
   Object.defineProperty(f, 'name', { value: name });
-  definitions.set(f, { name: canonical, kernel });
+  definitions.set(f, { name: canonical, kernel, firstOrder });
   return f;
 }
 
@@ -151,11 +196,18 @@ export function defineActivation<Options extends object>(
 export function bindActivation(
   f: ActivationFunction<object>,
   params: Readonly<Record<string, unknown>> = {},
+  form: DerivativeForm = 'exact',
 ): JaxActivation {
   const definition = definitions.get(f);
   if (definition === undefined)
     throw new Error('gatelab/jax: internal: not an activation made by defineActivation');
-  const { name, kernel } = definition;
+  if (form !== 'exact' && form !== 'first-order') {
+    throw new RangeError(`gatelab/jax: form must be 'exact' or 'first-order', got '${String(form)}'`);
+  }
+  const { name } = definition;
+  // Piecewise-linear activations have no first-order rule: their exact form is already as cheap.
+  const firstOrder = form === 'first-order' ? definition.firstOrder : undefined;
+  const kernel = firstOrder === undefined ? definition.kernel : firstOrderKernel(firstOrder, getSpec(name));
   for (const [key, value] of Object.entries(params)) {
     if (isJaxArray(value)) {
       throw new TypeError(
@@ -164,5 +216,6 @@ export function bindActivation(
     }
   }
   const prepared = prepare(name, params);
+  if (firstOrder !== undefined) prepared.key += '|first-order';
   return (x: ArrayOrNumber): JaxArray => run(prepared, kernel, x, params);
 }

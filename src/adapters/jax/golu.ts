@@ -2,8 +2,13 @@
  * GoLU and its Gompertz gate for jax-js, with learnable alpha/beta/gamma.
  */
 import { lax, numpy as np } from '@jax-js/jax';
-import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import { exp, finiteBelow, type JaxArray } from './math.js';
+import {
+  type ActivationFunction,
+  defineActivation,
+  type FirstOrderRule,
+  type KernelParams,
+} from './define.js';
+import { exp, expFlushed, finiteBelow, type JaxArray } from './math.js';
 
 type Param = number | JaxArray;
 
@@ -38,6 +43,35 @@ function gompertzGate(x: JaxArray, beta: Param, gamma: Param): JaxArray {
   return exp(q.neg());
 }
 
+/**
+ * q = beta e^(-gamma x) (exponent clamped as in gompertzGate) and the gate g = e^-q, for numeric
+ * parameters: the pieces both the value and the derivative need. Consumes x.
+ */
+function gateParts(x: JaxArray, beta: number, gamma: number): { q: JaxArray; gate: JaxArray } {
+  const limit = Math.min(Math.log(GATE_EXPONENT_CAP / beta), MAX_EXPONENT);
+  const q = expFlushed(np.minimum(x.mul(-gamma), limit)).mul(beta);
+  return { q: q.ref, gate: expFlushed(q.neg()) };
+}
+
+/**
+ * golu' = alpha g (1 + gamma x q): g' = gamma q g. Where the exponent is clamped g is exactly 0 in
+ * float32, and so is the derivative.
+ */
+const goluFirstOrder: FirstOrderRule = (x, p) => {
+  const { q, gate } = gateParts(x.ref, p.beta, p.gamma);
+  const value = x.ref.mul(gate.ref).mul(p.alpha);
+  // g + gamma x (q g), with q g formed first: for x -> -Inf, q g = 0 while x q would overflow.
+  const derivative = x.mul(q.mul(gate.ref)).mul(p.gamma).add(gate).mul(p.alpha);
+  return { value, derivative };
+};
+
+/** gompertz' = alpha gamma q g. */
+const gompertzFirstOrder: FirstOrderRule = (x, p) => {
+  const { q, gate } = gateParts(x, p.beta, p.gamma);
+  const value = gate.ref.mul(p.alpha);
+  return { value, derivative: q.mul(gate).mul(p.alpha * p.gamma) };
+};
+
 function goluKernel(x: JaxArray, p: KernelParams): JaxArray {
   const gate = gompertzGate(x.ref, p.beta, p.gamma);
   return finiteBelow(x).mul(gate).mul(p.alpha);
@@ -57,10 +91,14 @@ function gompertzKernel(x: JaxArray, p: KernelParams): JaxArray {
  *
  * @example const y = golu(x.ref, { beta: 0.5 }); // x is consumed unless you pass x.ref
  */
-export const golu: ActivationFunction<GompertzOptions> = defineActivation('golu', goluKernel);
+export const golu: ActivationFunction<GompertzOptions> = defineActivation('golu', goluKernel, goluFirstOrder);
 
 /**
  * The Gompertz gate: `gompertz(x) = alpha * exp(-beta * exp(-gamma * x))` (GoLU = x * gate).
  * Parameters as for {@link golu}.
  */
-export const gompertz: ActivationFunction<GompertzOptions> = defineActivation('gompertz', gompertzKernel);
+export const gompertz: ActivationFunction<GompertzOptions> = defineActivation(
+  'gompertz',
+  gompertzKernel,
+  gompertzFirstOrder,
+);

@@ -32,7 +32,12 @@
  */
 import { camelName, type PerActivationExport, registry } from '../../activations/index.js';
 import { getSpec } from '../../activations/resolve.js';
-import { type ActivationFunction, bindActivation, type JaxActivation } from './define.js';
+import {
+  type ActivationFunction,
+  bindActivation,
+  type DerivativeForm,
+  type JaxActivation,
+} from './define.js';
 import * as eluFamily from './elu.js';
 import * as geluFamily from './gelu.js';
 import * as gemFamily from './gem.js';
@@ -40,9 +45,17 @@ import * as goluFamily from './golu.js';
 import * as logisticFamily from './logistic.js';
 import * as mishFamily from './mish.js';
 import * as rectifierFamily from './rectifiers.js';
+import * as squareplusFamily from './squareplus.js';
 import * as tanhFamily from './tanh.js';
 
-export type { ActivationFunction, ArrayOrNumber, JaxActivation, KernelParams } from './define.js';
+export type {
+  ActivationFunction,
+  ArrayOrNumber,
+  DerivativeForm,
+  FirstOrderRule,
+  JaxActivation,
+  KernelParams,
+} from './define.js';
 export { clearJitCache } from './define.js';
 // Every family file's functions, option types and aliases (`silu`, `geluNew`, ...).
 export * from './elu.js';
@@ -55,6 +68,7 @@ export * from './mish.js';
 export * from './rectifiers.js';
 export type { InitJaxOptions } from './runtime.js';
 export { ensureFloat16ArrayGlobal, initJax } from './runtime.js';
+export * from './squareplus.js';
 export * from './tanh.js';
 
 /**
@@ -69,6 +83,7 @@ const byExportName: PerActivationExport<ActivationFunction<any>> = {
   ...logisticFamily,
   ...mishFamily,
   ...rectifierFamily,
+  ...squareplusFamily,
   ...tanhFamily,
 };
 
@@ -81,11 +96,18 @@ export function activationFunction(name: string): ActivationFunction<any> {
  * `(x) => f(x)` for a catalog name or alias with numeric parameters, validated now with the
  * catalog's rules (unknown name: error listing valid names; bad parameter: RangeError naming it
  * and its range). The returned function consumes x, like every jax-js op.
+ * `options.form`: `'exact'` (default, derivatives of every order) or `'first-order'` (same values and
+ * first derivatives, a cheaper backward pass, second derivatives 0: for training; see DerivativeForm).
  *
  * @example const act = get('golu', { gamma: 2 }); const y = act(x);
+ * @example const train = get('gelu', {}, { form: 'first-order' });
  */
-export function get(name: string, params: Readonly<Record<string, number>> = {}): JaxActivation {
-  return bindActivation(activationFunction(name), params);
+export function get(
+  name: string,
+  params: Readonly<Record<string, number>> = {},
+  options: { form?: DerivativeForm } = {},
+): JaxActivation {
+  return bindActivation(activationFunction(name), params, options.form ?? 'exact');
 }
 
 /** Canonical names this adapter implements (all of the catalog). */

@@ -19,13 +19,21 @@ export interface SoftplusOptions {
 }
 
 /** Logistic sigmoid: `1 / (1 + exp(-x))`, branched on the sign of x. */
-export const sigmoid: ActivationFunction<Record<string, never>> = defineActivation('sigmoid', stable.sigmoid);
+export const sigmoid: ActivationFunction<Record<string, never>> = defineActivation(
+  'sigmoid',
+  stable.sigmoid,
+  (x) => stable.sigmoidWithDerivative(x),
+);
 
 /** Swish / SiLU: `x * sigmoid(beta * x)`. Ramachandran et al., arXiv:1710.05941. */
-export const swish: ActivationFunction<SwishOptions> = defineActivation('swish', (x, p: KernelParams) => {
-  const beta = p.beta as number;
-  return stable.finiteBelow(x.ref).mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
-});
+export const swish: ActivationFunction<SwishOptions> = defineActivation(
+  'swish',
+  (x, p: KernelParams) => {
+    const beta = p.beta as number;
+    return stable.finiteBelow(x.ref).mul(stable.sigmoid(beta === 1 ? x : x.mul(beta)));
+  },
+  (x, p) => stable.selfGatedWithDerivative(x, p.beta),
+);
 
 /**
  * Softplus: `log(1 + exp(beta x)) / beta`, and x where beta x > threshold (PyTorch's definition),
@@ -40,6 +48,21 @@ export const softplus: ActivationFunction<SoftplusOptions> = defineActivation(
     const z = beta === 1 ? x.ref : x.ref.mul(beta);
     const smooth = beta === 1 ? stable.softplus(z.ref) : stable.softplus(z.ref).div(beta);
     return np.where(z.greater(threshold), x, smooth);
+  },
+  // softplus' = sigmoid(beta x), 1 above the threshold; the log1p shares sigmoid's exponential.
+  (x, p) => {
+    const { beta, threshold } = p;
+    const z = beta === 1 ? x.ref : x.ref.mul(beta);
+    const negative = z.ref.less(0);
+    const e = stable.expFlushed(np.where(negative.ref, z.ref, z.ref.neg()));
+    const inverse = np.reciprocal(e.ref.add(1));
+    const logPart = stable.log1pUnit(e.ref);
+    const smooth0 = np.where(negative.ref, 0, z.ref).add(logPart);
+    const smooth = beta === 1 ? smooth0 : smooth0.div(beta);
+    const above = z.greater(threshold);
+    const value = np.where(above.ref, x, smooth);
+    const derivative = np.where(above, 1, np.where(negative, e.mul(inverse.ref), inverse));
+    return { value, derivative };
   },
 );
 

@@ -81,11 +81,21 @@ const EXP_MIN_ARGUMENT = -104;
  */
 const EXP_MAX_ARGUMENT = 88;
 
-/** 2^k for an integer-valued float array k in [-126, 127], built from the exponent bits. Consumes k. */
+/** 1.5 * 2^23: adding it to a small integer-valued float puts the integer in the low significand bits. */
+const ROUNDING_MAGIC = 12582912;
+
+/**
+ * 2^k for an integer-valued float32 array k in [-126, 127], built from the exponent bits. Consumes k.
+ *
+ * The bit pattern of 2^k is (k + 127) << 23. It is made without a float-to-int conversion (which
+ * makes jax-js's generated wasm loop scalar): k + 127 + 1.5 * 2^23 is exact and its float32 bits are
+ * 0x4B400000 + (k + 127); shifting left by 23 drops the 0x4B4 prefix out of the 32 bits.
+ */
 function powerOfTwo(k: JaxArray): JaxArray {
-  // (k + 127) * 2^23 is the float32 bit pattern of 2^k; the product is exact in float32.
-  const bits = k.add(127).mul(8388608).astype(np.int32);
-  return lax.bitcastConvertType(bits, np.float32);
+  const k32 = k.dtype === np.float32 ? k : k.astype(np.float32); // small integers: exact
+  const bits = lax.bitcastConvertType(k32.add(127 + ROUNDING_MAGIC), np.int32);
+  // jax-js shifts take integer operands on both sides.
+  return lax.bitcastConvertType(np.leftShift(bits, np.array(23, { dtype: np.int32 })), np.float32);
 }
 
 /**
@@ -104,6 +114,24 @@ export function exp(x: JaxArray): JaxArray {
   const kHalf = np.floor(k.ref.mul(0.5));
   const kRest = k.sub(kHalf.ref);
   return p.mul(powerOfTwo(kHalf)).mul(powerOfTwo(kRest));
+}
+
+/** Taylor coefficients of e^r to degree 7: remainder 0.347^8/8! < 5.3e-9 (0.09 float32 ulp). */
+const EXP_TAYLOR_FIRST_ORDER = inverseFactorials(7);
+/** ln(2^-126): below it e^x is subnormal in float32. */
+const EXP_NORMAL_MIN = -87.33654475055310898657;
+
+/**
+ * e^x to about 1 float32 ulp for x <= 88, for the first-order forms, which never differentiate through
+ * it: a degree-7 polynomial and one power of two; results below 2^-126 (subnormal) are flushed to 0,
+ * as in most SIMD math (the exact form's `exp` keeps them). Consumes x.
+ */
+export function expFlushed(x: JaxArray): JaxArray {
+  const clamped = np.clip(x.ref, EXP_NORMAL_MIN, EXP_MAX_ARGUMENT);
+  const k = np.floor(clamped.ref.mul(Math.LOG2E).add(0.5));
+  const r = clamped.sub(k.ref.mul(LN2_HI)).sub(k.ref.mul(LN2_LO));
+  const value = polynomial(r, EXP_TAYLOR_FIRST_ORDER).mul(powerOfTwo(np.maximum(k, -126)));
+  return np.where(x.less(EXP_NORMAL_MIN), 0, value);
 }
 
 /** expm1(x)/x = sum x^k/(k+1)! for |x| < 0.7: the degree-10 remainder is 0.7^11/12! < 5e-12. */
@@ -149,6 +177,45 @@ export function sigmoid(x: JaxArray): JaxArray {
   const e = exp(minusAbs);
   const inverse = np.reciprocal(e.ref.add(1));
   return np.where(negative, e.mul(inverse.ref), inverse);
+}
+
+/**
+ * sigmoid(z) and sigmoid'(z) = sigmoid(z) sigmoid(-z) = e / (1 + e)^2 with e = e^-|z|: one exp, and the
+ * derivative keeps its relative accuracy in both tails (no 1 - sigmoid cancellation). For the
+ * first-order forms (expFlushed: subnormal results are 0). Consumes z.
+ */
+export function sigmoidWithDerivative(z: JaxArray): { value: JaxArray; derivative: JaxArray } {
+  const { negative, minusAbs } = negativeMagnitude(z);
+  const e = expFlushed(minusAbs);
+  const inverse = np.reciprocal(e.ref.add(1));
+  const value = np.where(negative, e.ref.mul(inverse.ref), inverse.ref);
+  return { value, derivative: e.mul(inverse.ref).mul(inverse) };
+}
+
+/**
+ * tanh(x) and tanh'(x) = 1 - tanh^2 = 4 e / (2 + m)^2, where e = e^-2|x| and m = expm1(-2|x|) = e - 1
+ * (series near 0): relative accuracy in the tails, where 1 - tanh^2 would cancel. For the first-order
+ * forms (expFlushed). Consumes x.
+ */
+export function tanhWithDerivative(x: JaxArray): { value: JaxArray; derivative: JaxArray } {
+  const { negative, minusAbs } = negativeMagnitude(x);
+  const z = minusAbs.mul(2);
+  const e = expFlushed(z.ref);
+  const m = expm1Given(z, e.ref);
+  const denominator = m.ref.add(2);
+  const magnitude = m.neg().div(denominator.ref);
+  const value = np.where(negative, magnitude.ref.neg(), magnitude);
+  return { value, derivative: e.mul(4).div(denominator.ref.mul(denominator)) };
+}
+
+/**
+ * expm1(x) when e^x is already known (e): the series for |x| < 0.7, e - 1 beyond. Consumes both.
+ */
+export function expm1Given(x: JaxArray, e: JaxArray): JaxArray {
+  const near = np.abs(x.ref).less(EXPM1_SERIES_LIMIT);
+  const xNear = np.where(near.ref, x, 0);
+  const series = polynomial(xNear.ref, EXPM1_TAYLOR).mul(xNear);
+  return np.where(near, series, e.sub(1));
 }
 
 /** tanh(x) = -expm1(-2|x|) / (2 + expm1(-2|x|)) with the sign restored: relative accuracy near 0. Consumes x. */
@@ -301,4 +368,48 @@ export function normalCdf(x: JaxArray): JaxArray {
   const phiTail = np.where(negative, halfErfcTail.ref, halfErfcTail.neg().add(1));
 
   return np.where(inner, phiInner, np.where(middle, phiMiddle, phiTail));
+}
+
+/**
+ * Chebyshev fit of erfc (Press et al., Numerical Recipes, 2nd ed., section 6.2, `erfcc`):
+ * erfc(z) = t exp(-z^2 + P(t)), t = 1/(1 + z/2), fractional error < 1.2e-7 for every z >= 0.
+ */
+const ERFC_CHEBYSHEV = [
+  -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+  -0.82215223, 0.17087277,
+];
+
+/**
+ * Phi(x) and phi(x) together, for GELU's first-order form: both take e^(-x^2/2), formed once from an
+ * exact split of x (hi^2 exact; e^small by a short series, |small| < 0.08), and Phi's tail is
+ * erfc(|x|/sqrt2)/2 with the fit above: relative accuracy in the left tail, two exponentials in all
+ * (the exact form's normalCdf and normalPdf take five). Subnormal results flush to 0. Consumes x.
+ */
+export function normalCdfAndPdf(x: JaxArray): { cdf: JaxArray; pdf: JaxArray } {
+  const xc = np.clip(x, -NORMAL_CDF_CLAMP, NORMAL_CDF_CLAMP);
+  const negative = xc.ref.less(0);
+  const z = np.abs(xc.ref).mul(Math.SQRT1_2);
+  const { hi, lo } = split(xc);
+  const bigExponent = hi.ref.mul(hi.ref).mul(-0.5);
+  const small = hi.mul(lo.ref).add(lo.ref.mul(lo).mul(0.5)).neg();
+  // e^small to 1.4e-8 relative: degree 4, |small| <= 17^2 2^-12 < 0.08.
+  const gaussian = expFlushed(bigExponent).mul(polynomial(small, EXP_TAYLOR.slice(0, 5)));
+  const t = np.reciprocal(z.mul(0.5).add(1));
+  const halfErfc = gaussian.ref
+    .mul(t.ref)
+    .mul(expFlushed(polynomial(t, ERFC_CHEBYSHEV)))
+    .mul(0.5);
+  const cdf = np.where(negative, halfErfc.ref, halfErfc.neg().add(1));
+  return { cdf, pdf: gaussian.mul(INV_SQRT_2PI) };
+}
+
+/** x sigmoid(z) with z = beta x, and its derivative sigmoid(z) + z sigmoid'(z). Consumes x. */
+export function selfGatedWithDerivative(
+  x: JaxArray,
+  beta: number,
+): { value: JaxArray; derivative: JaxArray } {
+  const z = beta === 1 ? x.ref : x.ref.mul(beta);
+  const gate = sigmoidWithDerivative(z.ref);
+  const value = x.mul(gate.value.ref);
+  return { value, derivative: z.mul(gate.derivative).add(gate.value) };
 }

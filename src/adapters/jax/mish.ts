@@ -3,12 +3,15 @@
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation } from './define.js';
-import { exp, finiteBelow, type JaxArray } from './math.js';
+import { exp, expFlushed, finiteBelow, type JaxArray } from './math.js';
 
-/** w = e^-|x| together with the sign test it came from (one comparison, consistent at 0). */
-function decay(x: JaxArray): { negative: JaxArray; w: JaxArray } {
+/**
+ * w = e^-|x| together with the sign test it came from (one comparison, consistent at 0); the
+ * first-order forms pass expFlushed.
+ */
+function decay(x: JaxArray, e: (z: JaxArray) => JaxArray = exp): { negative: JaxArray; w: JaxArray } {
   const negative = x.ref.less(0);
-  const w = exp(np.where(negative.ref, x.ref, x.neg()));
+  const w = e(np.where(negative.ref, x.ref, x.neg()));
   return { negative, w };
 }
 
@@ -17,26 +20,66 @@ function decay(x: JaxArray): { negative: JaxArray; w: JaxArray } {
  * (1 + 2w) / (1 + 2w + 2w^2) for x >= 0 and w(w + 2) / (w(w + 2) + 2) for x < 0: both finite for
  * every x, no cancellation. Misra, arXiv:1908.08681.
  */
-export const mish: ActivationFunction<Record<string, never>> = defineActivation('mish', (x) => {
-  const { negative, w } = decay(x.ref);
-  const twoW = w.ref.mul(2);
-  const positiveGate = twoW.ref.add(1).div(twoW.add(1).add(w.ref.mul(w.ref).mul(2)));
-  const n = w.ref.mul(w.add(2));
-  const negativeGate = n.ref.div(n.add(2));
-  return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
-});
+export const mish: ActivationFunction<Record<string, never>> = defineActivation(
+  'mish',
+  (x) => {
+    const { negative, w } = decay(x.ref);
+    const twoW = w.ref.mul(2);
+    const positiveGate = twoW.ref.add(1).div(twoW.add(1).add(w.ref.mul(w.ref).mul(2)));
+    const n = w.ref.mul(w.add(2));
+    const negativeGate = n.ref.div(n.add(2));
+    return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
+  },
+  (x) => {
+    // mish' = G + x (1 - G^2) sigmoid(x), G = tanh(softplus(x)); 1 - G is formed without cancellation:
+    // 2w^2 / (1 + 2w + 2w^2) for x >= 0, 2 / (n + 2) for x < 0, and sigmoid(x) = 1/(1 + w) or w/(1 + w).
+    const { negative, w } = decay(x.ref, expFlushed);
+    const w2 = w.ref.mul(w.ref);
+    const positiveDenominator = np.reciprocal(w.ref.mul(2).add(1).add(w2.ref.mul(2)));
+    const n = w.ref.mul(2).add(w2);
+    const negativeDenominator = np.reciprocal(n.ref.add(2));
+    const gate = np.where(
+      negative.ref,
+      n.mul(negativeDenominator.ref),
+      w.ref.mul(2).add(1).mul(positiveDenominator.ref),
+    );
+    const positiveComplement = w.ref.mul(w.ref).mul(2).mul(positiveDenominator);
+    const complement = np.where(negative.ref, negativeDenominator.mul(2), positiveComplement);
+    const logistic = np.reciprocal(w.ref.add(1));
+    const sig = np.where(negative, w.mul(logistic.ref), logistic);
+    const value = x.ref.mul(gate.ref);
+    const derivative = x.mul(complement.mul(gate.ref.add(1)).mul(sig)).add(gate);
+    return { value, derivative };
+  },
+);
 
 /**
  * Flipped Mish: `fmish(x) = x * (1 - tanh(softplus(-x))) = 2x / (e^-2x + 2e^-x + 2)`; with
  * w = e^-|x| that is 2x / (w^2 + 2w + 2) for x >= 0 and 2x w^2 / (1 + 2w + 2w^2) for x < 0.
  * Das et al., arXiv:2502.03654.
  */
-export const fmish: ActivationFunction<Record<string, never>> = defineActivation('fmish', (x) => {
-  const { negative, w } = decay(x.ref);
-  const w2 = w.ref.mul(w.ref);
-  const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
-  const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.mul(2)).add(1));
-  return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
-});
+export const fmish: ActivationFunction<Record<string, never>> = defineActivation(
+  'fmish',
+  (x) => {
+    const { negative, w } = decay(x.ref);
+    const w2 = w.ref.mul(w.ref);
+    const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
+    const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.mul(2)).add(1));
+    return finiteBelow(x).mul(np.where(negative, negativeGate, positiveGate));
+  },
+  (x) => {
+    // fmish = x H(x), H(x) = 1 - tanh(softplus(-x)); H' = (1 - G(-x)^2) sigmoid(-x) = H (2 - H) sigmoid(-x).
+    const { negative, w } = decay(x.ref, expFlushed);
+    const w2 = w.ref.mul(w.ref);
+    const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
+    const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.ref.mul(2)).add(1));
+    const gate = np.where(negative.ref, negativeGate, positiveGate);
+    const logistic = np.reciprocal(w.ref.add(1));
+    const sigNeg = np.where(negative, logistic.ref, w.mul(logistic));
+    const value = x.ref.mul(gate.ref);
+    const slope = gate.ref.neg().add(2).mul(gate.ref).mul(sigNeg);
+    return { value, derivative: x.mul(slope).add(gate) };
+  },
+);
 
 export { fmish as flippedMish };

@@ -1,10 +1,10 @@
 /**
- * Piecewise-linear activations for jax-js: ReLU, leaky ReLU, PReLU (learnable slope), ReLU6.
+ * Rectifiers for jax-js: ReLU, leaky ReLU, PReLU (learnable slope), ReLU6 and hard swish.
  * Written with `where(x <= 0, ...)` so NaN propagates and the kink derivatives follow PyTorch.
  */
-import { numpy as np } from '@jax-js/jax';
+import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import type { JaxArray } from './math.js';
+import { type JaxArray, withInfiniteLimits } from './math.js';
 
 export interface LeakyReluOptions {
   /** Slope for x < 0, in [0, 1) (default 0.01). */
@@ -39,4 +39,31 @@ export const relu6: ActivationFunction<Record<string, never>> = defineActivation
   np.where(x.ref.lessEqual(0), 0, np.where(x.ref.greaterEqual(6), 6, x)),
 );
 
-export { leakyRelu as lrelu };
+/**
+ * Hard swish: `x * relu6(x + 3) / 6` (Howard et al., MobileNetV3, 2019). Derivative (2x + 3) / 6 on
+ * [-3, 3] including both ends, as PyTorch's hardswish_backward (f'(-3) = -1/2, f'(3) = 3/2), 0 below
+ * and 1 above.
+ *
+ * Each piece is a polynomial of degree <= 2, so its expansion around s = stop_gradient(x),
+ * F(s) + u F'(s) + u^2 F''(s) / 2 with u = x - s (0, carrying the tangent), is exact: grad, jvp and
+ * second derivatives are the closed forms, and F'(s) = (2s + 3) / 6 is exact near its zero at -1.5
+ * (autodiff of x (x + 3) / 6 would add x + 3 and x, which cancels there).
+ */
+export const hardSwish: ActivationFunction<Record<string, never>> = defineActivation('hard_swish', (x) =>
+  // u = x - s is NaN at +-Infinity: the limits (0 with slope 0, x with slope 1) are set outside.
+  withInfiniteLimits(x, hardSwishFinite, 'zero'),
+);
+
+function hardSwishFinite(x: JaxArray): JaxArray {
+  const s = lax.stopGradient(x.ref);
+  const u = x.sub(s.ref);
+  const c = np.clip(s.ref, -3, 3); // finite middle piece at +-Infinity
+  const below = s.ref.less(-3);
+  const above = s.ref.greater(3);
+  const value = np.where(below.ref, 0, np.where(above.ref, s, c.ref.mul(c.ref.add(3)).div(6)));
+  const slope = np.where(below.ref, 0, np.where(above.ref, 1, c.ref.add(c).add(3).div(6)));
+  const halfCurvature = np.where(below, 0, np.where(above, 0, 1 / 6));
+  return value.add(u.ref.mul(slope.add(u.mul(halfCurvature))));
+}
+
+export { hardSwish as hardswish, leakyRelu as lrelu };

@@ -6,8 +6,8 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { activation } from '../../activation.js';
 import type { ActivationSpec } from '../../activations/spec.js';
-import { type CpuBackendLike, input, requireFloat32 } from './backend-types.js';
-import { forwardKernelName, gradKernelName, paramsFromAttrs } from './names.js';
+import type { CpuBackendLike } from './backend-types.js';
+import { forwardAndGradientKernels, forwardKernelName, gradKernelName } from './names.js';
 
 /**
  * The tensor's values as float32. The cpu backend casts int32 -> float32 without copying (the data stays
@@ -23,36 +23,17 @@ function float32Values(backend: CpuBackendLike, dataId: object, kernel: string):
 /** Forward and backward kernel configs for one activation on the cpu backend. */
 export function cpuKernels(spec: ActivationSpec): KernelConfig[] {
   const forwardName = forwardKernelName(spec);
-  const gradName = gradKernelName(spec);
-  return [
-    {
-      kernelName: forwardName,
-      backendName: 'cpu',
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const cpu = backend as CpuBackendLike;
-        const x = input(inputs, 'x', forwardName);
-        requireFloat32(x, forwardName);
-        const f = activation(spec.name, paramsFromAttrs(spec, attrs));
-        const y = f.forward(float32Values(cpu, x.dataId, forwardName));
-        return cpu.makeTensorInfo(x.shape, 'float32', y);
-      },
+  return forwardAndGradientKernels<CpuBackendLike>(spec, 'cpu', {
+    forward(cpu, x, params) {
+      const y = activation(spec.name, params).forward(float32Values(cpu, x.dataId, forwardName));
+      return cpu.makeTensorInfo(x.shape, 'float32', y);
     },
-    {
-      kernelName: gradName,
-      backendName: 'cpu',
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const cpu = backend as CpuBackendLike;
-        const dy = input(inputs, 'dy', gradName);
-        const x = input(inputs, 'x', gradName);
-        requireFloat32(dy, gradName);
-        requireFloat32(x, gradName);
-        const f = activation(spec.name, paramsFromAttrs(spec, attrs));
-        const dx = f.backward(
-          float32Values(cpu, x.dataId, gradName),
-          float32Values(cpu, dy.dataId, gradName),
-        );
-        return cpu.makeTensorInfo(x.shape, 'float32', dx);
-      },
+    backward(cpu, x, dy, params) {
+      const dx = activation(spec.name, params).backward(
+        float32Values(cpu, x.dataId, gradKernelName(spec)),
+        float32Values(cpu, dy.dataId, gradKernelName(spec)),
+      );
+      return cpu.makeTensorInfo(x.shape, 'float32', dx);
     },
-  ];
+  });
 }

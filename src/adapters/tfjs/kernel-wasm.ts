@@ -13,7 +13,7 @@
 
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { activation } from '../../activation.js';
-import type { ActivationSpec, Params } from '../../activations/spec.js';
+import type { ActivationSpec } from '../../activations/spec.js';
 import {
   compileKernelModule,
   instantiateKernels,
@@ -22,8 +22,8 @@ import {
   kernelModuleSync,
   simdSupported,
 } from '../../kernels/wasm.js';
-import { input, requireFloat32, type WasmBackendLike } from './backend-types.js';
-import { forwardKernelName, gradKernelName, paramsFromAttrs } from './names.js';
+import type { WasmBackendLike } from './backend-types.js';
+import { forwardAndGradientKernels } from './names.js';
 
 /** Which implementation the wasm-backend kernels use: SIMD zero-copy ('fast') or the catalog ('exact'). */
 export type WasmKernelChoice = 'fast' | 'exact';
@@ -119,78 +119,36 @@ function size(shape: number[]): number {
 
 /** Forward and backward kernel configs for one activation on the wasm backend. */
 export function wasmKernels(spec: ActivationSpec): KernelConfig[] {
-  const forwardName = forwardKernelName(spec);
-  const gradName = gradKernelName(spec);
-  // Bound kernels per instance and parameter values (binding resolves the module exports once).
-  const bound = new WeakMap<KernelInstance, Map<string, ReturnType<KernelInstance['bind']>>>();
-  const bind = (kernels: KernelInstance, params: Params) => {
-    let byParams = bound.get(kernels);
-    if (byParams === undefined) {
-      byParams = new Map();
-      bound.set(kernels, byParams);
-    }
-    const key = spec.params.map((p) => params[p.name]).join(',');
-    let found = byParams.get(key);
-    if (found === undefined) {
-      if (byParams.size > 64) byParams.clear();
-      found = kernels.bind(spec.name, params);
-      byParams.set(key, found);
-    }
-    return found;
-  };
-  return [
-    {
-      kernelName: forwardName,
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const wasm = backend as WasmBackendLike;
-        const x = input(inputs, 'x', forwardName);
-        requireFloat32(x, forwardName);
-        const params = paramsFromAttrs(spec, attrs);
-        // Allocate first: makeOutput may grow the heap, which detaches views taken earlier.
-        const out = wasm.makeOutput(x.shape, 'float32');
-        const n = size(x.shape);
-        if (n === 0) return out;
-        const kernels = fastKernels(wasm);
-        if (kernels !== null) {
-          bind(kernels, params).forward('f32', offsetOf(wasm, x), offsetOf(wasm, out), n);
-        } else {
-          activation(spec.name, params).forward(heapFloat32(wasm, x), heapFloat32(wasm, out));
-        }
-        return out;
-      },
+  return forwardAndGradientKernels<WasmBackendLike>(spec, 'wasm', {
+    forward(wasm, x, params) {
+      // Allocate first: makeOutput may grow the heap, which detaches views taken earlier.
+      const out = wasm.makeOutput(x.shape, 'float32');
+      const n = size(x.shape);
+      if (n === 0) return out;
+      const kernels = fastKernels(wasm);
+      if (kernels !== null) {
+        kernels.bind(spec.name, params).forward('f32', offsetOf(wasm, x), offsetOf(wasm, out), n);
+      } else {
+        activation(spec.name, params).forward(heapFloat32(wasm, x), heapFloat32(wasm, out));
+      }
+      return out;
     },
-    {
-      kernelName: gradName,
-      backendName: 'wasm',
-      kernelFunc: ({ inputs, backend, attrs }) => {
-        const wasm = backend as WasmBackendLike;
-        const dy = input(inputs, 'dy', gradName);
-        const x = input(inputs, 'x', gradName);
-        requireFloat32(dy, gradName);
-        requireFloat32(x, gradName);
-        const params = paramsFromAttrs(spec, attrs);
-        const out = wasm.makeOutput(x.shape, 'float32');
-        const n = size(x.shape);
-        if (n === 0) return out;
-        const kernels = fastKernels(wasm);
-        if (kernels !== null) {
-          bind(kernels, params).backward(
-            'f32',
-            offsetOf(wasm, x),
-            offsetOf(wasm, dy),
-            offsetOf(wasm, out),
-            n,
-          );
-        } else {
-          activation(spec.name, params).backward(
-            heapFloat32(wasm, x),
-            heapFloat32(wasm, dy),
-            heapFloat32(wasm, out),
-          );
-        }
-        return out;
-      },
+    backward(wasm, x, dy, params) {
+      const out = wasm.makeOutput(x.shape, 'float32');
+      const n = size(x.shape);
+      if (n === 0) return out;
+      const kernels = fastKernels(wasm);
+      if (kernels !== null) {
+        const [xPtr, dyPtr, outPtr] = [offsetOf(wasm, x), offsetOf(wasm, dy), offsetOf(wasm, out)];
+        kernels.bind(spec.name, params).backward('f32', xPtr, dyPtr, outPtr, n);
+      } else {
+        activation(spec.name, params).backward(
+          heapFloat32(wasm, x),
+          heapFloat32(wasm, dy),
+          heapFloat32(wasm, out),
+        );
+      }
+      return out;
     },
-  ];
+  });
 }

@@ -1,14 +1,14 @@
 /**
  * webgl backend kernels: one fragment-shader program per activation and direction, compiled from the
- * shared shader math (shader-math.ts) as GLSL ES 3.0. Parameters are uniforms, so changing them does
+ * shared shader units (shaders/) as GLSL ES 3.0. Parameters are uniforms, so changing them does
  * not recompile; tfjs caches the compiled program by its source.
  */
 
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import type { ActivationSpec } from '../../activations/spec.js';
-import { input, requireFloat32, type WebGLBackendLike, type WebGLProgramLike } from './backend-types.js';
-import { forwardKernelName, gradKernelName, orderedParams, paramsFromAttrs } from './names.js';
-import { SHADER_HELPERS, shaderActivation, toGlsl } from './shader-math.js';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import type { ActivationSpec, Params } from '../../activations/spec.js';
+import type { WebGLBackendLike, WebGLProgramLike } from './backend-types.js';
+import { forwardAndGradientKernels, orderedParams } from './names.js';
+import { SHADER_HELPERS, shaderActivation, toGlsl } from './shaders/index.js';
 
 /** Whether tfjs passes shapes as uniforms (one compiled program for every shape of rank <= 4). */
 export type ShapeUniformsFlag = () => boolean;
@@ -55,42 +55,21 @@ void main() {
 
 /** Forward and backward kernel configs for one activation on the webgl backend. */
 export function webglKernels(spec: ActivationSpec, shapeUniforms: ShapeUniformsFlag): KernelConfig[] {
-  const forwardName = forwardKernelName(spec);
-  const gradName = gradKernelName(spec);
-  const uniformValues = (attrs: Parameters<typeof paramsFromAttrs>[1]) =>
-    orderedParams(spec, paramsFromAttrs(spec, attrs)).map((value) => [value]);
-  return [
-    {
-      kernelName: forwardName,
-      backendName: 'webgl',
-      kernelFunc: ({ inputs, backend, attrs }): TensorInfo => {
-        const x = input(inputs, 'x', forwardName);
-        requireFloat32(x, forwardName);
-        const gpu = backend as WebGLBackendLike;
-        return gpu.runWebGLProgram(
-          program(spec, 'forward', x.shape, shapeUniforms()),
-          [x],
-          'float32',
-          uniformValues(attrs),
-        );
-      },
-    },
-    {
-      kernelName: gradName,
-      backendName: 'webgl',
-      kernelFunc: ({ inputs, backend, attrs }): TensorInfo => {
-        const dy = input(inputs, 'dy', gradName);
-        const x = input(inputs, 'x', gradName);
-        requireFloat32(dy, gradName);
-        requireFloat32(x, gradName);
-        const gpu = backend as WebGLBackendLike;
-        return gpu.runWebGLProgram(
-          program(spec, 'backward', x.shape, shapeUniforms()),
-          [x, dy],
-          'float32',
-          uniformValues(attrs),
-        );
-      },
-    },
-  ];
+  const uniformValues = (params: Params) => orderedParams(spec, params).map((value) => [value]);
+  return forwardAndGradientKernels<WebGLBackendLike>(spec, 'webgl', {
+    forward: (gpu, x, params) =>
+      gpu.runWebGLProgram(
+        program(spec, 'forward', x.shape, shapeUniforms()),
+        [x],
+        'float32',
+        uniformValues(params),
+      ),
+    backward: (gpu, x, dy, params) =>
+      gpu.runWebGLProgram(
+        program(spec, 'backward', x.shape, shapeUniforms()),
+        [x, dy],
+        'float32',
+        uniformValues(params),
+      ),
+  });
 }

@@ -1,14 +1,14 @@
 /**
  * webgpu backend kernels: one compute program per activation and direction, compiled from the shared
- * shader math (shader-math.ts) as WGSL. Elementwise over the flat buffers; parameters are uniforms, so
+ * shader units (shaders/) as WGSL. Elementwise over the flat buffers; parameters are uniforms, so
  * changing them does not recompile (tfjs caches pipelines by `shaderKey`).
  */
 
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import type { ActivationSpec } from '../../activations/spec.js';
-import { input, requireFloat32, type WebGPUBackendLike, type WebGPUProgramLike } from './backend-types.js';
-import { forwardKernelName, gradKernelName, orderedParams, paramsFromAttrs } from './names.js';
-import { SHADER_HELPERS, shaderActivation, toWgsl } from './shader-math.js';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import type { ActivationSpec, Params } from '../../activations/spec.js';
+import type { WebGPUBackendLike, WebGPUProgramLike } from './backend-types.js';
+import { forwardAndGradientKernels, orderedParams } from './names.js';
+import { SHADER_HELPERS, shaderActivation, toWgsl } from './shaders/index.js';
 
 const WORKGROUP_SIZE = 128;
 
@@ -61,40 +61,12 @@ fn main(index: i32) {
 
 /** Forward and backward kernel configs for one activation on the webgpu backend. */
 export function webgpuKernels(spec: ActivationSpec): KernelConfig[] {
-  const forwardName = forwardKernelName(spec);
-  const gradName = gradKernelName(spec);
-  const uniformValues = (attrs: Parameters<typeof paramsFromAttrs>[1]) =>
-    orderedParams(spec, paramsFromAttrs(spec, attrs)).map((value) => ({
-      type: 'float32' as const,
-      data: [value],
-    }));
-  return [
-    {
-      kernelName: forwardName,
-      backendName: 'webgpu',
-      kernelFunc: ({ inputs, backend, attrs }): TensorInfo => {
-        const x = input(inputs, 'x', forwardName);
-        requireFloat32(x, forwardName);
-        const gpu = backend as WebGPUBackendLike;
-        return gpu.runWebGPUProgram(program(spec, 'forward', x.shape), [x], 'float32', uniformValues(attrs));
-      },
-    },
-    {
-      kernelName: gradName,
-      backendName: 'webgpu',
-      kernelFunc: ({ inputs, backend, attrs }): TensorInfo => {
-        const dy = input(inputs, 'dy', gradName);
-        const x = input(inputs, 'x', gradName);
-        requireFloat32(dy, gradName);
-        requireFloat32(x, gradName);
-        const gpu = backend as WebGPUBackendLike;
-        return gpu.runWebGPUProgram(
-          program(spec, 'backward', x.shape),
-          [x, dy],
-          'float32',
-          uniformValues(attrs),
-        );
-      },
-    },
-  ];
+  const uniformValues = (params: Params) =>
+    orderedParams(spec, params).map((value) => ({ type: 'float32' as const, data: [value] }));
+  return forwardAndGradientKernels<WebGPUBackendLike>(spec, 'webgpu', {
+    forward: (gpu, x, params) =>
+      gpu.runWebGPUProgram(program(spec, 'forward', x.shape), [x], 'float32', uniformValues(params)),
+    backward: (gpu, x, dy, params) =>
+      gpu.runWebGPUProgram(program(spec, 'backward', x.shape), [x, dy], 'float32', uniformValues(params)),
+  });
 }

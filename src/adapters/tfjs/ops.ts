@@ -48,6 +48,10 @@ export interface SoftplusParams {
 export interface SwishParams {
   beta?: number;
 }
+/** Squareplus: b (> 0, default 4). */
+export interface SquareplusParams {
+  b?: number;
+}
 
 type Input = Tensor | TensorLike;
 
@@ -117,6 +121,12 @@ export const tanh = op<Record<string, never>>('tanh');
 export const softsign = op<Record<string, never>>('softsign');
 /** ReLU6: min(max(x, 0), 6). */
 export const relu6 = op<Record<string, never>>('relu6');
+/** Hard swish: x relu6(x + 3) / 6 (Howard et al., MobileNetV3); f'(-3) = -1/2, f'(3) = 3/2 as PyTorch. */
+export const hardSwish = op<Record<string, never>>('hard_swish');
+/** Alias of `hardSwish`. */
+export const hardswish = hardSwish;
+/** Squareplus: (x + sqrt(x^2 + b)) / 2 (Barron 2021), b = 4 by default. */
+export const squareplus = op<SquareplusParams>('squareplus');
 
 /** A gatelab/tfjs op: `(x, params?) => tensor`. */
 export type ActivationOp = (x: Input, params?: any) => Tensor;

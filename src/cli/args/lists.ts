@@ -58,3 +58,28 @@ export function parseLearningRates(text: string, what = '--lrs'): number[] {
   checkDistinct(lrs, text, what, 'learning rate');
   return lrs;
 }
+
+/** Comma-separated numbers, e.g. "-1,0,1". */
+export function parseNumberList(text: string, what: string): number[] {
+  const values = text.split(',').map((s) => s.trim());
+  const numbers = values.map(Number);
+  if (values.some((s) => s === '') || numbers.some((n) => !Number.isFinite(n))) {
+    throw new Error(`${what}: '${text}' is not a comma-separated list of numbers`);
+  }
+  return numbers;
+}
+
+export function parseFiniteNumber(text: string, what: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new Error(`${what}: '${text}' is not a finite number`);
+  return value;
+}
+
+/** A whole number >= min for a flag; the message names the flag, the range and the text. */
+export function parseInteger(text: string, flag: string, min = 1): number {
+  const value = /^\s*[-+]?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(Number.isSafeInteger(value) && value >= min))
+    throw new Error(`${flag} must be an integer in [${min}, Infinity), got '${text}'`);
+  return value;
+}

@@ -4,12 +4,6 @@
  * `addRunOptions(command)` and reads them back with `runOptionsFromCli(opts)`.
  */
 import { type Command, Option } from 'commander';
-import {
-  appliesTo,
-  notApplicableMessage,
-  optionMessage,
-  type RunOverrides,
-} from '../../lab/options/config.js';
 import { RUN_OPTIONS, type RunOption, type RunOptionKey } from '../../lab/options/schema.js';
 import {
   getTask,
@@ -19,6 +13,7 @@ import {
   taskDefault,
   taskNames,
 } from '../../lab/tasks.js';
+import { appliesTo, notApplicableMessage, optionMessage, type RunOverrides } from '../../lab/train/config.js';
 import { collect } from './lists.js';
 
 const OPTIONS = RUN_OPTIONS as readonly RunOption[];

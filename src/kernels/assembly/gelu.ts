@@ -10,6 +10,7 @@
 import { DERIVATIVE, FORWARD, derivativeOut } from './common';
 import { abs32, exp32, gaussian32, select32, sigmoidFromParts32, sigmoidNegFromParts32 } from './math32';
 import { abs64, exp64, gaussian64, nanMask64, select64, sigmoidFromParts64, sigmoidNegFromParts64 } from './math64';
+import { xSigmoid32, xSigmoid64 } from './logistic';
 
 @inline const F32_MAX: f32 = 3.4028234663852886e38;
 @inline const F64_MAX: f64 = 1.7976931348623157e308;
@@ -232,4 +233,13 @@ import { abs64, exp64, gaussian64, nanMask64, select64, sigmoidFromParts64, sigm
   if (mode == DERIVATIVE) return d;
   derivativeOut = d;
   return y;
+}
+
+/** GELU's sigmoid form x sigmoid(1.702 x) (p0 = 1.702): the Swish kernel of the logistic family. */
+@inline export function geluSigmoid32(x: v128, mode: i32, beta: v128): v128 {
+  return xSigmoid32(x, mode, beta);
+}
+
+@inline export function geluSigmoid64(x: v128, mode: i32, beta: v128): v128 {
+  return xSigmoid64(x, mode, beta);
 }

@@ -15,10 +15,10 @@
  * computed here on the host in float64.
  */
 import { activation } from '../../activation.js';
-import type { ActivationChoice } from '../models/activationSpec.js';
+import { histogram, meanVariance, type Spread, spread } from '../fn/descriptive.js';
+import type { ActivationChoice } from '../models/activation-spec.js';
 import type { ArrayTree } from '../runtime.js';
 import { namedLeaves, type ProbeResult } from '../train/probe.js';
-import { histogram, meanVariance, type Spread, spread } from './descriptive.js';
 
 /** |f'| below this means no gradient passes through the gate. */
 export const DEAD_GRADIENT_THRESHOLD = 1e-3;

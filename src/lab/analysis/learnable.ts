@@ -3,7 +3,7 @@
  * training), every activation site's trained values, as values (exp of the stored log for positive
  * parameters), summarised per site (mean, min, max over channels; all equal per layer).
  */
-import { learnableValue } from '../models/activationSpec.js';
+import { learnableValue } from '../models/activation-spec.js';
 import type { ArrayTree } from '../runtime.js';
 import { namedLeaves } from '../train/probe.js';
 

@@ -5,8 +5,8 @@
  */
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
-import type { MetricKind } from '../train/data.js';
+import type { MetricKind } from '../data/training-data.js';
+import { type SeedSummary, seedSummary } from '../fn/descriptive.js';
 import type { RunSummary } from '../train/run.js';
 
 export type { MetricKind };

@@ -1,5 +1,5 @@
 /** The comparison table printed by `gatelab compare`, laid out like the GoLU paper's result tables. */
-import type { SeedSummary } from '../analysis/descriptive.js';
+import type { SeedSummary } from '../fn/descriptive.js';
 import type { GroupStats, MetricKind, Verdict } from './stats.js';
 
 export interface TableInput {

@@ -33,6 +33,8 @@ export interface BatchOptions {
   shuffle?: boolean;
   /** Drop the last batch when it is smaller than batchSize (default false). */
   dropLast?: boolean;
+  /** Start at this batch index of the epoch (resuming mid-epoch); default 0. */
+  startBatch?: number;
 }
 
 function checkBatchSize(batchSize: number): void {
@@ -64,8 +66,11 @@ export function epochOrder(n: number, seed: number, epoch: number): Int32Array {
  * }
  */
 export function* iterateBatches(split: Split, options: BatchOptions): Generator<Batch> {
-  const { batchSize, epoch = 0, shuffle = true, dropLast = false } = options;
+  const { batchSize, epoch = 0, shuffle = true, dropLast = false, startBatch = 0 } = options;
   checkBatchSize(batchSize);
+  if (!Number.isInteger(startBatch) || startBatch < 0) {
+    throw new RangeError(`startBatch must be a non-negative integer, got ${startBatch}`);
+  }
   if (split.y.length !== split.n || (split.n > 0 && split.x.length % split.n !== 0)) {
     throw new Error(
       `split is inconsistent: n=${split.n}, x.length=${split.x.length}, y.length=${split.y.length}`,
@@ -79,7 +84,7 @@ export function* iterateBatches(split: Split, options: BatchOptions): Generator<
   }
   const sampleSize = split.n === 0 ? 0 : split.x.length / split.n;
   const batches = batchCount(split.n, batchSize, dropLast);
-  for (let index = 0; index < batches; index++) {
+  for (let index = startBatch; index < batches; index++) {
     const start = index * batchSize;
     const n = Math.min(batchSize, split.n - start);
     if (!order) {

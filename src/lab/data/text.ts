@@ -350,6 +350,8 @@ function fillWindow(
 export interface TextBatchSampler {
   /** Draws the next batch: each row starts at a uniform offset in [0, tokens.length - blockSize - 1]. */
   next(): TextBatch;
+  /** Advances past `batches` batches without building them (resuming mid-epoch): same draws as next(). */
+  skip(batches: number): void;
 }
 
 /**
@@ -373,6 +375,9 @@ export function createTextBatchSampler(
       const y = new Int32Array(batchSize * blockSize);
       for (let row = 0; row < batchSize; row++) fillWindow(tokens, rng.int(starts), row, blockSize, x, y);
       return { x, y, batchSize, blockSize };
+    },
+    skip(batches) {
+      for (let i = 0; i < batches * batchSize; i++) rng.int(starts);
     },
   };
 }

@@ -3,12 +3,12 @@
  * each stage followed by 2x2 max pooling; then flatten, optional dropout, linear classifier.
  * Inputs are NHWC [B, H, W, C].
  */
-import { type BatchNormParams, type BatchNormState, batchNorm, batchNormInit } from '../nn/batchNorm.js';
+import { type BatchNormParams, type BatchNormState, batchNorm, batchNormInit } from '../nn/batch-norm.js';
 import { type Conv2dParams, conv2d, conv2dInit } from '../nn/conv2d.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { maxPool2d } from '../nn/pool.js';
 import type { ArrayTree, JaxArray } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
 import type { Model } from './types.js';
 

@@ -5,7 +5,7 @@ export {
   activationLayer,
   type LearnableScope,
   learnableParameterNames,
-} from './activationSpec.js';
+} from './activation-spec.js';
 export { type CnnConfig, cnn } from './cnn.js';
 export { type GptConfig, gpt } from './gpt.js';
 export { type MlmConfig, mlm } from './mlm.js';

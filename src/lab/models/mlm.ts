@@ -8,9 +8,9 @@
  * [B*T, vocabSize]; the loss is taken on the selected positions only (labels -1 elsewhere).
  */
 import { embed, embeddingInit } from '../nn/embedding.js';
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
+import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
 import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
 import type { Model } from './types.js';

@@ -2,10 +2,10 @@
  * The GoLU paper's small ablation model: N blocks of [Linear(width), LayerNorm, activation], then a
  * linear classifier. Inputs of any shape are flattened.
  */
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
+import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import type { ArrayTree, JaxArray } from '../runtime.js';
-import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import type { Model } from './types.js';
 
 export interface MlpConfig {

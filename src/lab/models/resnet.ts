@@ -5,13 +5,13 @@
  * then act. Down-sampling shortcuts are the paper's parameter-free option A (subsample, zero-pad the
  * new channels). Inputs are NHWC [B, H, W, C]; 28x28 gives 28/14/7 maps, 32x32 gives 32/16/8.
  */
-import { type BatchNormParams, type BatchNormState, batchNorm, batchNormInit } from '../nn/batchNorm.js';
+import { type BatchNormParams, type BatchNormState, batchNorm, batchNormInit } from '../nn/batch-norm.js';
 import { type Conv2dParams, conv2d, conv2dInit } from '../nn/conv2d.js';
 import type { Uniform } from '../nn/init.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { globalAvgPool } from '../nn/pool.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
 import type { ForwardContext, Model } from './types.js';
 
 export interface ResnetConfig {

@@ -5,10 +5,10 @@
  */
 import { type AttentionParams, attentionInit, selfAttention } from '../nn/attention.js';
 import type { Uniform } from '../nn/init.js';
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
+import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import type { JaxArray } from '../runtime.js';
-import type { ActivationLayer } from './activationSpec.js';
+import type { ActivationLayer } from './activation-spec.js';
 import type { ForwardContext } from './types.js';
 
 export type TransformerBlockParams = {

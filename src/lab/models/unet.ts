@@ -12,7 +12,7 @@ import { type GroupNormParams, groupNorm, groupNormInit } from '../nn/group-norm
 import { maxPool2d } from '../nn/pool.js';
 import { upsampleNearest2d } from '../nn/upsample.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
 import type { Model } from './types.js';
 

@@ -7,10 +7,10 @@
  * Input: NHWC images [B, H, W, C]; output logits [B, classes].
  */
 import { embeddingInit } from '../nn/embedding.js';
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layerNorm.js';
+import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, activationLayer } from './activationSpec.js';
+import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
 import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
 import type { Model } from './types.js';

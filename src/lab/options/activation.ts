@@ -1,32 +1,52 @@
 /**
- * The one grammar for choosing an activation with parameters, used by every command:
- * `name` or `name:k=v:k=v` (e.g. `golu:gamma=2:beta=0.5`); `--param k=v` entries use the same `k=v`.
+ * The one grammar for choosing activations with parameters, used by every command: an activation is
+ * `name` or `name:k=v:k=v` (e.g. `golu:gamma=2:beta=0.5`); a `--param` entry is `k=v` or
+ * `activation.k=v` (e.g. `golu.beta=2`), for `train` and for the commands that take several activations.
  */
-import { describeRange, getSpec, resolveParams } from '../../activations/resolve.js';
-import type { ActivationChoice } from '../models/activationSpec.js';
+import { activationNames, describeRange, getSpec, resolveParams } from '../../activations/resolve.js';
+import type { ActivationSpec } from '../../activations/spec.js';
+import type { ActivationChoice } from '../models/activation-spec.js';
+
+/** One `[activation.]key=value` entry, split (the value is still text). */
+export interface ParamEntry {
+  /** The activation it is meant for (`golu.beta=2`), if named. */
+  scope?: string;
+  key: string;
+  raw: string;
+}
+
+/** Splits `k=v` or `activation.k=v`; anything else is an error showing both forms. */
+export function parseParamEntry(text: string): ParamEntry {
+  const match = /^(?:([A-Za-z0-9_-]+)\.)?([A-Za-z_]\w*)=(.*)$/.exec(text.trim());
+  if (!match)
+    throw new Error(
+      `parameter '${text}' must look like name=value or activation.name=value, e.g. beta=0.5 or golu.beta=0.5`,
+    );
+  const [, scope, key, raw] = match;
+  return scope === undefined ? { key, raw: raw.trim() } : { scope, key, raw: raw.trim() };
+}
+
+/** The number of a parameter's text; text that is not a number names the parameter and its range. */
+function paramValue(spec: ActivationSpec, key: string, raw: string): number {
+  const value = raw === '' ? Number.NaN : Number(raw);
+  const param = spec.params.find((p) => p.name === key);
+  if (Number.isNaN(value) && raw !== 'NaN') {
+    const range = param !== undefined ? ` must be a number in ${describeRange(param)}, got` : ':';
+    throw new Error(`gatelab: ${spec.name} parameter '${key}'${range} '${raw}' (not a number)`);
+  }
+  return value;
+}
 
 /** A name plus `k=v` entries -> a validated activation choice (catalog name, parameter ranges). */
 export function activationChoice(name: string, paramEntries: readonly string[] = []): ActivationChoice {
   const spec = getSpec(name.trim());
   const params: Record<string, number> = {};
-  for (const entry of paramEntries) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) {
-      throw new Error(
-        `activation parameter '${entry}' must look like name=value, e.g. beta=0.5 (parameters of ${spec.name}: ${spec.params.map((p) => p.name).join(', ') || 'none'})`,
-      );
-    }
-    const key = entry.slice(0, eq).trim();
-    const raw = entry.slice(eq + 1).trim();
-    if (key in params) throw new Error(`activation parameter '${key}' is given twice for ${spec.name}`);
-    const param = spec.params.find((p) => p.name === key);
-    const value = raw === '' ? Number.NaN : Number(raw);
-    if (param !== undefined && Number.isNaN(value) && raw !== 'NaN') {
-      throw new Error(
-        `gatelab: ${spec.name} parameter '${key}' must be a number in ${describeRange(param)}, got '${raw}'`,
-      );
-    }
-    params[key] = value;
+  for (const text of paramEntries) {
+    const entry = parseParamEntry(text);
+    if (entry.scope !== undefined && getSpec(entry.scope).name !== spec.name)
+      throw new Error(`parameter '${text}' is for ${entry.scope}, but the activation is ${spec.name}`);
+    if (entry.key in params) throw new Error(`parameter '${entry.key}' is given twice for ${spec.name}`);
+    params[entry.key] = paramValue(spec, entry.key, entry.raw);
   }
   resolveParams(spec, params); // throws a RangeError naming the parameter, its range and the value
   return Object.keys(params).length > 0 ? { name: spec.name, params } : { name: spec.name };
@@ -59,4 +79,42 @@ export function parseActivationList(text: string, what = '--activations'): Activ
     seen.set(key, items[i]);
   });
   return choices;
+}
+
+/**
+ * Repeated `--param` entries for several activations (same grammar as above): `k=v` applies to every
+ * chosen activation that has a parameter k (an error if none has it), `name.k=v` to that one only.
+ */
+export function paramsByActivation(
+  names: readonly string[],
+  assignments: readonly string[],
+): Map<string, Record<string, number>> {
+  const result = new Map<string, Record<string, number>>(names.map((n) => [n, {}]));
+  for (const text of assignments) {
+    const { scope, key, raw } = parseParamEntry(text);
+    const targets = scope === undefined ? names : [getSpec(scope).name];
+    let used = false;
+    for (const name of targets) {
+      if (!result.has(name))
+        throw new Error(`--param '${text}': ${name} is not among the chosen activations`);
+      const spec = getSpec(name);
+      if (spec.params.some((p) => p.name === key)) {
+        result.get(name)![key] = paramValue(spec, key, raw);
+        used = true;
+      } else if (scope !== undefined) {
+        const valid = spec.params.map((p) => p.name);
+        throw new Error(
+          `--param '${text}': ${name} has no parameter '${key}' (its parameters: ${valid.join(', ') || 'none'})`,
+        );
+      }
+    }
+    if (!used) throw new Error(`--param '${text}': none of ${names.join(', ')} has a parameter '${key}'`);
+  }
+  return result;
+}
+
+/** Canonical names for the given names/aliases (all activations when none given), duplicates removed. */
+export function resolveNames(names: readonly string[]): string[] {
+  const chosen = names.length === 0 ? activationNames() : names.map((n) => getSpec(n).name);
+  return [...new Set(chosen)];
 }

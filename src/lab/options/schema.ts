@@ -15,6 +15,7 @@
  *   kind of task is an error naming the option and the task.
  * - `describe`: its words in the one-line description of a run (omit to leave it out).
  */
+import { DEVICE_CHOICES } from '../devices/choices.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import {
   booleanType,
@@ -231,6 +232,35 @@ export const RUN_OPTIONS = [
     help: 'one learnable value per activation layer, or one per channel (feature) of each layer',
     type: choiceType(['layer', 'channel']),
     default: 'layer',
+  }),
+  option({
+    key: 'device',
+    flag: '--device',
+    valueName: '<name>',
+    title: 'device',
+    help: 'where to train: auto (webgpu on a hardware GPU adapter, else wasm; prints its choice), wasm, webgpu (Node: the optional package webgpu), cpu',
+    type: choiceType(DEVICE_CHOICES),
+    default: 'auto',
+  }),
+  option({
+    key: 'threads',
+    flag: '--threads',
+    valueName: '<n>',
+    title: 'wasm worker threads',
+    help: "worker threads of the wasm device (auto: the machine's cores; compare: cores / jobs)",
+    type: nullable(integerType({ min: 1 }), ['auto']),
+    default: null,
+  }),
+  option({
+    key: 'checkpointEvery',
+    flag: '--checkpoint-every',
+    valueName: '<n>',
+    title: 'checkpoint interval',
+    help: 'write checkpoint.bin (weights, optimizer state, position in the data) every n steps, at each evaluation and on interruption; 0 = only at evaluations and on interruption',
+    type: integerType({ min: 0 }),
+    // mnist-mlp's checkpoint is 8 MB; writing it took a median 252 ms under heavy load
+    // (bench/bench-checkpoint.ts), against ~35 ms per step: every 100 steps costs a few percent.
+    default: 100,
   }),
   option({
     key: 'dataPath',

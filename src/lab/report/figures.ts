@@ -7,8 +7,8 @@ import type * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Figure } from './render.js';
 
-/** 20 distinguishable colours (Tableau 20 reordered so the first ten are the saturated ones). */
-const PALETTE = [
+/** 20 distinguishable colours (Tableau 20 reordered so the first ten are the saturated ones) */
+export const PALETTE = [
   '#4e79a7',
   '#f28e2b',
   '#e15759',

@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { writeFileSafely } from '../runs/files.js';
+import { figure as figureBlock } from './html.js';
 
 /** A figure in either grammar: most are Vega-Lite; contour plots need Vega's isocontour transform. */
 export type Figure = { kind: 'vega-lite'; spec: TopLevelSpec } | { kind: 'vega'; spec: vega.Spec };
@@ -79,4 +80,16 @@ export async function writeSvg(figure: Figure, file: string): Promise<void> {
 /** Shorthand for a Vega-Lite figure. */
 export function vegaLite(spec: TopLevelSpec): Figure {
   return { kind: 'vega-lite', spec };
+}
+
+/** Renders a figure into an inline block of a report; ids get a per-report running prefix. */
+export type FigureRenderer = (fig: Figure, caption: string) => Promise<string>;
+
+/** A renderer for one report (its figures are numbered fig1, fig2, ...). */
+export function figureRenderer(): FigureRenderer {
+  let count = 0;
+  return async (fig, caption) => {
+    count++;
+    return figureBlock(await renderSvg(fig), `fig${count}`, caption);
+  };
 }

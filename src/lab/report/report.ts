@@ -4,12 +4,13 @@
  * seed bands, final-metric bars, the learning-rate heatmap when runs differ in learning rate, and the
  * diagnostics / landscape sections when those files are present in the run folders.
  */
-import { type SeedSummary, seedSummary } from '../analysis/descriptive.js';
+
 import { judgeComparison, type MetricKind, type Verdict } from '../compare/stats.js';
+import { type SeedSummary, seedSummary } from '../fn/descriptive.js';
 import type { DamagedRun, LoadedRun } from '../runs/read.js';
 import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
-import { escapeHtml, figure, htmlPage, htmlTable } from './html.js';
-import { renderSvg } from './render.js';
+import { escapeHtml, htmlPage, htmlTable } from './html.js';
+import { type FigureRenderer, figureRenderer } from './render.js';
 import { diagnosticsSection, landscapeSection, learnableSection } from './sections.js';
 
 export interface ReportOptions {
@@ -214,17 +215,6 @@ function bandRows(
     }
   }
   return rows;
-}
-
-/** Renders a figure into an inline block; ids get a per-report running prefix. */
-export type FigureRenderer = (fig: Parameters<typeof renderSvg>[0], caption: string) => Promise<string>;
-
-function figureRenderer(): FigureRenderer {
-  let count = 0;
-  return async (fig, caption) => {
-    count++;
-    return figure(await renderSvg(fig), `fig${count}`, caption);
-  };
 }
 
 async function taskSection(task: string, runs: LoadedRun[], renderFigure: FigureRenderer): Promise<string> {

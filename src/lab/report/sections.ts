@@ -3,14 +3,14 @@
  * diagnostics.json (`train --diagnostics`) and landscape.json (`gatelab landscape`).
  */
 
-import { seedSummary } from '../analysis/descriptive.js';
 import type { DiagnosticsFile } from '../analysis/diagnostics.js';
 import type { LandscapeFile } from '../analysis/landscape.js';
+import { seedSummary } from '../fn/descriptive.js';
 import { toNumber } from '../runs/files.js';
 import type { LoadedRun } from '../runs/read.js';
 import { histogramFigure, type LineRow, landscapeFigure, lineFigure } from './figures.js';
 import { escapeHtml, htmlTable } from './html.js';
-import type { FigureRenderer } from './report.js';
+import type { FigureRenderer } from './render.js';
 
 function fmt(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return String(x);

@@ -1,6 +1,6 @@
 /**
  * Writing and reading the lab's files safely. Every JSON and binary file is written to a temporary
- * name, flushed (fsync) and renamed (write-file-atomic), so a crash or a full disk leaves the old file
+ * name, flushed (fsync) and renamed, so a crash or a full disk leaves the old file
  * or none, never half of one. (Not write-file-atomic: its sync write accepts a short write on a full
  * disk and renames the truncated file into place; here every byte is written or the write fails.)
  * Line files (metrics.jsonl) get whole lines appended in one write each;
@@ -158,14 +158,8 @@ export class DamagedFileError extends Error {
   }
 }
 
-/** Reads a JSON object; a missing, unreadable or damaged file throws an error naming it. */
-export function readJsonObject(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DamagedFileError(file, `cannot read (${(error as Error).message})`);
-  }
+/** A JSON object from its text; damaged text throws an error naming `file`. */
+export function parseJsonObject(text: string, file: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -177,6 +171,17 @@ export function readJsonObject(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Reads a JSON object; a missing, unreadable or damaged file throws an error naming it. */
+export function readJsonObject(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DamagedFileError(file, `cannot read (${(error as Error).message})`);
+  }
+  return parseJsonObject(text, file);
+}
+
 /** The records of a JSON-lines file, and a note when its last line was torn (a run stopped mid-write). */
 export interface JsonLines {
   records: Record<string, unknown>[];
@@ -184,10 +189,8 @@ export interface JsonLines {
   tornLine: string | null;
 }
 
-/** Reads a JSON-lines file; a torn last line is skipped and reported, any other bad line throws. */
-export function readJsonLines(file: string): JsonLines {
-  if (!existsSync(file)) return { records: [], tornLine: null };
-  const text = readFileSync(file, 'utf8');
+/** JSON lines from their text (see readJsonLines); `file` names them in errors. */
+export function parseJsonLines(text: string, file: string): JsonLines {
   const lines = text.split('\n');
   const records: Record<string, unknown>[] = [];
   let tornLine: string | null = null;
@@ -207,4 +210,10 @@ export function readJsonLines(file: string): JsonLines {
     }
   });
   return { records, tornLine };
+}
+
+/** Reads a JSON-lines file; a torn last line is skipped and reported, any other bad line throws. */
+export function readJsonLines(file: string): JsonLines {
+  if (!existsSync(file)) return { records: [], tornLine: null };
+  return parseJsonLines(readFileSync(file, 'utf8'), file);
 }

@@ -4,9 +4,9 @@
  * produce errors that name the file and the problem; `loadRuns` reads what it can and lists the
  * damaged folders instead of failing on the first.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { readJsonLines, readJsonObject, toNumber } from './files.js';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DamagedFileError, parseJsonLines, parseJsonObject, toNumber } from './files.js';
 import { RUN_FILES } from './run-folder.js';
 
 export interface EvalRecord {
@@ -72,15 +72,27 @@ export const ATTACHMENTS = [
   'landscape',
 ] as const satisfies readonly (keyof typeof RUN_FILES)[];
 
-/** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
-export function loadRun(dir: string): LoadedRun {
-  const root = resolve(dir);
-  const configFile = join(root, RUN_FILES.config);
-  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no ${RUN_FILES.config})`);
-  const config = readJsonObject(configFile);
-  const summaryFile = join(root, RUN_FILES.summary);
-  const summary = existsSync(summaryFile) ? readJsonObject(summaryFile) : null;
-  const { records, tornLine } = readJsonLines(join(root, RUN_FILES.metrics));
+/** The text of a run folder's files (absent ones undefined), e.g. from a zip or a browser file drop. */
+export interface RunFolderTexts {
+  config: string;
+  summary?: string;
+  metrics?: string;
+  /** Optional analysis files by name (see ATTACHMENTS). */
+  attachments?: Partial<Record<(typeof ATTACHMENTS)[number], string>>;
+}
+
+/**
+ * One run folder from its files' text, with no file system (the explorer reads dropped or unzipped
+ * folders with it); `dir` names the folder in errors and its last part is the run's id.
+ */
+export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
+  const at = (name: string) => `${dir}/${name}`;
+  const config = parseJsonObject(texts.config, at(RUN_FILES.config));
+  const summary = texts.summary === undefined ? null : parseJsonObject(texts.summary, at(RUN_FILES.summary));
+  const { records, tornLine } =
+    texts.metrics === undefined
+      ? { records: [], tornLine: null }
+      : parseJsonLines(texts.metrics, at(RUN_FILES.metrics));
   const steps: StepRecord[] = [];
   const evals: EvalPoint[] = [];
   const extra: Record<string, Record<string, unknown>[]> = {};
@@ -107,15 +119,15 @@ export function loadRun(dir: string): LoadedRun {
   }
   const attachments: Record<string, unknown> = {};
   for (const name of ATTACHMENTS) {
-    const file = join(root, RUN_FILES[name]);
-    if (existsSync(file)) attachments[name] = readJsonObject(file);
+    const text = texts.attachments?.[name];
+    if (text !== undefined) attachments[name] = parseJsonObject(text, at(RUN_FILES[name]));
   }
   const activation = config.activation as { name?: string } | undefined;
   const summaryActivation = summary?.activation as { label?: string } | undefined;
   const timing = summary?.timing as { msPerStep?: unknown } | undefined;
   return {
-    id: basename(root),
-    dir: root,
+    id: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir,
+    dir,
     task: String(config.task ?? summary?.task ?? 'unknown'),
     label: String(summaryActivation?.label ?? config.activationLabel ?? activation?.name ?? 'unknown'),
     activation: String(activation?.name ?? 'unknown'),
@@ -135,6 +147,32 @@ export function loadRun(dir: string): LoadedRun {
     attachments,
     warnings: tornLine === null ? [] : [tornLine],
   };
+}
+
+/** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
+export function loadRun(dir: string): LoadedRun {
+  const root = resolve(dir);
+  const configFile = join(root, RUN_FILES.config);
+  if (!existsSync(configFile)) throw new Error(`${root}: not a run folder (no ${RUN_FILES.config})`);
+  const read = (file: string) => {
+    if (!existsSync(file)) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new DamagedFileError(file, `cannot read (${(error as Error).message})`);
+    }
+  };
+  const attachments: RunFolderTexts['attachments'] = {};
+  for (const name of ATTACHMENTS) {
+    const text = read(join(root, RUN_FILES[name]));
+    if (text !== undefined) attachments[name] = text;
+  }
+  return parseRunFolder(root, {
+    config: read(configFile)!,
+    summary: read(join(root, RUN_FILES.summary)),
+    metrics: read(join(root, RUN_FILES.metrics)),
+    attachments,
+  });
 }
 
 /** A run folder that could not be read, and why. */

@@ -9,11 +9,12 @@
  *             weights.json      optional (--save-weights): manifest of weights.bin (./weights.ts)
  *             weights.bin       optional: float32 little-endian tensors
  *             landscape.json    optional (gatelab landscape)
+ *             checkpoint.bin    while unfinished: the state to resume from (./checkpoint.ts)
  *
  * A comparison folder holds one run folder per activation x seed plus compare.json and table.txt.
  * Every file is written atomically (./files.ts); errors name the file and the cause.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { appendJsonLine, makeFolder, writeFileSafely, writeJsonFile } from './files.js';
 
@@ -27,10 +28,17 @@ export const RUN_FILES = {
   weightsManifest: 'weights.json',
   weightsData: 'weights.bin',
   landscape: 'landscape.json',
+  checkpoint: 'checkpoint.bin',
 } as const;
 
 /** File names inside a comparison folder (next to its run folders). */
-export const COMPARE_FILES = { result: 'compare.json', table: 'table.txt', report: 'report.html' } as const;
+export const COMPARE_FILES = {
+  result: 'compare.json',
+  table: 'table.txt',
+  report: 'report.html',
+  /** What the comparison is (task, activations, seeds, shared configuration): a rerun checks it. */
+  plan: 'compare-plan.json',
+} as const;
 
 /** The kinds of metrics.jsonl records ('activation-params': learnable activation parameters, src/lab/analysis/learnable.ts). */
 export type MetricRecordKind = 'step' | 'eval' | 'diverged' | 'activation-params';
@@ -66,22 +74,46 @@ export function checkRunId(id: string, what: string): string {
 export class RunDirectory {
   readonly dir: string;
 
-  /** Creates runsDir/id (adding -2, -3, ... if it exists) with an empty metrics.jsonl. */
-  constructor(runsDir: string, id: string, existing = false) {
+  /**
+   * Creates runsDir/id (adding -2, -3, ... if it exists) with an empty metrics.jsonl. `existing`:
+   * 'prepared' uses a folder made for this run; 'resume' opens an interrupted run's folder as it is.
+   */
+  constructor(runsDir: string, id: string, existing: false | 'prepared' | 'resume' = false) {
     let dir = resolve(runsDir, id);
     if (!existing) {
       for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${id}-${n}`);
       makeFolder(dir);
     }
     this.dir = dir;
-    writeFileSafely(this.file('metrics'), '');
+    if (existing !== 'resume') writeFileSafely(this.file('metrics'), '');
+  }
+
+  /** An interrupted run's folder, opened to continue it (nothing is truncated). */
+  static resume(dir: string): RunDirectory {
+    return new RunDirectory(dir, '.', 'resume');
+  }
+
+  /** Bytes of metrics.jsonl written so far (recorded in checkpoints). */
+  metricsBytes(): number {
+    const file = this.file('metrics');
+    return existsSync(file) ? statSync(file).size : 0;
+  }
+
+  /** Cuts metrics.jsonl back to `bytes` (the lines written after a checkpoint are written again on resume). */
+  truncateMetrics(bytes: number): void {
+    const file = this.file('metrics');
+    const size = existsSync(file) ? statSync(file).size : 0;
+    if (size < bytes) {
+      throw new Error(`${file}: holds ${size} bytes, fewer than the ${bytes} its checkpoint recorded`);
+    }
+    truncateSync(file, bytes);
   }
 
   /** A folder prepared for one run (holds run.json, written by `compare` or a sweep). */
   static open(dir: string): RunDirectory {
     if (!existsSync(join(dir, RUN_FILES.runConfig)))
       throw new Error(`${dir}: not a prepared run folder (no ${RUN_FILES.runConfig})`);
-    return new RunDirectory(dir, '.', true);
+    return new RunDirectory(dir, '.', 'prepared');
   }
 
   /**

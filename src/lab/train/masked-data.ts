@@ -12,7 +12,7 @@ import {
   textEvalBatches,
 } from '../data/index.js';
 import { maskTokens } from '../data/masking.js';
-import type { HostBatch, LanguageDataOptions, TrainingData } from './data.js';
+import type { HostBatch, LanguageDataOptions, TrainingData } from '../data/training-data.js';
 
 /** Seed of the evaluation masks (fixed: the same masked positions for every run). */
 const EVAL_MASK_SEED = 20250415;

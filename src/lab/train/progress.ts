@@ -5,7 +5,8 @@
 import cliProgress from 'cli-progress';
 
 export interface ProgressSink {
-  start(totalSteps: number, label: string): void;
+  /** `fromStep` > 0: a resumed run, already that far. */
+  start(totalSteps: number, label: string, fromStep?: number): void;
   step(step: number, loss: number, msPerStep: number): void;
   /** A line of text (an evaluation result, a warning). */
   note(line: string): void;
@@ -44,13 +45,18 @@ function barProgress(stream: NodeJS.WriteStream): ProgressSink {
     cliProgress.Presets.shades_classic,
   );
   let running = false;
+  // The bar's fields, kept so that a restarted bar (after a note) shows them instead of '{label}'.
+  const payload = { label: '', loss: '-', ms: '-' };
   return {
-    start(total, label) {
-      bar.start(total, 0, { label, loss: '-', ms: '-' });
+    start(total, label, fromStep = 0) {
+      payload.label = label;
+      bar.start(total, fromStep, payload);
       running = true;
     },
     step(step, loss, ms) {
-      bar.update(step, { loss: loss.toFixed(4), ms: ms.toFixed(1) });
+      payload.loss = loss.toFixed(4);
+      payload.ms = ms.toFixed(1);
+      bar.update(step, payload);
     },
     note(line) {
       if (running) bar.stop();
@@ -58,7 +64,7 @@ function barProgress(stream: NodeJS.WriteStream): ProgressSink {
       if (running) {
         // cli-progress has no "print above": restart the bar where it was.
         const { value, total } = bar as unknown as { value: number; total: number };
-        bar.start(total, value);
+        bar.start(total, value, payload);
       }
     },
     stop() {
@@ -74,19 +80,21 @@ export function lineProgress(write: (line: string) => void): ProgressSink {
   let label = '';
   let nextReport = 0;
   let started = 0;
+  let first = 0;
   return {
-    start(t, l) {
+    start(t, l, fromStep = 0) {
       total = t;
       label = l;
-      nextReport = Math.max(1, Math.ceil(t / 10));
+      first = fromStep;
+      nextReport = fromStep + Math.max(1, Math.ceil(t / 10));
       started = performance.now();
-      write(`${label}: ${total} steps`);
+      write(fromStep > 0 ? `${label}: resumed at step ${fromStep} of ${total}` : `${label}: ${total} steps`);
     },
     step(step, loss, ms) {
       if (step < nextReport && step !== total) return;
       nextReport = step + Math.max(1, Math.ceil(total / 10));
       const elapsed = (performance.now() - started) / 1000;
-      const eta = step > 0 ? (elapsed / step) * (total - step) : 0;
+      const eta = step > first ? (elapsed / (step - first)) * (total - step) : 0;
       write(
         `${label}: step ${step}/${total} loss ${loss.toFixed(4)} ${ms.toFixed(1)} ms/step ETA ${eta.toFixed(0)}s`,
       );
@@ -101,9 +109,9 @@ export function jsonProgress(write: (line: string) => void): ProgressSink {
   let last = 0;
   let total = 0;
   return {
-    start(t) {
+    start(t, _label, fromStep = 0) {
       total = t;
-      write(JSON.stringify({ event: 'start', total }));
+      write(JSON.stringify({ event: 'start', total, step: fromStep }));
     },
     step(step, loss, ms) {
       const now = performance.now();

@@ -1,21 +1,36 @@
 /**
  * One experiment end to end: resolve the configuration against the task's defaults, load data, build
- * the model, train, and write runs/<id>/ (config.json, metrics.jsonl, summary.json).
+ * the model, train, and write runs/<id>/ (run.json, config.json, metrics.jsonl, summary.json, and
+ * checkpoint.bin while unfinished). `resumeExperiment` continues such a folder from its checkpoint.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { LEARNABLE_RECORD, type LearnableValue, learnableValues } from '../analysis/learnable.js';
-import { type ActivationChoice, activationLabel, learnableParameterNames } from '../models/activationSpec.js';
+import type { TrainingData } from '../data/training-data.js';
+import {
+  type ActivationChoice,
+  activationLabel,
+  learnableParameterNames,
+} from '../models/activation-spec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import { sgd } from '../optim/sgd.js';
 import type { Optimizer } from '../optim/types.js';
-import { type RunConfig, runConfigJson } from '../options/config.js';
-import { makeRunId, RunDirectory } from '../runs/run-folder.js';
+import {
+  type CheckpointFile,
+  readCheckpoint,
+  removeCheckpoint,
+  writeCheckpoint,
+} from '../runs/checkpoint.js';
+import { readJsonObject } from '../runs/files.js';
+import { makeRunId, RUN_FILES, RunDirectory } from '../runs/run-folder.js';
+import { describeRuntime, initLabRuntime, type RuntimeInfo } from '../runtime.js';
 import { buildTaskModel, getTask, loadTaskData } from '../tasks.js';
-import type { TrainingData } from './data.js';
+import { type RunConfig, runConfigFromJson, runConfigJson } from './config.js';
 import { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
 import { type EvalResult, type TrainHooks, type TrainResult, train } from './trainer.js';
 
-export { type RunConfig, type RunOverrides, resolveRunConfig } from '../options/config.js';
+export { type RunConfig, type RunOverrides, resolveRunConfig } from './config.js';
 
 /**
  * Checks the configuration against the loaded data (before anything is written): a batch larger
@@ -42,6 +57,17 @@ export function runActivation(c: RunConfig): ActivationChoice {
     : { ...c.activation, learnable: { names, scope: c.learnableScope } };
 }
 
+/**
+ * Loads the run's data and checks the configuration against it, before anything is written (`compare`
+ * calls it once before its folder exists; each run again before its own).
+ */
+export function loadRunData(config: RunConfig): TrainingData {
+  const blockSize = typeof config.model.blockSize === 'number' ? config.model.blockSize : undefined;
+  const data = loadTaskData(getTask(config.task), { ...config.data, blockSize });
+  checkFitsData(config, data);
+  return data;
+}
+
 export function buildOptimizer(c: RunConfig): Optimizer {
   return c.optimizer === 'sgd'
     ? sgd({ momentum: c.momentum, nesterov: c.nesterov && c.momentum > 0, weightDecay: c.weightDecay })
@@ -58,6 +84,10 @@ export interface RunSummary {
   status: TrainResult['status'];
   /** Step (1-based) and epoch at which the loss became NaN/Inf. */
   diverged: TrainResult['diverged'];
+  /** Steps done when a signal (or the parent's exit) stopped the run; it resumes from its checkpoint. */
+  interrupted: TrainResult['interrupted'];
+  /** Steps at which this run was resumed from a checkpoint (empty for a run done in one go). */
+  resumedAt: number[];
   model: string;
   data: string;
   paramCount: number;
@@ -69,6 +99,8 @@ export interface RunSummary {
   history: { epoch: number; step: number; val: EvalResult }[];
   /** Learnable activation parameters after the last validation (runs with --learnable). */
   learnedActivation?: LearnableValue[];
+  /** The device (and WebGPU adapter, thread count) the run trained on. */
+  runtime: RuntimeInfo;
   timing: TrainResult['timing'] & { totalSeconds: number };
   startedAt: string;
   finishedAt: string;
@@ -88,44 +120,124 @@ export interface RunOptions {
   hooks?: TrainHooks;
   /** Extra hooks that need the built model, the data and the run folder (diagnostics, saved weights). */
   attach?: (run: { model: Model; data: TrainingData; config: RunConfig; dir: string }) => TrainHooks;
+  /** Polled at every step boundary; a reason stops the run as interrupted (after a checkpoint). */
+  stopRequested?: () => string | null;
 }
 
-/** Runs one experiment and writes its files. Returns the summary (also on divergence). */
-export async function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
-  const started = new Date();
+/** Runs one experiment in a new (or prepared) run folder and writes its files. Returns the summary. */
+export function runExperiment(config: RunConfig, options: RunOptions): Promise<RunSummary> {
+  return execute(config, null, options);
+}
+
+/**
+ * Continues the run in `dir` from its checkpoint.bin, with the configuration of its run.json: the
+ * metrics lines written after the checkpoint are dropped and written again. Returns the summary.
+ */
+export function resumeExperiment(
+  dir: string,
+  options: Omit<RunOptions, 'runsDir' | 'runId' | 'dir'>,
+): Promise<RunSummary> {
+  const folder = resolve(dir);
+  const config = readRunJson(folder);
+  return execute(config, folder, { ...options, runsDir: folder });
+}
+
+/** 'completed' or 'diverged' when the run in `dir` has finished (its summary says so), else null. */
+function finishedStatus(dir: string): string | null {
+  const file = join(dir, RUN_FILES.summary);
+  if (!existsSync(file)) return null;
+  try {
+    const status = readJsonObject(file).status;
+    return status === 'completed' || status === 'diverged' ? status : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The configuration in runs/<id>/run.json; errors name the file. */
+export function readRunJson(dir: string): RunConfig {
+  const file = join(resolve(dir), 'run.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${file}: cannot read the run's configuration (${(error as Error).message}); is ${dir} a run folder?`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file}: damaged configuration (${(error as Error).message})`);
+  }
+  return runConfigFromJson(json, file);
+}
+
+async function execute(
+  config: RunConfig,
+  resumeDir: string | null,
+  options: RunOptions,
+): Promise<RunSummary> {
   const t0 = performance.now();
+  const runtime = await initLabRuntime({ device: config.device, threads: config.threads });
+  if (runtime.device === 'webgpu' && (config.diagnosticsEvery > 0 || config.saveWeights)) {
+    throw new Error(
+      `--diagnostics and --save-weights read results synchronously, which WebGPU in Node cannot do; use --device wasm for them (got --device ${config.device}, running on webgpu)`,
+    );
+  }
   const task = getTask(config.task);
-  const modelOpts = config.model;
-  const blockSize = typeof modelOpts.blockSize === 'number' ? modelOpts.blockSize : undefined;
-  const data = loadTaskData(task, { ...config.data, blockSize });
+  const data = loadRunData(config);
   const activation = runActivation(config);
-  const model = buildTaskModel(task, data, activation, modelOpts);
+  const model = buildTaskModel(task, data, activation, config.model);
   const optimizer = buildOptimizer(config);
-  checkFitsData(config, data);
   const label = activationLabel(activation);
-  const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-  const run =
-    options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
-  run.writeRunConfig(runConfigJson(config));
-  run.writeConfig({
-    ...config,
-    activationLabel: label,
-    modelDescription: model.description,
-    modelConfig: model.config,
-    dataDescription: data.description,
-    optimizerSettings: { name: optimizer.name, ...optimizer.settings },
-    startedAt: started.toISOString(),
-  });
+  let run: RunDirectory;
+  let checkpoint: CheckpointFile | null = null;
+  let started = new Date();
+  const resumedAt: number[] = [];
+  // Wall time of earlier processes of this run (a resumed run's totalSeconds covers all of them).
+  let earlierMs = 0;
+  if (resumeDir === null) {
+    const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
+    run = options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
+    run.writeRunConfig(runConfigJson(config));
+    run.writeConfig({
+      ...config,
+      activationLabel: label,
+      modelDescription: model.description,
+      modelConfig: model.config,
+      dataDescription: data.description,
+      optimizerSettings: { name: optimizer.name, ...optimizer.settings },
+      runtime,
+      startedAt: started.toISOString(),
+    });
+  } else {
+    checkpoint = readCheckpoint(resumeDir, finishedStatus(resumeDir));
+    run = RunDirectory.resume(resumeDir);
+    run.truncateMetrics(checkpoint.metricsBytes);
+    const earlier = checkpoint.extra.resumedAt;
+    if (Array.isArray(earlier)) resumedAt.push(...(earlier as number[]));
+    resumedAt.push(checkpoint.step);
+    earlierMs = Number(checkpoint.extra.totalMs) || 0;
+    if (typeof checkpoint.extra.startedAt === 'string') started = new Date(checkpoint.extra.startedAt);
+  }
   const sink =
     typeof options.progress === 'object' ? options.progress : createProgress(options.progress ?? 'auto');
+  // What `auto` chose, in one line (an explicit device needs no announcement).
+  if (runtime.requested === 'auto') sink.note(describeRuntime(runtime));
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
   const attached = options.attach?.({ model, data, config, dir: run.dir });
   let learned: LearnableValue[] | null = null;
+  if (checkpoint !== null) {
+    attached?.restoreState?.(checkpoint.extra.hooks);
+    options.hooks?.restoreState?.(checkpoint.extra.hooks);
+  }
   const hooks: TrainHooks = {
     ...options.hooks,
     ...attached,
     onStart(info) {
-      sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`);
+      sink.start(info.totalSteps, `${config.task} ${label} seed ${config.seed}`, info.resumedAtStep);
       options.hooks?.onStart?.(info);
     },
     onStep(event) {
@@ -162,6 +274,20 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
       );
       options.hooks?.onDiverged?.(info);
     },
+    onCheckpoint(snapshot) {
+      const hookState = attached?.saveState?.() ?? options.hooks?.saveState?.();
+      writeCheckpoint(run.dir, {
+        ...snapshot,
+        metricsBytes: run.metricsBytes(),
+        extra: {
+          resumedAt,
+          startedAt: started.toISOString(),
+          totalMs: earlierMs + performance.now() - t0,
+          hooks: hookState ?? null,
+        },
+        writtenAt: new Date().toISOString(),
+      });
+    },
   };
   let result: TrainResult;
   try {
@@ -179,6 +305,9 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
         maxSteps: config.maxSteps,
         evalBatchSize: config.evalBatchSize,
         logEvery,
+        checkpointEvery: config.checkpointEvery,
+        resume: checkpoint ?? undefined,
+        stopRequested: options.stopRequested,
       },
       hooks,
     );
@@ -193,6 +322,8 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     seed: config.seed,
     status: result.status,
     diverged: result.diverged,
+    interrupted: result.interrupted,
+    resumedAt,
     model: model.description,
     data: data.description,
     paramCount: result.paramCount,
@@ -203,11 +334,14 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
     ...(learned !== null ? { learnedActivation: learned } : {}),
-    timing: { ...result.timing, totalSeconds: (performance.now() - t0) / 1000 },
+    runtime,
+    timing: { ...result.timing, totalSeconds: (earlierMs + performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
   };
   run.writeSummary(summary);
+  // A finished run needs no checkpoint (--save-weights keeps the final weights); an interrupted one does.
+  if (result.status !== 'interrupted') removeCheckpoint(run.dir);
   return summary;
 }
 

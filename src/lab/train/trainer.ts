@@ -3,12 +3,23 @@
  * and timing. It reports through callbacks (progress, metrics files) and returns a summary.
  */
 import { createRng, deriveSeed } from '../data/index.js';
+import type { EvalSplit, HostBatch, TrainingData } from '../data/training-data.js';
 import type { Model } from '../models/types.js';
 import { makeSchedule, type ScheduleSpec } from '../optim/schedule.js';
 import { countEntries } from '../optim/tree.js';
 import type { Optimizer } from '../optim/types.js';
-import { type ArrayTree, initLabRuntime, type JaxArray, np, random, tree } from '../runtime.js';
-import type { EvalSplit, HostBatch, TrainingData } from './data.js';
+import type { HostTensor, TensorDType, TrainerSnapshot } from '../runs/checkpoint.js';
+import {
+  type ArrayTree,
+  initLabRuntime,
+  type JaxArray,
+  np,
+  random,
+  readArray,
+  readNumber,
+  settle,
+  tree,
+} from '../runtime.js';
 import { compileSteps, type TrainState } from './step.js';
 
 export interface TrainOptions {
@@ -26,6 +37,12 @@ export interface TrainOptions {
   evalBatchSize: number;
   /** Write a step record every this many steps. */
   logEvery: number;
+  /** Hand a checkpoint to `onCheckpoint` every this many steps (0 or absent: only at evaluations and stops). */
+  checkpointEvery?: number;
+  /** Continue from this state instead of a fresh initialisation. */
+  resume?: TrainerSnapshot;
+  /** Polled at every step boundary: a reason (e.g. 'SIGTERM') stops the run there as interrupted. */
+  stopRequested?: () => string | null;
 }
 
 export interface EvalResult {
@@ -55,7 +72,12 @@ export interface EvalEvent {
 }
 
 export interface TrainHooks {
-  onStart?(info: { totalSteps: number; stepsPerEpoch: number; paramCount: number }): void;
+  onStart?(info: {
+    totalSteps: number;
+    stepsPerEpoch: number;
+    paramCount: number;
+    resumedAtStep: number;
+  }): void;
   onStep?(event: StepEvent): void;
   onEval?(event: EvalEvent): void;
   /**
@@ -79,14 +101,22 @@ export interface TrainHooks {
   diagnosticsEvery?: number;
   /**
    * Called once when training ends (completed or diverged), with the final trees, before they are
-   * released: final weight statistics and saved weights (src/lab/analysis/recorder.ts).
+   * released: final weight statistics and saved weights (src/lab/hooks/recorder.ts).
    */
   onFinish?(info: { params: ArrayTree; modelState: ArrayTree; stepsDone: number }): void;
+  /** State of the hook itself that a checkpoint keeps (diagnostics snapshots so far), as JSON. */
+  saveState?(): unknown;
+  /** Takes back what saveState returned, before a resumed run starts. */
+  restoreState?(state: unknown): void;
+  /** The resumable state, every `checkpointEvery` steps, after each evaluation and on a stop request. */
+  onCheckpoint?(snapshot: TrainerSnapshot, reason: CheckpointReason): void;
 }
 
 export interface TrainResult {
-  status: 'completed' | 'diverged';
+  status: 'completed' | 'diverged' | 'interrupted';
   diverged: { step: number; epoch: number; loss: number } | null;
+  /** Steps done and 1-based epoch when a stop request ended the run, and its reason (signal name). */
+  interrupted: { step: number; epoch: number; reason: string } | null;
   stepsDone: number;
   epochsDone: number;
   totalSteps: number;
@@ -96,7 +126,10 @@ export interface TrainResult {
   val: EvalResult | null;
   test: EvalResult | null;
   timing: {
-    /** Mean wall time of a training step (host batch copy + compiled step + loss read), first step excluded. */
+    /**
+     * Mean wall time of a training step (host batch copy + compiled step + loss read); the first step of
+     * each process (compilation) is excluded.
+     */
     msPerStep: number;
     stepsPerSecond: number;
     /** First step: tracing + compilation + run. */
@@ -133,7 +166,7 @@ export function initModel(model: Model, seed: number) {
   return model.init(() => rng.next());
 }
 
-/** Trains `model` on `data`. */
+/** Trains `model` on `data` (from scratch, or from `options.resume`). */
 export async function train(
   model: Model,
   data: TrainingData,
@@ -151,23 +184,42 @@ export async function train(
   const plannedSteps = options.epochs * stepsPerEpoch;
   const totalSteps = options.maxSteps === null ? plannedSteps : Math.min(plannedSteps, options.maxSteps);
   const schedule = makeSchedule(options.schedule, options.lr, totalSteps);
+  const resume = options.resume ?? null;
+  if (resume !== null && resume.totalSteps !== totalSteps) {
+    throw new Error(
+      `the checkpoint was taken in a run of ${resume.totalSteps} steps, this configuration has ${totalSteps}`,
+    );
+  }
 
-  const { params, state: modelState } = initModel(model, options.seed);
-  const paramCount = countEntries(params);
-  let state: TrainState = { params, optState: optimizer.init(params), modelState };
+  const fresh = initModel(model, options.seed);
+  const paramCount = countEntries(fresh.params);
+  const freshOpt = optimizer.init(fresh.params);
+  let state: TrainState =
+    resume === null
+      ? { params: fresh.params, optState: freshOpt, modelState: fresh.state }
+      : {
+          params: restoreLeaves(fresh.params, resume.trees.params, 'parameters'),
+          optState: restoreLeaves(freshOpt, resume.trees.optState, 'optimizer state'),
+          modelState: restoreLeaves(fresh.state, resume.trees.modelState, 'model state'),
+        };
   const steps = compileSteps(model, optimizer, options.clipNorm, data.maskedLabels === true);
-  hooks.onStart?.({ totalSteps, stepsPerEpoch, paramCount });
+  hooks.onStart?.({ totalSteps, stepsPerEpoch, paramCount, resumedAtStep: resume?.step ?? 0 });
 
-  const history: EvalEvent[] = [];
+  const history: EvalEvent[] = resume === null ? [] : (resume.history as EvalEvent[]);
   let diverged: TrainResult['diverged'] = null;
-  let step = 0;
-  let epochsDone = 0;
-  let firstStepMs = 0;
-  let timedMs = 0;
-  let evalMs = 0;
-  const trainStart = performance.now();
+  let interrupted: TrainResult['interrupted'] = null;
+  let step = resume?.step ?? 0;
+  let epochsDone = resume?.epochsDone ?? 0;
+  const timing = resume?.timing ?? { firstStepMs: 0, timedMs: 0, timedSteps: 0, evalMs: 0, trainMs: 0 };
+  let { firstStepMs, timedMs, timedSteps, evalMs } = timing;
+  // The first step of this process compiles the step function: never part of the mean.
+  let firstOfSegment = true;
+  const segmentStart = performance.now();
+  const evalMsAtStart = evalMs;
+  const trainMsSoFar = () => timing.trainMs + (performance.now() - segmentStart) - (evalMs - evalMsAtStart);
+  let lastCheckpoint = -1;
 
-  const evaluate = (split: EvalSplit): EvalResult => {
+  const evaluate = async (split: EvalSplit): Promise<EvalResult> => {
     const t0 = performance.now();
     let lossSum = 0;
     let correct = 0;
@@ -175,8 +227,8 @@ export async function train(
     for (const batch of data.evalBatches(split, options.evalBatchSize)) {
       const [x, y] = batchArrays(data, batch);
       const [l, c] = steps.evaluate(state.params, state.modelState, x, y);
-      lossSum += l.item();
-      correct += c.item();
+      lossSum += await readNumber(l);
+      correct += await readNumber(c);
       count += data.maskedLabels === true ? labelledCount(batch.y) : batch.y.length;
     }
     evalMs += performance.now() - t0;
@@ -186,12 +238,53 @@ export async function train(
     return result;
   };
 
+  /** Host copies of everything the rest of the run depends on; handed to onCheckpoint. */
+  const checkpoint = async (epoch: number, batchInEpoch: number, reason: CheckpointReason) => {
+    if (!hooks.onCheckpoint || lastCheckpoint === step) return;
+    lastCheckpoint = step;
+    const trees = {
+      params: await hostTensors(state.params),
+      optState: await hostTensors(state.optState),
+      modelState: await hostTensors(state.modelState),
+    };
+    hooks.onCheckpoint(
+      {
+        step,
+        epoch,
+        batchInEpoch,
+        epochsDone,
+        totalSteps,
+        history: [...history],
+        timing: { firstStepMs, timedMs, timedSteps, evalMs, trainMs: trainMsSoFar() },
+        trees,
+      },
+      reason,
+    );
+  };
+  const every = options.checkpointEvery ?? 0;
+
   try {
-    hooks.onParameters?.({ step: 0, epoch: 0, params: state.params });
-    outer: for (let epoch = 0; epoch < options.epochs && step < totalSteps; epoch++) {
-      for (const batch of data.trainBatches(epoch, options.batchSize, options.seed)) {
+    // The parameters the run starts from: the fresh ones at step 0, or the resumed ones at the checkpoint's step.
+    hooks.onParameters?.({ step: resume?.step ?? 0, epoch: resume?.epochsDone ?? 0, params: state.params });
+    const startEpoch = resume?.epoch ?? 0;
+    const startBatch = resume?.batchInEpoch ?? 0;
+    outer: for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+      // An epoch starts only while steps remain, except the one a checkpoint was taken inside of.
+      const resumingInside = epoch === startEpoch && startBatch > 0;
+      if (step >= totalSteps && !resumingInside) break;
+      let batchInEpoch = epoch === startEpoch ? startBatch : 0;
+      for (const batch of data.trainBatches(epoch, options.batchSize, options.seed, batchInEpoch)) {
         if (step >= totalSteps) break;
+        // Signals and a parent's exit are only seen when the event loop runs: let it, once per step.
+        await yieldToEventLoop();
+        const reason = options.stopRequested?.() ?? null;
+        if (reason !== null) {
+          interrupted = { step, epoch: epoch + 1, reason };
+          await checkpoint(epoch, batchInEpoch, 'stop');
+          break outer;
+        }
         if (hooks.onDiagnostics && hooks.diagnosticsEvery && step % hooks.diagnosticsEvery === 0) {
+          await settle(state);
           hooks.onDiagnostics({ step, epoch, params: state.params, modelState: state.modelState, batch });
         }
         const t0 = performance.now();
@@ -202,22 +295,28 @@ export async function train(
         const scalars = Object.fromEntries(Object.entries(scalarValues).map(([k, v]) => [k, np.array(v)]));
         const out = steps.train(state, x, y, key, scalars);
         state = out.state;
-        const loss = out.loss.item();
-        const gradNorm = out.gradNorm === null ? undefined : out.gradNorm.item();
+        const loss = await readNumber(out.loss);
+        const gradNorm = out.gradNorm === null ? undefined : await readNumber(out.gradNorm);
         const elapsed = performance.now() - t0;
         step++;
+        batchInEpoch++;
         if (step === 1) firstStepMs = elapsed;
-        else timedMs += elapsed;
+        else if (!firstOfSegment) {
+          timedMs += elapsed;
+          timedSteps++;
+        }
+        firstOfSegment = false;
         if (!Number.isFinite(loss)) {
           diverged = { step, epoch: epoch + 1, loss };
           hooks.onDiverged?.(diverged);
           break outer;
         }
-        const msPerStep = step > 1 ? timedMs / (step - 1) : elapsed;
+        const msPerStep = timedSteps > 0 ? timedMs / timedSteps : elapsed;
         hooks.onStep?.({ step, epoch: epoch + 1, totalSteps, loss, lr, gradNorm, msPerStep });
+        if (every > 0 && step % every === 0) await checkpoint(epoch, batchInEpoch, 'every');
       }
       epochsDone = epoch + 1;
-      const val = evaluate('val');
+      const val = await evaluate('val');
       const event: EvalEvent = { step, epoch: epoch + 1, split: 'val', result: val };
       history.push(event);
       hooks.onEval?.(event);
@@ -227,18 +326,28 @@ export async function train(
         hooks.onDiverged?.(diverged);
         break;
       }
+      lastCheckpoint = -1;
+      await checkpoint(epoch + 1, 0, 'eval');
+      await yieldToEventLoop();
+      const reason = options.stopRequested?.() ?? null;
+      if (reason !== null && epoch + 1 < options.epochs && step < totalSteps) {
+        interrupted = { step, epoch: epoch + 1, reason };
+        break;
+      }
     }
     let test: EvalResult | null = null;
-    if (diverged === null) {
-      test = evaluate('test');
+    if (diverged === null && interrupted === null) {
+      test = await evaluate('test');
       hooks.onEval?.({ step, epoch: epochsDone, split: 'test', result: test });
     }
-    hooks.onFinish?.({ params: state.params, modelState: state.modelState, stepsDone: step });
-    const trainSeconds = (performance.now() - trainStart - evalMs) / 1000;
-    const msPerStep = step > 1 ? timedMs / (step - 1) : firstStepMs;
+    await settle(state);
+    if (interrupted === null)
+      hooks.onFinish?.({ params: state.params, modelState: state.modelState, stepsDone: step });
+    const msPerStep = timedSteps > 0 ? timedMs / timedSteps : firstStepMs;
     return {
-      status: diverged === null ? 'completed' : 'diverged',
+      status: interrupted !== null ? 'interrupted' : diverged === null ? 'completed' : 'diverged',
       diverged,
+      interrupted,
       stepsDone: step,
       epochsDone,
       totalSteps,
@@ -250,7 +359,7 @@ export async function train(
         msPerStep,
         stepsPerSecond: msPerStep > 0 ? 1000 / msPerStep : 0,
         firstStepMs,
-        trainSeconds,
+        trainSeconds: trainMsSoFar() / 1000,
         evalSeconds: evalMs / 1000,
       },
     };
@@ -258,4 +367,52 @@ export async function train(
     tree.dispose(state as never);
     steps.dispose();
   }
+}
+
+/** Why a checkpoint is taken: every N steps, after an evaluation, or on a stop request. */
+export type CheckpointReason = 'every' | 'eval' | 'stop';
+
+/** One turn of the event loop (signal handlers, IPC 'disconnect', stdout writes run here). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolveTurn) => setImmediate(resolveTurn));
+}
+
+/**
+ * Host copies of a tree's leaves in `tree.leaves` order (the tree is not consumed); read through the
+ * runtime, so this works on webgpu and the wasm thread pool too.
+ */
+async function hostTensors(t: ArrayTree): Promise<HostTensor[]> {
+  const out: HostTensor[] = [];
+  for (const leaf of tree.leaves(t as never) as JaxArray[]) {
+    const dtype = String(leaf.dtype) as TensorDType;
+    if (!(dtype in HOST_TYPES)) throw new Error(`cannot checkpoint a tensor of dtype ${dtype}`);
+    const values = await readArray(leaf.ref);
+    out.push({ dtype, shape: [...leaf.shape], data: HOST_TYPES[dtype].from(values) });
+  }
+  return out;
+}
+
+const HOST_TYPES = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array };
+
+/** Saved leaves in the structure of `like` (a fresh init); shapes and dtypes must match. Consumes `like`. */
+function restoreLeaves(like: ArrayTree, saved: HostTensor[], what: string): ArrayTree {
+  const structure = tree.structure(like as never);
+  const leaves = tree.leaves(like as never) as JaxArray[];
+  if (leaves.length !== saved.length) {
+    throw new Error(
+      `the checkpoint holds ${saved.length} tensors of ${what}, the model has ${leaves.length}`,
+    );
+  }
+  const arrays = leaves.map((leaf, i) => {
+    const shape = [...leaf.shape];
+    const dtype = String(leaf.dtype);
+    if (shape.join('x') !== saved[i].shape.join('x') || dtype !== saved[i].dtype) {
+      throw new Error(
+        `${what} tensor ${i} in the checkpoint is ${saved[i].dtype}[${saved[i].shape}], the model expects ${dtype}[${shape}]`,
+      );
+    }
+    leaf.dispose();
+    return np.array(saved[i].data, { shape, dtype: leaf.dtype });
+  });
+  return tree.unflatten(structure, arrays) as ArrayTree;
 }

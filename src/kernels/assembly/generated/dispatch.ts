@@ -3,15 +3,16 @@
 // prepareParams sets the parameter slots once per call.
 import { param0, param1, param2, param3, param4, param5, paramN } from '../common';
 import { GELU_SIGMOID_BETA, SELU_ALPHA, SELU_SCALE, prepareGem, prepareGompertz } from '../params';
-import { OP_GOLU, OP_GOMPERTZ, OP_GELU, OP_GELU_TANH, OP_GELU_SIGMOID, OP_GEM, OP_EGEM, OP_SEGEM, OP_FMISH, OP_RELU, OP_LEAKY_RELU, OP_PRELU, OP_ELU, OP_SELU, OP_CELU, OP_SOFTPLUS, OP_SWISH, OP_MISH, OP_SIGMOID, OP_TANH, OP_SOFTSIGN, OP_RELU6 } from './ops';
+import { OP_GOLU, OP_GOMPERTZ, OP_GELU, OP_GELU_TANH, OP_GELU_SIGMOID, OP_GEM, OP_EGEM, OP_SEGEM, OP_FMISH, OP_RELU, OP_LEAKY_RELU, OP_PRELU, OP_ELU, OP_SELU, OP_CELU, OP_SOFTPLUS, OP_SWISH, OP_MISH, OP_SIGMOID, OP_TANH, OP_SOFTSIGN, OP_RELU6, OP_HARD_SWISH, OP_SQUAREPLUS } from './ops';
 import { elu32, elu64 } from '../elu';
-import { gelu32, gelu64, geluTanh32, geluTanh64 } from '../gelu';
+import { gelu32, gelu64, geluSigmoid32, geluSigmoid64, geluTanh32, geluTanh64 } from '../gelu';
 import { gem32, gem64 } from '../gem';
 import { golu32, golu64, gompertz32, gompertz64 } from '../golu';
+import { sigmoid32, sigmoid64, softplus32, softplus64, xSigmoid32, xSigmoid64 } from '../logistic';
 import { fmish32, fmish64, mish32, mish64 } from '../mish';
-import { leakyRelu32, leakyRelu64, relu32, relu64, relu6_32, relu6_64 } from '../relu';
-import { sigmoid32, sigmoid64, softplus32, softplus64, softsign32, softsign64, tanh32, tanh64 } from '../sigmoid';
-import { xSigmoid32, xSigmoid64 } from '../swish';
+import { hardSwish32, hardSwish64, leakyRelu32, leakyRelu64, relu32, relu64, relu6_32, relu6_64 } from '../rectifiers';
+import { squareplus32, squareplus64 } from '../squareplus';
+import { softsign32, softsign64, tanh32, tanh64 } from '../tanh';
 
 @inline export function act32(op: i32, mode: i32, x: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, n: i32): v128 {
   switch (op) {
@@ -19,7 +20,7 @@ import { xSigmoid32, xSigmoid64 } from '../swish';
     case OP_GOMPERTZ: return gompertz32(x, mode, p0, p1, p2, p3, p4);
     case OP_GELU: return gelu32(x, mode);
     case OP_GELU_TANH: return geluTanh32(x, mode);
-    case OP_GELU_SIGMOID: return xSigmoid32(x, mode, p0);
+    case OP_GELU_SIGMOID: return geluSigmoid32(x, mode, p0);
     case OP_GEM: return gem32(x, mode, p0, p1, p2, n, false);
     case OP_EGEM: return gem32(x, mode, p0, p1, p2, n, false);
     case OP_SEGEM: return gem32(x, mode, p0, p1, p2, n, true);
@@ -37,6 +38,8 @@ import { xSigmoid32, xSigmoid64 } from '../swish';
     case OP_TANH: return tanh32(x, mode);
     case OP_SOFTSIGN: return softsign32(x, mode);
     case OP_RELU6: return relu6_32(x, mode);
+    case OP_HARD_SWISH: return hardSwish32(x, mode);
+    case OP_SQUAREPLUS: return squareplus32(x, mode);
   }
   return x;
 }
@@ -47,7 +50,7 @@ import { xSigmoid32, xSigmoid64 } from '../swish';
     case OP_GOMPERTZ: return gompertz64(x, mode, p0, p1, p2, p3, p4);
     case OP_GELU: return gelu64(x, mode);
     case OP_GELU_TANH: return geluTanh64(x, mode);
-    case OP_GELU_SIGMOID: return xSigmoid64(x, mode, p0);
+    case OP_GELU_SIGMOID: return geluSigmoid64(x, mode, p0);
     case OP_GEM: return gem64(x, mode, p0, p1, p2, n, false);
     case OP_EGEM: return gem64(x, mode, p0, p1, p2, n, false);
     case OP_SEGEM: return gem64(x, mode, p0, p1, p2, n, true);
@@ -65,6 +68,8 @@ import { xSigmoid32, xSigmoid64 } from '../swish';
     case OP_TANH: return tanh64(x, mode);
     case OP_SOFTSIGN: return softsign64(x, mode);
     case OP_RELU6: return relu6_64(x, mode);
+    case OP_HARD_SWISH: return hardSwish64(x, mode);
+    case OP_SQUAREPLUS: return squareplus64(x, mode);
   }
   return x;
 }
@@ -86,5 +91,6 @@ export function prepareParams(op: i32, wide: bool, a: f64, b: f64, c: f64): void
     case OP_CELU: { param0 = 1.0; param1 = a; param2 = a; break; }
     case OP_SOFTPLUS: { param0 = a; param1 = b; break; }
     case OP_SWISH: { param0 = a; break; }
+    case OP_SQUAREPLUS: { param0 = a; break; }
   }
 }

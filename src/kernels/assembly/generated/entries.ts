@@ -537,3 +537,51 @@ export function relu6_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b:
   prepareParams(21, true, a, b, c);
   run64(21, BOTH, x, 0, y, d, n);
 }
+export function hard_swish_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(22, false, a, b, c);
+  run32(22, FORWARD, x, 0, y, 0, n);
+}
+export function hard_swish_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(22, false, a, b, c);
+  run32(22, DERIVATIVE, x, dy, dx, 0, n);
+}
+export function hard_swish_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(22, false, a, b, c);
+  run32(22, BOTH, x, 0, y, d, n);
+}
+export function hard_swish_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(22, true, a, b, c);
+  run64(22, FORWARD, x, 0, y, 0, n);
+}
+export function hard_swish_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(22, true, a, b, c);
+  run64(22, DERIVATIVE, x, dy, dx, 0, n);
+}
+export function hard_swish_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(22, true, a, b, c);
+  run64(22, BOTH, x, 0, y, d, n);
+}
+export function squareplus_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(23, false, a, b, c);
+  run32(23, FORWARD, x, 0, y, 0, n);
+}
+export function squareplus_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(23, false, a, b, c);
+  run32(23, DERIVATIVE, x, dy, dx, 0, n);
+}
+export function squareplus_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(23, false, a, b, c);
+  run32(23, BOTH, x, 0, y, d, n);
+}
+export function squareplus_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(23, true, a, b, c);
+  run64(23, FORWARD, x, 0, y, 0, n);
+}
+export function squareplus_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(23, true, a, b, c);
+  run64(23, DERIVATIVE, x, dy, dx, 0, n);
+}
+export function squareplus_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
+  prepareParams(23, true, a, b, c);
+  run64(23, BOTH, x, 0, y, d, n);
+}

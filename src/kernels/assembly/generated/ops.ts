@@ -22,4 +22,6 @@
 @inline export const OP_TANH: i32 = 19;
 @inline export const OP_SOFTSIGN: i32 = 20;
 @inline export const OP_RELU6: i32 = 21;
-@inline export const OP_COUNT: i32 = 22;
+@inline export const OP_HARD_SWISH: i32 = 22;
+@inline export const OP_SQUAREPLUS: i32 = 23;
+@inline export const OP_COUNT: i32 = 24;

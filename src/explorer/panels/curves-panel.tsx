@@ -1,0 +1,137 @@
+/** Curves: f, f', f'' and the gate f(x)/x of the chosen activations, with zoom, pan and hover. */
+import { useMemo } from 'preact/hooks';
+import { lineFigure } from '../../lab/report/figures.js';
+import { grid, type SampledCurves, sampleEntry } from '../catalog-view.js';
+import { type Entry, entryLabel } from '../state.js';
+import { Chart } from '../ui/chart.js';
+import { EntryList, entryColor } from '../ui/entry-list.js';
+import { ExportButtons } from '../ui/export-buttons.js';
+
+export const CURVE_POINTS = 1000;
+
+const PANES = [
+  { key: 'f', title: 'f(x)' },
+  { key: 'd1', title: "f'(x)" },
+  { key: 'd2', title: "f''(x) (central difference of the exact f')" },
+  { key: 'gate', title: 'gate f(x)/x' },
+] as const;
+
+/** Timing of the last redraw's sampling, for the benchmark script. */
+export const curveTiming = { sampleMs: 0 };
+
+export interface CurvesPanelProps {
+  entries: Entry[];
+  range: [number, number];
+  theme: string;
+  onEntries(entries: Entry[]): void;
+  onRange(range: [number, number]): void;
+}
+
+function rounded(range: [number, number]): [number, number] {
+  const [lo, hi] = range.map((v) => Number(v.toPrecision(6)));
+  return hi > lo ? [lo, hi] : range;
+}
+
+export function CurvesPanel(props: CurvesPanelProps) {
+  const [lo, hi] = props.range;
+  const samples = useMemo(() => {
+    const t0 = performance.now();
+    const x = grid(lo, hi, CURVE_POINTS);
+    const out = props.entries.map((entry) => sampleEntry(entry, x));
+    curveTiming.sampleMs = performance.now() - t0;
+    return { x, out };
+  }, [props.entries, lo, hi]);
+  const setRange = (r: [number, number]) => props.onRange(rounded(r));
+  const zoom = (factor: number) => {
+    const mid = (lo + hi) / 2;
+    setRange([mid - ((hi - lo) / 2) * factor, mid + ((hi - lo) / 2) * factor]);
+  };
+  const pan = (fraction: number) => setRange([lo + (hi - lo) * fraction, hi + (hi - lo) * fraction]);
+  const labels = props.entries.map(entryLabel);
+  const figure = () => {
+    // Every 4th point keeps exported SVGs small (250 points per curve).
+    const rows = samples.out.flatMap((s: SampledCurves, i) =>
+      PANES.flatMap((pane) =>
+        Array.from({ length: Math.ceil(s.x.length / 4) }, (_, k) => ({
+          series: labels[i],
+          panel: pane.title.replace(/ \(.*\)$/, ''),
+          x: s.x[k * 4],
+          y: s[pane.key][k * 4],
+        })),
+      ),
+    );
+    return lineFigure(rows, 'Activations: f, derivatives and gate', 'x', '');
+  };
+  return (
+    <section class="panel curves" aria-labelledby="curves-title">
+      <h2 id="curves-title">Curves</h2>
+      <div class="layout">
+        <aside class="controls">
+          <EntryList idPrefix="curves" entries={props.entries} onChange={props.onEntries} withParams={true} />
+          <fieldset class="range">
+            <legend>x range</legend>
+            <label for="range-lo">from</label>
+            <input
+              id="range-lo"
+              type="number"
+              step="any"
+              value={lo}
+              onChange={(e) => setRange([Number((e.currentTarget as HTMLInputElement).value), hi])}
+            />
+            <label for="range-hi">to</label>
+            <input
+              id="range-hi"
+              type="number"
+              step="any"
+              value={hi}
+              onChange={(e) => setRange([lo, Number((e.currentTarget as HTMLInputElement).value)])}
+            />
+            <div class="buttons">
+              <button type="button" aria-label="Zoom in" onClick={() => zoom(0.8)}>
+                +
+              </button>
+              <button type="button" aria-label="Zoom out" onClick={() => zoom(1.25)}>
+                −
+              </button>
+              <button type="button" aria-label="Pan left" onClick={() => pan(-0.1)}>
+                ←
+              </button>
+              <button type="button" aria-label="Pan right" onClick={() => pan(0.1)}>
+                →
+              </button>
+              <button type="button" onClick={() => setRange([-5, 5])}>
+                Reset
+              </button>
+            </div>
+            <p class="muted small">Mouse wheel zooms, dragging pans.</p>
+          </fieldset>
+          <ExportButtons name="curves" make={figure} />
+        </aside>
+        <div class="charts grid2">
+          {PANES.map((pane) => (
+            <Chart
+              key={pane.key}
+              id={`chart-${pane.key}`}
+              title={pane.title}
+              xLabel="x"
+              x={samples.x}
+              series={samples.out.map((s, i) => ({
+                label: labels[i],
+                color: entryColor(i),
+                values: s[pane.key],
+              }))}
+              xRange={props.range}
+              onXRange={setRange}
+              syncKey="curves"
+              theme={props.theme}
+            />
+          ))}
+        </div>
+      </div>
+      <p class="muted small">
+        Values from the catalog's WebAssembly kernels in float64 (within 4 ulp of the exact catalog); f'' is
+        the central difference of f' with h = ∛ε·max(1, |x|), so a kink shows as a spike.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The accuracy harness's parameter and subnormal-band sampling (issue 10), and the catalog defects it
+ * found, each pinned against the oracle: float64 within 4 ulp for sampled parameters and where the
+ * result is subnormal.
+ */
+import { describe, expect, it } from 'vitest';
+import { oracleDerivative, oracleValue } from '../scripts/oracle/index.js';
+import { referenceFromDecimal } from '../scripts/oracle/reference.js';
+import { PARAM_SPAN, parameterSamples, subnormalBand } from '../scripts/oracle/sampling.js';
+import { activation, registry } from '../src/index.js';
+import { FLOAT64_MIN_NORMAL, ulpError } from '../src/math/float.js';
+
+function ulps(name: string, params: Record<string, number>, kind: 'value' | 'derivative', x: number) {
+  const f = activation(name, params);
+  const computed = kind === 'value' ? f.value(x) : f.derivative(x);
+  const exact = (kind === 'value' ? oracleValue : oracleDerivative)(name, x, params, { digits: 60 });
+  return ulpError(computed, referenceFromDecimal(exact, 'float64'));
+}
+
+describe('accuracy harness sampling', () => {
+  it('parameter samples cover each range: defaults first, valid values, both ends of the spread', () => {
+    for (const spec of registry) {
+      const sets = parameterSamples(spec.name, 40, 7);
+      expect(sets[0]).toEqual(activation(spec.name).params);
+      if (spec.params.length === 0) {
+        expect(sets).toHaveLength(1);
+        continue;
+      }
+      expect(sets).toHaveLength(41);
+      for (const set of sets) expect(() => activation(spec.name, set)).not.toThrow();
+      for (const param of spec.params) {
+        const values = sets.map((s) => s[param.name]).filter(Number.isFinite);
+        if (param.integer) {
+          expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan((param.max - param.min) / 2);
+        } else if (param.max === Number.POSITIVE_INFINITY) {
+          // log-uniform over [1/PARAM_SPAN, PARAM_SPAN] (shifted by min): below 1/10 and above 10 both occur
+          const positive = values.map((v) =>
+            Math.abs(v - Math.max(0, param.min === -Infinity ? 0 : param.min)),
+          );
+          expect(Math.min(...positive)).toBeLessThan(10 / PARAM_SPAN);
+          expect(Math.max(...positive)).toBeGreaterThan(PARAM_SPAN / 10);
+        } else {
+          expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan((param.max - param.min) / 2);
+        }
+      }
+    }
+    expect(parameterSamples('golu', 3, 1)).toEqual(parameterSamples('golu', 3, 1)); // seeded
+  });
+
+  it('finds the subnormal band of a result: sigmoid(x) is subnormal for x in [-745.13, -708.40]', () => {
+    const band = subnormalBand('sigmoid', {}, 'forward', 50);
+    expect(band.length).toBe(52);
+    const lo = Math.min(...band);
+    const hi = Math.max(...band);
+    expect(lo).toBeCloseTo(-745.1332191019411, 10);
+    expect(hi).toBeCloseTo(-708.3964185322641, 10);
+    const f = activation('sigmoid');
+    for (const x of band) {
+      const y = f.value(x);
+      expect(y > 0 && y < FLOAT64_MIN_NORMAL, `sigmoid(${x}) = ${y}`).toBe(true);
+    }
+    expect(subnormalBand('relu', {}, 'derivative', 10)).toEqual([]);
+  });
+
+  it("the oracle's softplus stays finite where e^(beta x) leaves decimal.js's range (threshold = Infinity)", () => {
+    const params = { beta: 17.980737402611407, threshold: Number.POSITIVE_INFINITY };
+    expect(ulps('softplus', params, 'value', 1e30)).toBeLessThan(0.5);
+    expect(ulps('softplus', params, 'value', 1e300)).toBeLessThan(0.5);
+    // and the catalog where beta x overflows (was Infinity)
+    expect(ulps('softplus', params, 'value', Number.MAX_VALUE)).toBeLessThan(0.5);
+  });
+});
+
+/** beta x within rounding of the threshold at x = 0.4544392642663376. */
+const NEAR_THRESHOLD = { beta: 0.0652545372540777, threshold: 0.029654223899783387 };
+
+/** Defects the sampled harness found (`npm run accuracy -- --param-samples 4 ...`), now fixed. */
+const FOUND: {
+  name: string;
+  params: Record<string, number>;
+  kind: 'value' | 'derivative';
+  x: number;
+  was: string;
+}[] = [
+  {
+    name: 'gelu_tanh',
+    params: {},
+    kind: 'value',
+    x: -21.197139688328303,
+    was: '17.4 ulp (subnormal result)',
+  },
+  {
+    name: 'elu',
+    params: { alpha: 78.32092359374847 },
+    kind: 'derivative',
+    x: -745.1332191019412,
+    was: '39 ulp (subnormal e^x times alpha)',
+  },
+  {
+    name: 'celu',
+    params: { alpha: 0.055366988456113465 },
+    kind: 'value',
+    x: -1.7976931348623157e308,
+    was: 'NaN (x / alpha overflows)',
+  },
+  {
+    name: 'celu',
+    params: { alpha: 0.055366988456113465 },
+    kind: 'derivative',
+    x: -1.7976931348623157e308,
+    was: 'NaN',
+  },
+  {
+    name: 'celu',
+    params: { alpha: 78.32092359374847 },
+    kind: 'value',
+    x: -2.5e-310,
+    was: 'subnormal x / alpha',
+  },
+  ...(['value', 'derivative'] as const).map((kind) => ({
+    name: 'softplus',
+    params: NEAR_THRESHOLD,
+    kind,
+    x: 0.4544392642663376,
+    was: 'up to 1.9e17 ulp (rounded beta x on the wrong side of the threshold)',
+  })),
+  { name: 'softplus', params: { beta: 7.5 }, kind: 'derivative', x: -90.3, was: 'same, in sigmoid(beta x)' },
+  { name: 'softplus', params: { beta: 0.02 }, kind: 'value', x: -36000, was: 'subnormal e^z before / beta' },
+];
+
+describe('catalog defects found by the sampled harness', () => {
+  it.each(
+    FOUND.map(
+      (f) => [`${f.name} ${f.kind} at ${f.x} ${JSON.stringify(f.params)} (was ${f.was})`, f] as const,
+    ),
+  )('%s', (_, f) => {
+    expect(ulps(f.name, f.params, f.kind, f.x)).toBeLessThanOrEqual(4);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * gatelab/jax's first-order form (`get(name, params, { form: 'first-order' })`, the lab's training form)
+ * against the catalog on the wasm device: values and first derivatives (grad and jvp) within the same
+ * condition-scaled float32 tolerance as the exact form (test/adapter-jax.test.ts), finite at extreme
+ * inputs, NaN propagated, limits at +-Infinity, and second derivatives 0 as documented (the exact form keeps them; landscape uses it).
+ */
+import { grad, jit, jvp, numpy as np } from '@jax-js/jax';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activation } from '../src/activation.js';
+import { activationNames } from '../src/activations/resolve.js';
+import * as jx from '../src/adapters/jax/index.js';
+
+const EPS32 = 2 ** -23;
+/** The exact form's bound (condition-scaled float32 ulps). */
+const K = 8;
+/**
+ * The first-order forms flush subnormal intermediate results to 0 (like most SIMD math): where a
+ * result is that small, its absolute error may reach a few thousand times the smallest normal float32
+ * (2^-126).
+ */
+const ABSOLUTE_FLOOR = 2 ** -110;
+
+function makeGrid(): Float32Array {
+  const xs: number[] = [];
+  for (let i = -2000; i <= 2000; i++) xs.push(i / 100);
+  xs.push(-1e4, -1000, -100, -90, -60, -40, -30, 30, 40, 60, 90, 100, 1000, 1e4);
+  xs.push(1e-3, -1e-3, 1e-6, -1e-6, 1e-30, -1e-30, 0.5671, -0.5671, 6, 5.999, 6.001);
+  return new Float32Array(xs);
+}
+const GRID = makeGrid();
+
+const CASES: [string, Record<string, number>][] = [
+  ...activationNames().map((name): [string, Record<string, number>] => [name, {}]),
+  ['golu', { alpha: 1.5, beta: 0.5, gamma: 2 }],
+  ['golu', { beta: 3, gamma: 0.5 }],
+  ['gompertz', { alpha: 2, beta: 2, gamma: 0.7 }],
+  ['gem', { n: 3 }],
+  ['egem', { n: 2, epsilon: 0.01 }],
+  ['segem', { n: 2, epsilon: 0.5, lambda: 0.3 }],
+  ['elu', { alpha: 0.5 }],
+  ['elu', { alpha: 0 }],
+  ['celu', { alpha: 2.5 }],
+  ['softplus', { beta: 2, threshold: 10 }],
+  ['softplus', { beta: 0.5, threshold: 1e30 }],
+  ['swish', { beta: 1.7 }],
+];
+
+function second(derivative: (x: number) => number, x: number): number {
+  const h = 1e-4 * Math.max(1, Math.abs(x));
+  return (derivative(x + h) - derivative(x - h)) / (2 * h);
+}
+
+function worstCondUlp(got: ArrayLike<number>, want: (x: number) => number, scale: (x: number) => number) {
+  let worst = 0;
+  let at = 0;
+  for (let i = 0; i < GRID.length; i++) {
+    const err = Math.abs(got[i] - want(GRID[i]));
+    const ulps = err / (EPS32 * scale(GRID[i]) + ABSOLUTE_FLOOR);
+    if (!(ulps <= worst)) {
+      worst = ulps;
+      at = GRID[i];
+    }
+  }
+  return { worst, at };
+}
+
+const training = (name: string, params: Record<string, number> = {}) =>
+  jx.get(name, params, { form: 'first-order' });
+
+beforeAll(async () => {
+  await jx.initJax({ devices: ['wasm'], defaultDevice: 'wasm' });
+});
+
+describe('first-order form matches the catalog (wasm device)', () => {
+  it.each(CASES)('%s %j: value, grad and jvp within float32 tolerance', (name, params) => {
+    const reference = activation(name, params);
+    const f = training(name, params);
+    const y = f(np.array(GRID)).dataSync();
+    const g = jit(grad((x: np.Array) => f(x).sum()))(np.array(GRID)).dataSync();
+    const t = jit((x: np.Array) => jvp(f, [x.ref], [np.onesLike(x)])[1])(np.array(GRID)).dataSync();
+    const forward = worstCondUlp(
+      y,
+      reference.value,
+      (x) => Math.abs(reference.value(x)) + Math.abs(x * reference.derivative(x)),
+    );
+    const gradScale = (x: number) =>
+      Math.abs(reference.derivative(x)) + Math.abs(x * second(reference.derivative, x));
+    const back = worstCondUlp(g, reference.derivative, gradScale);
+    const forwardMode = worstCondUlp(t, reference.derivative, gradScale);
+    expect(forward.worst, `value at x = ${forward.at}`).toBeLessThan(K);
+    expect(back.worst, `grad at x = ${back.at}`).toBeLessThan(K);
+    expect(forwardMode.worst, `jvp at x = ${forwardMode.at}`).toBeLessThan(K);
+  });
+});
+
+describe('first-order form at the edges', () => {
+  const extremes = new Float32Array([
+    -3e38, -1e30, -1e10, -1e4, -1000, -100, -90, -88, -1e-30, 0, 1e-30, 88, 90, 100, 1000, 1e4, 1e10, 1e30,
+    3e38,
+  ]);
+  it.each(activationNames())('%s: value and grad finite at +-3e38, -100, 1e4, ...', (name) => {
+    const f = training(name);
+    const y = f(np.array(extremes)).dataSync();
+    const g = jit(grad((x: np.Array) => f(x).sum()))(np.array(extremes)).dataSync();
+    for (let i = 0; i < extremes.length; i++) {
+      expect(Number.isFinite(y[i]), `${name}(${extremes[i]}) = ${y[i]}`).toBe(true);
+      expect(Number.isFinite(g[i]), `grad ${name}(${extremes[i]}) = ${g[i]}`).toBe(true);
+    }
+  });
+
+  it.each(activationNames())('%s: NaN propagates; +-Infinity give the catalog limits', (name) => {
+    const reference = activation(name);
+    const y = training(name)(np.array(new Float32Array([Number.NaN, Infinity, -Infinity, 1]))).dataSync();
+    expect(Number.isNaN(y[0])).toBe(true);
+    // === so that -0 and +0 count as the same limit.
+    expect(y[1] === Math.fround(reference.value(Infinity)), `f(Infinity) = ${y[1]}`).toBe(true);
+    expect(y[2] === Math.fround(reference.value(-Infinity)), `f(-Infinity) = ${y[2]}`).toBe(true);
+    expect(Number.isNaN(y[3])).toBe(false);
+  });
+
+  it('second derivatives are 0 in the first-order form and exact in the exact form', () => {
+    const xs = new Float32Array([-1, 0.5, 2]);
+    const secondDerivative = (f: (x: np.Array) => np.Array) => {
+      const df = grad((x: np.Array) => f(x).sum());
+      return jit((x: np.Array) => jvp(df, [x.ref], [np.onesLike(x)])[1])(np.array(xs)).dataSync();
+    };
+    const reference = activation('golu');
+    const exact = secondDerivative(jx.get('golu'));
+    const first = secondDerivative(training('golu'));
+    for (let i = 0; i < xs.length; i++) {
+      expect(first[i]).toBe(0);
+      expect(exact[i]).toBeCloseTo(second(reference.derivative, xs[i]), 4);
+    }
+  });
+
+  it('rejects an unknown form, naming it', () => {
+    expect(() => jx.get('golu', {}, { form: 'second' as never })).toThrow(
+      "form must be 'exact' or 'first-order', got 'second'",
+    );
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Helpers for the fault tests: the CLI as a real child process, waiting for a run to reach a step,
+ * and the processes still alive that belong to a folder (Linux /proc).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `gatelab ARGS` (from the sources, through tsx) with pipes for stdout and stderr. */
+export function startCli(args: string[]): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  const done = new Promise<Finished>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Runs `gatelab ARGS` to its end. */
+export function runCli(args: string[]): Promise<Finished> {
+  return startCli(args).done;
+}
+
+/** Step records in a run folder's metrics.jsonl so far (0 if it does not exist yet). */
+export function stepsWritten(runDir: string): number {
+  const file = join(runDir, 'metrics.jsonl');
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"kind":"step"')).length;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the run in `runDir` has written `steps` step records (or `child` ended: false). */
+export async function waitForSteps(runDir: string, steps: number, child: ChildProcess): Promise<boolean> {
+  while (stepsWritten(runDir) < steps) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+/** Process ids whose command line mentions `text` (Linux /proc; the test process itself excluded). */
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmdline.includes(text)) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Waits until no process mentions `text`, up to `timeoutMs`; returns those still alive. */
+export async function waitForNoProcesses(text: string, timeoutMs: number): Promise<number[]> {
+  const end = Date.now() + timeoutMs;
+  let alive = processesMentioning(text);
+  while (alive.length > 0 && Date.now() < end) {
+    await sleep(100);
+    alive = processesMentioning(text);
+  }
+  return alive;
+}

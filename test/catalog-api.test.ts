@@ -4,7 +4,7 @@
  * gives the same values as separate arrays on the exact and fast paths.
  */
 import { describe, expect, it } from 'vitest';
-import { activation, list } from '../src/index.js';
+import { activation, list, registry } from '../src/index.js';
 
 describe('catalog API: types are checked, never coerced', () => {
   it('parameters that are not an object are a TypeError', () => {
@@ -104,4 +104,34 @@ describe('catalog API: out overlapping x', () => {
     const same = new Float64Array(5);
     expect(() => f.forwardWithDerivative(new Float64Array(5), same, same)).toThrow(RangeError);
   });
+});
+
+/** Activations that return the constant 0 for every x <= 0: f(-0) = +0 there. */
+const CONSTANT_ZERO_BRANCH = new Set(['relu', 'relu6', 'gem', 'egem']);
+
+describe('catalog API: signed zero, the same on the exact and fast paths', () => {
+  for (const spec of registry) {
+    it(`${spec.name}: f(+0) and f(-0) follow the README rule`, () => {
+      const f = activation(spec.name);
+      const zeroAtZero = f.value(0) === 0;
+      const want = (x: number) => (!zeroAtZero ? f.value(x) : CONSTANT_ZERO_BRANCH.has(spec.name) ? 0 : x); // x: keeps the sign
+      for (const x of [0, -0]) {
+        expect(Object.is(f.value(x), want(x)), `${spec.name}.value(${Object.is(x, -0) ? '-0' : '+0'})`).toBe(
+          true,
+        );
+      }
+      for (const T of [Float32Array, Float64Array]) {
+        for (const fast of [false, true]) {
+          const where = `${spec.name} ${T.name} ${fast ? 'fast' : 'exact'}`;
+          const y = f.forward(new T([0, -0]), undefined, { fast });
+          const fused = f.forwardWithDerivative(new T([0, -0]), undefined, undefined, { fast }).y;
+          for (const [i, x] of [0, -0].entries()) {
+            const expected = T === Float32Array ? Math.fround(want(x)) : want(x);
+            expect(Object.is(y[i], expected), `${where} forward(${i ? '-0' : '+0'}) = ${y[i]}`).toBe(true);
+            expect(Object.is(fused[i], expected), `${where} fused(${i ? '-0' : '+0'})`).toBe(true);
+          }
+        }
+      }
+    });
+  }
 });

@@ -2,13 +2,12 @@
  * A sweep's merged result (the sweep work of issue 11 writes merged/results.json with format
  * 'gatelab-sweep-merge': axes, cells with a seed summary each, best setting per activation): its cells as
  * a table, the best settings, and a heatmap per activation for a two-axis grid, lines for one numeric
- * axis, bars otherwise. The shapes are declared here because the sweep modules are not in this tree yet;
- * once they are, `heatmapFigure` of src/lab/sweep/figures.ts should replace the local heatmap.
+ * axis, bars otherwise. The heatmap is the one `gatelab sweep merge` draws (src/lab/sweep/figures.ts).
  */
 
-import type { TopLevelSpec } from 'vega-lite';
 import { barFigure, lineFigure } from '../../lab/report/figures.js';
 import type { Figure } from '../../lab/report/render.js';
+import { heatmapFigure } from '../../lab/sweep/figures.js';
 
 interface Cell {
   axes: Record<string, string>;
@@ -29,76 +28,6 @@ interface Best {
   mean: number;
   sem: number;
   n: number;
-}
-
-interface HeatCell {
-  panel: string;
-  x: string;
-  y: string;
-  mean: number | null;
-  sem: number | null;
-  note: string;
-}
-
-/** One heatmap per panel (activation): x by y, coloured by the mean, labelled mean ± SEM; grey = missing. */
-function heatmapFigure(
-  cells: readonly HeatCell[],
-  o: {
-    title: string;
-    xTitle: string;
-    yTitle: string;
-    xOrder: string[];
-    yOrder: string[];
-    higherIsBetter: boolean;
-    metric: string;
-  },
-): Figure {
-  const short = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : Number(x.toPrecision(3)).toString());
-  const values = cells.map((c) => ({
-    ...c,
-    missing: c.mean === null,
-    label:
-      c.mean === null
-        ? c.note || 'missing'
-        : `${short(c.mean)}${c.sem === null ? '' : ` ± ${short(c.sem)}`}${c.note ? ` (${c.note})` : ''}`,
-  }));
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: o.title,
-      subtitle: 'cell: mean ± SEM over seeds; grey: no finished seed',
-      anchor: 'start',
-    },
-    data: { values },
-    facet: {
-      column: { field: 'panel', type: 'nominal', sort: [...new Set(cells.map((c) => c.panel))], title: null },
-    },
-    spec: {
-      width: { step: 78 },
-      height: { step: 28 },
-      encoding: {
-        x: { field: 'x', type: 'ordinal', sort: o.xOrder, title: o.xTitle, axis: { labelAngle: 0 } },
-        y: { field: 'y', type: 'ordinal', sort: o.yOrder, title: o.yTitle },
-      },
-      layer: [
-        { transform: [{ filter: 'datum.missing' }], mark: { type: 'rect', color: '#ddd' } },
-        {
-          transform: [{ filter: '!datum.missing' }],
-          mark: 'rect',
-          encoding: {
-            color: {
-              field: 'mean',
-              type: 'quantitative',
-              title: o.metric,
-              scale: { scheme: 'viridis', reverse: !o.higherIsBetter },
-            },
-          },
-        },
-        { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'label', type: 'nominal' } } },
-      ],
-    },
-  };
-  return { kind: 'vega-lite', spec: spec as unknown as TopLevelSpec };
 }
 
 export interface SweepView {

@@ -8,7 +8,8 @@ import { indicator64, nanMask64, select64 } from './math64';
 
 @inline export function relu32(x: v128, mode: i32): v128 {
   // pmax(x, 0) = x < 0 ? 0 : x: one maxps, and a NaN x stays NaN.
-  const y = f32x4.pmax(x, f32x4.splat(0.0));
+  // pmax(-0, 0) is -0: adding +0 makes it +0 (the catalog's relu(-0)) and changes nothing else.
+  const y = f32x4.add(f32x4.pmax(x, f32x4.splat(0.0)), f32x4.splat(0.0));
   if (mode == FORWARD) return y;
   const d = indicator32(f32x4.gt(x, f32x4.splat(0.0)), x);
   if (mode == DERIVATIVE) return d;
@@ -27,7 +28,7 @@ import { indicator64, nanMask64, select64 } from './math64';
 }
 
 @inline export function relu6_32(x: v128, mode: i32): v128 {
-  const y = f32x4.pmin(f32x4.pmax(x, f32x4.splat(0.0)), f32x4.splat(6.0));
+  const y = f32x4.pmin(f32x4.add(f32x4.pmax(x, f32x4.splat(0.0)), f32x4.splat(0.0)), f32x4.splat(6.0));
   if (mode == FORWARD) return y;
   const inside = v128.and(f32x4.gt(x, f32x4.splat(0.0)), f32x4.lt(x, f32x4.splat(6.0)));
   const d = indicator32(inside, x);
@@ -52,7 +53,7 @@ import { indicator64, nanMask64, select64 } from './math64';
 }
 
 @inline export function relu64(x: v128, mode: i32): v128 {
-  const y = f64x2.pmax(x, f64x2.splat(0.0));
+  const y = f64x2.add(f64x2.pmax(x, f64x2.splat(0.0)), f64x2.splat(0.0)); // +0 for -0, as relu32
   if (mode == FORWARD) return y;
   const d = indicator64(f64x2.gt(x, f64x2.splat(0.0)), x);
   if (mode == DERIVATIVE) return d;
@@ -71,7 +72,7 @@ import { indicator64, nanMask64, select64 } from './math64';
 }
 
 @inline export function relu6_64(x: v128, mode: i32): v128 {
-  const y = f64x2.pmin(f64x2.pmax(x, f64x2.splat(0.0)), f64x2.splat(6.0));
+  const y = f64x2.pmin(f64x2.add(f64x2.pmax(x, f64x2.splat(0.0)), f64x2.splat(0.0)), f64x2.splat(6.0));
   if (mode == FORWARD) return y;
   const inside = v128.and(f64x2.gt(x, f64x2.splat(0.0)), f64x2.lt(x, f64x2.splat(6.0)));
   const d = indicator64(inside, x);

@@ -9,7 +9,8 @@ import { abs64, exp64, expm1_64, select64, signBit64 } from './math64';
 @inline export function tanh32(x: v128, mode: i32): v128 {
   const a = abs32(x);
   const m = expm1_32(f32x4.mul(a, f32x4.splat(-2.0)));
-  const ya = f32x4.div(f32x4.neg(m), f32x4.add(f32x4.splat(2.0), m));
+  // |tanh x|, made non-negative (expm1(-0) may be +0, which would give -0 for x = +0).
+  const ya = abs32(f32x4.div(f32x4.neg(m), f32x4.add(f32x4.splat(2.0), m)));
   const y = v128.or(ya, signBit32(x));
   if (mode == FORWARD) return y;
   // |x| < 0.5: 1 - tanh^2 (no cancellation there, < 2 ulp); else 4t/(1+t)^2 with t = e^-2|x|,
@@ -40,7 +41,7 @@ import { abs64, exp64, expm1_64, select64, signBit64 } from './math64';
 @inline export function tanh64(x: v128, mode: i32): v128 {
   const a = abs64(x);
   const m = expm1_64(f64x2.mul(a, f64x2.splat(-2.0)));
-  const ya = f64x2.div(f64x2.neg(m), f64x2.add(f64x2.splat(2.0), m));
+  const ya = abs64(f64x2.div(f64x2.neg(m), f64x2.add(f64x2.splat(2.0), m)));
   const y = v128.or(ya, signBit64(x));
   if (mode == FORWARD) return y;
   // |x| < 0.5: 1 - tanh^2 (no cancellation there, < 2 ulp); else 4t/(1+t)^2 with t = e^-2|x|,

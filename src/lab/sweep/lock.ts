@@ -66,9 +66,16 @@ function readLock(path: string): { info: LockInfo | null; mtimeMs: number } | nu
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed worker whose parent died too stays a zombie until PID 1 reaps it (in a container that can
+  // take a while): it still answers kill(pid, 0) but holds nothing. Linux only; elsewhere trust kill.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 

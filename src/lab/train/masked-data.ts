@@ -40,13 +40,15 @@ export function maskedLanguageData(corpus: TextCorpus, options: LanguageDataOpti
     outputSize: vocabSize,
     trainSize: corpus.train.length,
     stepsPerEpoch: () => options.stepsPerEpoch,
-    *trainBatches(epoch, batchSize, seed) {
+    *trainBatches(epoch, batchSize, seed, startBatch = 0) {
       const sampler = createTextBatchSampler(corpus.train, {
         batchSize,
         blockSize,
         seed: deriveSeed(seed, 1, epoch),
       });
-      for (let i = 0; i < options.stepsPerEpoch; i++) {
+      // A resumed run continues at its window; each step's mask has its own seed, so none is skipped.
+      sampler.skip(startBatch);
+      for (let i = startBatch; i < options.stepsPerEpoch; i++) {
         const b = sampler.next();
         yield corrupt(b.x, b.batchSize, deriveSeed(seed, TRAIN_MASK_STREAM, epoch, i));
       }

@@ -263,7 +263,9 @@ async function execute(
     onParameters(info) {
       if (activation.learnable !== undefined) {
         learned = learnableValues(activation.name, info.params);
-        run.appendMetric({ kind: LEARNABLE_RECORD, step: info.step, epoch: info.epoch, values: learned });
+        // A resumed run's starting values are in metrics.jsonl already (before the checkpoint's offset).
+        if (info.resumed !== true)
+          run.appendMetric({ kind: LEARNABLE_RECORD, step: info.step, epoch: info.epoch, values: learned });
       }
       options.hooks?.onParameters?.(info);
     },

@@ -82,9 +82,10 @@ export interface TrainHooks {
   onEval?(event: EvalEvent): void;
   /**
    * Called with the current parameters before the first step and after each validation (learnable
-   * activation parameters are logged from here). Must not consume the tree.
+   * activation parameters are logged from here). `resumed`: the parameters a resumed run starts from,
+   * already recorded by the process that wrote the checkpoint. Must not consume the tree.
    */
-  onParameters?(info: { step: number; epoch: number; params: ArrayTree }): void;
+  onParameters?(info: { step: number; epoch: number; params: ArrayTree; resumed?: boolean }): void;
   /** Called on divergence before the loop stops. */
   onDiverged?(info: { step: number; epoch: number; loss: number }): void;
   /**
@@ -265,7 +266,12 @@ export async function train(
 
   try {
     // The parameters the run starts from: the fresh ones at step 0, or the resumed ones at the checkpoint's step.
-    hooks.onParameters?.({ step: resume?.step ?? 0, epoch: resume?.epochsDone ?? 0, params: state.params });
+    hooks.onParameters?.({
+      step: resume?.step ?? 0,
+      epoch: resume?.epochsDone ?? 0,
+      params: state.params,
+      resumed: resume !== null,
+    });
     const startEpoch = resume?.epoch ?? 0;
     const startBatch = resume?.batchInEpoch ?? 0;
     outer: for (let epoch = startEpoch; epoch < options.epochs; epoch++) {

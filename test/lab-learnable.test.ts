@@ -83,6 +83,10 @@ describe('activation layer with learnable parameters', () => {
     expect(() =>
       resolveRunConfig('mnist-mlp', { name: 'golu' }, { learnableScope: 'neuron' as never }),
     ).toThrow(/--learnable-scope \(learnable parameter scope\) must be one of layer, channel, got 'neuron'/);
+    // Models without learnable activation sites refuse before anything is written (train, compare, sweeps).
+    expect(() => resolveRunConfig('fashion-cnn', { name: 'golu' }, { learnable: ['alpha'] })).toThrow(
+      '--learnable alpha: learnable activation parameters are available for the mlp, gpt, vit, mlm models, not for cnn (task fashion-cnn)',
+    );
   });
 
   it('adds nothing to the parameter tree of a fixed activation (same init as before)', () => {

@@ -301,11 +301,7 @@ export function buildTaskModel(
     return typeof value === 'number' ? [value] : (value as number[] | undefined);
   };
   const image = data.inputShape as [number, number, number];
-  if (activation.learnable !== undefined && (task.model === 'cnn' || task.model === 'resnet')) {
-    throw new Error(
-      `learnable activation parameters are available for the mlp, gpt, vit and mlm models, not for ${task.model} (task ${task.name})`,
-    );
-  }
+  if (activation.learnable !== undefined) checkLearnableModel(task, activation.learnable.names);
   switch (task.model) {
     case 'mlp':
       return mlp({
@@ -393,6 +389,18 @@ export function buildTaskModel(
         dropout: num('dropout'),
       });
     }
+  }
+}
+
+/** Model kinds whose activation sites take learnable parameters (`--learnable`). */
+const LEARNABLE_MODELS: readonly ModelKind[] = ['mlp', 'gpt', 'vit', 'mlm'];
+
+/** `--learnable` names for a task whose model cannot train them: an error naming the models that can. */
+export function checkLearnableModel(task: TaskSpec, names: readonly string[]): void {
+  if (names.length > 0 && !LEARNABLE_MODELS.includes(task.model)) {
+    throw new Error(
+      `--learnable ${names.join(',')}: learnable activation parameters are available for the ${LEARNABLE_MODELS.join(', ')} models, not for ${task.model} (task ${task.name})`,
+    );
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type SettingsView,
 } from '../options/schema.js';
 import {
+  checkLearnableModel,
   getTask,
   MODEL_OPTION_KEYS,
   type ModelOptions,
@@ -183,6 +184,7 @@ export function resolveRunConfig(
     const chosen = value !== undefined ? value : own !== undefined ? own : option.default;
     (option.group === 'data' ? data : run)[option.key] = checkOptionValue(option, chosen);
   }
+  checkLearnableModel(spec, run.learnable as string[]);
   return {
     task: spec.name,
     activation: checkActivation(activation),

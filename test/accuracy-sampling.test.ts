@@ -4,11 +4,12 @@
  * result is subnormal.
  */
 import { describe, expect, it } from 'vitest';
-import { oracleDerivative, oracleValue } from '../scripts/oracle/index.js';
+import { exactDecimal, oracleDerivative, oracleValue, withDigits } from '../scripts/oracle/index.js';
 import { referenceFromDecimal } from '../scripts/oracle/reference.js';
 import { PARAM_SPAN, parameterSamples, subnormalBand } from '../scripts/oracle/sampling.js';
 import { activation, registry } from '../src/index.js';
-import { FLOAT64_MIN_NORMAL, ulpError } from '../src/math/float.js';
+import { FLOAT64_MIN_NORMAL, nextDown, nextUp, ulpError } from '../src/math/float.js';
+import { lambertWOfReciprocal } from '../src/math/lambert-w.js';
 
 function ulps(name: string, params: Record<string, number>, kind: 'value' | 'derivative', x: number) {
   const f = activation(name, params);
@@ -135,5 +136,49 @@ describe('catalog defects found by the sampled harness', () => {
     ),
   )('%s', (_, f) => {
     expect(ulps(f.name, f.params, f.kind, f.x)).toBeLessThanOrEqual(4);
+  });
+});
+
+/**
+ * GoLU's derivative next to its zero w0 = -W(1/beta) (w = gamma x) for beta != 1. f' is proportional
+ * to w - w0 there, so every double within a few ulp of w0 / gamma tests the root's precision: with the
+ * root in double-double these were off by up to ~9.6e5 ulp (KNOWN_MISSES of test/accuracy.test.ts).
+ */
+describe("GoLU's derivative next to its zero, beta != 1", () => {
+  const cases = [
+    { alpha: 1.5, beta: 0.5, gamma: 2 },
+    { alpha: 6.89, beta: 0.53, gamma: 84.4 },
+    { alpha: 1, beta: 2, gamma: 1 },
+    { alpha: 0.3, beta: 1e-3, gamma: 0.02 },
+    { alpha: 1, beta: 1e-100, gamma: 7 },
+    { alpha: 2, beta: 37.5, gamma: 0.75 },
+    { alpha: 1, beta: 600, gamma: 1 },
+    { alpha: 1, beta: 1 + 2 ** -40, gamma: 3 },
+  ];
+  it.each(cases.map((p) => [JSON.stringify(p), p] as const))(
+    'the 17 doubles around -W(1/beta)/gamma are within 4 ulp, %s',
+    (_, params) => {
+      const [v0, v1] = lambertWOfReciprocal(params.beta);
+      let x = -(v0 + v1) / params.gamma;
+      for (let k = 0; k < 8; k++) x = nextDown(x);
+      const worst = { ulp: 0, x };
+      for (let k = 0; k < 17; k++, x = nextUp(x)) {
+        const e = ulps('golu', params, 'derivative', x);
+        if (!(e <= worst.ulp)) Object.assign(worst, { ulp: e, x });
+      }
+      expect(worst.ulp, `worst at x = ${worst.x}`).toBeLessThanOrEqual(4);
+    },
+  );
+
+  it('W(1/beta) is held to 1e-40 relative for beta over the whole positive range that matters', () => {
+    withDigits(100, () => {
+      for (const beta of [5e-324, 1e-310, 1e-300, 1e-5, 0.5, 0.53, 1, 2, 37.5, 745, 1e5]) {
+        const [a, b, c] = lambertWOfReciprocal(beta);
+        const v = exactDecimal(a).plus(exactDecimal(b)).plus(exactDecimal(c));
+        // beta v e^v - 1 = (1 + v) * (relative error of v) to first order
+        const relative = v.times(v.exp()).times(exactDecimal(beta)).minus(1).div(v.plus(1)).abs();
+        expect(relative.toNumber(), `beta = ${beta}`).toBeLessThan(1e-40);
+      }
+    });
   });
 });

@@ -6,7 +6,8 @@
  * and g as double-doubles, and keep g as mantissa * 2^k so products like x * g or t * g are formed
  * before the one final scaling (no premature underflow).
  */
-import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd } from './double-double.js';
+import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd, twoSum } from './double-double.js';
+import { lambertWOfReciprocal } from './lambert-w.js';
 import { nearRoot, type RootExpansion } from './root-expansion.js';
 
 /** Beyond this, beta*t is so large that g = exp(-beta t) underflows every product (e^-2000 * 1e308^3 = 0). */
@@ -93,51 +94,35 @@ export function goluDerivative(
 const ROOT_WINDOW = 0.25;
 
 let cachedBeta = Number.NaN;
-let cachedRoot: DD = [0, 0];
+let cachedRoot: readonly [number, number, number] = [0, 0, 0];
 
 /**
- * w0 = -W(1/beta) as a double-double: the zero of 1 + beta w e^{-w} (GoLU's minimum is at x = w0 / gamma).
- * v = W(1/beta) solves v e^v = 1/beta; Newton in float64, then one Newton step in double-double.
+ * v = W(1/beta) as three doubles: GoLU's minimum is at w0 = -v (x = w0 / gamma). Held to ~1e-44
+ * relative because next to the root f' is proportional to w - w0 (see math/lambert-w.ts); computed
+ * once per beta.
  */
-function goluRoot(beta: number): DD {
-  if (beta === cachedBeta) return cachedRoot;
-  const target = 1 / beta;
-  let v = Math.log1p(target); // a start on the right side of the root for every beta
-  for (let i = 0; i < 100; i++) {
-    const ev = Math.exp(v);
-    const step = (v * ev - target) / (ev * (1 + v));
-    v -= step;
-    if (Math.abs(step) <= 1e-17 * Math.abs(v)) break;
+function goluRoot(beta: number): readonly [number, number, number] {
+  if (beta !== cachedBeta) {
+    cachedRoot = lambertWOfReciprocal(beta);
+    cachedBeta = beta;
   }
-  // H(v) = v e^v - 1/beta in double-double; 1/beta = q + r exactly to first order.
-  const e = expDD(v, 0);
-  const ve = ddMulNumber(e.m, v);
-  const scaledVe: DD = [ldexp(ve[0], e.k), ldexp(ve[1], e.k)];
-  const q = 1 / beta;
-  const [bq, bqErr] = twoProd(beta, q);
-  const r = (1 - bq - bqErr) / beta;
-  const residual = ddAdd(scaledVe, [-q, -r]);
-  const derivative = Math.exp(v) * (1 + v);
-  const delta = (residual[0] + residual[1]) / derivative;
-  const vDD = ddAdd([v, 0], [-delta, 0]);
-  cachedBeta = beta;
-  cachedRoot = [-vDD[0], -vDD[1]];
   return cachedRoot;
 }
 
 /**
- * 1 + beta w e^{-w} near its zero w0, from the exact identity beta e^{-w0} = -1/w0:
- * with d = w - w0, it equals -expm1(-d) - (d / w0) e^{-d}. Both terms have the sign of d (w0 < 0), so
- * there is no cancellation at all; d itself is formed from w = gamma x and w0 in double-double.
+ * 1 + beta w e^{-w} near its zero w0 = -v, from the exact identity beta e^{v} = 1/v: with d = w - w0,
+ * it equals -expm1(-d) + (d / v) e^{-d}. Both terms have the sign of d, so there is no cancellation;
+ * d = (wh + wl) + (v0 + v1 + v2) is formed exactly (twoSum) before its one rounding.
  * Returns undefined outside the window.
  */
 function goluFactorNearRoot(x: number, beta: number, gamma: number): number | undefined {
   const [wh, wl] = twoProd(gamma, x);
-  const w0 = goluRoot(beta);
-  const dd = ddAdd([wh, wl], [-w0[0], -w0[1]]);
-  const d = dd[0] + dd[1];
-  if (!(Math.abs(d) <= ROOT_WINDOW)) return undefined;
-  return -Math.expm1(-d) - (d / w0[0]) * Math.exp(-d);
+  const [v0, v1, v2] = goluRoot(beta);
+  const [s, e] = twoSum(wh, v0);
+  if (!(Math.abs(s) <= ROOT_WINDOW)) return undefined;
+  const [t, f] = twoSum(s, v1);
+  const d = t + (f + e + wl + v2);
+  return -Math.expm1(-d) + (d / v0) * Math.exp(-d);
 }
 
 /** alpha * g(x): the Gompertz gate. */

@@ -140,30 +140,47 @@ describe('catalog defects found by the sampled harness', () => {
 });
 
 /**
- * GoLU's derivative next to its zero w0 = -W(1/beta) (w = gamma x) for beta != 1. f' is proportional
- * to w - w0 there, so every double within a few ulp of w0 / gamma tests the root's precision: with the
- * root in double-double these were off by up to ~9.6e5 ulp (KNOWN_MISSES of test/accuracy.test.ts).
+ * Derivatives next to their zero with non-default parameters, where the input of the root expansion
+ * is a product w = p x carried as wh + wl. f' is proportional to w - w0 there, so the doubles within a
+ * few ulp of w0 / p test the root's precision and the summation of its parts: GoLU with beta != 1 held
+ * its root -W(1/beta) in double-double and missed by up to ~9.6e5 ulp (KNOWN_MISSES of
+ * test/accuracy.test.ts), and a low part wl of ~1e-17 was added to the root's in one rounding (up to
+ * 3.5 ulp in GoLU, the same in nearRoot for Swish and GELU-sigmoid).
  */
-describe("GoLU's derivative next to its zero, beta != 1", () => {
-  const cases = [
-    { alpha: 1.5, beta: 0.5, gamma: 2 },
-    { alpha: 6.89, beta: 0.53, gamma: 84.4 },
-    { alpha: 1, beta: 2, gamma: 1 },
-    { alpha: 0.3, beta: 1e-3, gamma: 0.02 },
-    { alpha: 1, beta: 1e-100, gamma: 7 },
-    { alpha: 2, beta: 37.5, gamma: 0.75 },
-    { alpha: 1, beta: 600, gamma: 1 },
-    { alpha: 1, beta: 1 + 2 ** -40, gamma: 3 },
+describe('derivatives next to their zero, non-default parameters', () => {
+  const SILU_ROOT = -1.2784645427610737;
+  const cases: [string, Record<string, number>, number][] = [
+    ...[
+      { alpha: 1.5, beta: 0.5, gamma: 2 },
+      { alpha: 6.89, beta: 0.53, gamma: 84.4 },
+      { alpha: 0.31928395423095773, beta: 0.48065315200076203, gamma: 90.99387053421815 },
+      { alpha: 1, beta: 2, gamma: 1 },
+      { alpha: 0.3, beta: 1e-3, gamma: 0.02 },
+      { alpha: 1, beta: 1e-100, gamma: 7 },
+      { alpha: 2, beta: 37.5, gamma: 0.75 },
+      { alpha: 1, beta: 600, gamma: 1 },
+      { alpha: 1, beta: 1 + 2 ** -40, gamma: 3 },
+      { alpha: 1, beta: 1, gamma: 1 },
+      { alpha: 1.1, beta: 1, gamma: 33.3 },
+    ].map((p): [string, Record<string, number>, number] => {
+      const [v0, v1] = lambertWOfReciprocal(p.beta);
+      return ['golu', p, -(v0 + v1) / p.gamma];
+    }),
+    ...[0.7, 1.9, 13.3].map((beta): [string, Record<string, number>, number] => [
+      'swish',
+      { beta },
+      SILU_ROOT / beta,
+    ]),
+    ['gelu_sigmoid', {}, SILU_ROOT / 1.702],
   ];
-  it.each(cases.map((p) => [JSON.stringify(p), p] as const))(
-    'the 17 doubles around -W(1/beta)/gamma are within 4 ulp, %s',
-    (_, params) => {
-      const [v0, v1] = lambertWOfReciprocal(params.beta);
-      let x = -(v0 + v1) / params.gamma;
+  it.each(cases.map(([name, p, x0]) => [`${name} ${JSON.stringify(p)}`, name, p, x0] as const))(
+    "the 17 doubles around the zero of f' are within 4 ulp: %s",
+    (_, name, params, x0) => {
+      let x = x0;
       for (let k = 0; k < 8; k++) x = nextDown(x);
       const worst = { ulp: 0, x };
       for (let k = 0; k < 17; k++, x = nextUp(x)) {
-        const e = ulps('golu', params, 'derivative', x);
+        const e = ulps(name, params, 'derivative', x);
         if (!(e <= worst.ulp)) Object.assign(worst, { ulp: e, x });
       }
       expect(worst.ulp, `worst at x = ${worst.x}`).toBeLessThanOrEqual(4);

@@ -6,9 +6,19 @@
  * and g as double-doubles, and keep g as mantissa * 2^k so products like x * g or t * g are formed
  * before the one final scaling (no premature underflow).
  */
-import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd, twoSum } from './double-double.js';
+import {
+  type DD,
+  ddAdd,
+  ddDiv,
+  ddMul,
+  ddMulNumber,
+  expDD,
+  expm1DD,
+  ldexp,
+  twoProd,
+  twoSum,
+} from './double-double.js';
 import { lambertWOfReciprocal } from './lambert-w.js';
-import { nearRoot, type RootExpansion } from './root-expansion.js';
 
 /** Beyond this, beta*t is so large that g = exp(-beta t) underflows every product (e^-2000 * 1e308^3 = 0). */
 const HUGE_EXPONENT = 2000;
@@ -57,30 +67,19 @@ export function goluValue(x: number, alpha: number, beta: number, gamma: number)
 /**
  * GoLU'(x) = alpha * g * (1 + beta gamma x t). Formed as g * (1 + gamma x a) with a = beta t in
  * double-double, so there is no 0 * Inf for large negative x and no cancellation near the minimum
- * (x = -W(1) ~ -0.567 for beta = gamma = 1), where 1 + gamma x a crosses zero.
+ * (x = -W(1/beta) / gamma, -0.567 for beta = gamma = 1), where 1 + gamma x a crosses zero: within
+ * 0.25 of it in w = gamma x the factor comes from goluFactorNearRoot (<= 0.5 ulp there, any beta).
  */
-export function goluDerivative(
-  x: number,
-  alpha: number,
-  beta: number,
-  gamma: number,
-  rootBeta1?: RootExpansion,
-): number {
+export function goluDerivative(x: number, alpha: number, beta: number, gamma: number): number {
   if (x !== x) return x;
   if (x === Number.POSITIVE_INFINITY) return alpha;
   if (x === Number.NEGATIVE_INFINITY) return -0;
-  if (beta === 1 && rootBeta1 !== undefined) {
-    // The root -W(1) is stored to ~1e-48 by the generator; the closed form below knows it to ~1e-26 only.
-    const [wh, wl] = twoProd(gamma, x);
-    const patched = nearRoot(rootBeta1, wh, wl);
-    if (patched !== undefined) return alpha * patched;
-  }
   const parts = gompertzParts(x, beta, gamma);
   if (parts.underflow) return x < 0 ? -0 : 0;
   if (parts.am[0] === 0) return alpha; // t = 0: g = 1 and the product term vanishes (x -> +Inf side)
   const nearMinimum = goluFactorNearRoot(x, beta, gamma);
   if (nearMinimum !== undefined) {
-    const product = ddMulNumber(ddMulNumber(parts.gm, nearMinimum), alpha);
+    const product = ddMulNumber(ddMul(parts.gm, nearMinimum), alpha);
     return ldexp(product[0] + product[1], parts.gk);
   }
   const gxa = ddMul(twoProd(gamma, x), parts.am); // gamma x a, as mantissa * 2^ak
@@ -112,17 +111,22 @@ function goluRoot(beta: number): readonly [number, number, number] {
 /**
  * 1 + beta w e^{-w} near its zero w0 = -v, from the exact identity beta e^{v} = 1/v: with d = w - w0,
  * it equals -expm1(-d) + (d / v) e^{-d}. Both terms have the sign of d, so there is no cancellation;
- * d = (wh + wl) + (v0 + v1 + v2) is formed exactly (twoSum) before its one rounding.
- * Returns undefined outside the window.
+ * d = (wh + wl) + (v0 + v1 + v2) is formed exactly (twoSum) and the rest runs in double-double, so the
+ * factor carries ~1e-30 relative error into the final product. Returns undefined outside the window.
  */
-function goluFactorNearRoot(x: number, beta: number, gamma: number): number | undefined {
+function goluFactorNearRoot(x: number, beta: number, gamma: number): DD | undefined {
   const [wh, wl] = twoProd(gamma, x);
   const [v0, v1, v2] = goluRoot(beta);
   const [s, e] = twoSum(wh, v0);
   if (!(Math.abs(s) <= ROOT_WINDOW)) return undefined;
+  // wl and v1 are both up to ~1e-16 and may cancel: add each exactly, then the ~1e-32 remainders.
   const [t, f] = twoSum(s, v1);
-  const d = t + (f + e + wl + v2);
-  return -Math.expm1(-d) + (d / v0) * Math.exp(-d);
+  const [u, g] = twoSum(t, wl);
+  const d = twoSum(u, g + f + e + v2);
+  const minusD: DD = [-d[0], -d[1]];
+  const em1 = expm1DD(minusD); // e^{-d} - 1
+  const dOverV = ddDiv(d, [v0, v1]);
+  return ddAdd([-em1[0], -em1[1]], ddMul(dOverV, ddAdd([1, 0], em1)));
 }
 
 /** alpha * g(x): the Gompertz gate. */

@@ -14,7 +14,7 @@
  * u* - u0 = -s - v0 s^2 / (2 (1 + v0)) + O(s^3) with s = log1p(eps) / (1 + v0), a few times 1e-16;
  * the series below keep the third-order terms, so what is dropped is ~1e-60 relative.
  */
-import { type DD, ddAdd, ddMulNumber, twoProd, twoSum } from './double-double.js';
+import { type DD, ddAdd, ddDiv, ddMulNumber, twoSum } from './double-double.js';
 
 /** Fixed-point precision of the BigInt residual: 256 bits leave >80 bits of margin over 2^-150. */
 const PRECISION = 256;
@@ -110,14 +110,6 @@ function lambertFloat(beta: number): number {
     if (!(Math.abs(step) > 1e-17 * Math.max(1, Math.abs(u)))) break;
   }
   return Math.exp(u);
-}
-
-/** (a_hi + a_lo) / b for a double-double a and a positive double-double b, to ~1e-32 relative. */
-function ddDiv(a: DD, b: DD): DD {
-  const q1 = a[0] / b[0];
-  const [p, e] = twoProd(q1, b[0]);
-  const q2 = (a[0] - p - e + a[1] - q1 * b[1]) / b[0];
-  return twoSum(q1, q2);
 }
 
 /**

@@ -52,6 +52,9 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+if (!hasStrace) console.log('skipping the fsync-order check: strace is not installed');
+
 const full = mountTmpfs('size=64k');
 const readOnly = mountTmpfs('ro,size=64k');
 
@@ -83,6 +86,45 @@ describe('atomic writes and their errors', () => {
     );
     expect(() => new RunDirectory(join(readOnly!, 'runs'), 'r')).toThrow(/read-only \(EROFS\)/);
   });
+
+  it.skipIf(!hasStrace)(
+    'flushes the file, renames it, then flushes the folder (strace of a real write)',
+    () => {
+      const dir = mkdtempSync(join(root, 'sync-'));
+      const file = join(dir, 'a.json');
+      const script = `import { writeJsonFile } from './src/lab/runs/files.ts'; writeJsonFile(${JSON.stringify(file)}, { ok: 1 });`;
+      const traced = spawnSync(
+        'strace',
+        [
+          '-f',
+          '-e',
+          'trace=openat,fsync,rename,renameat,renameat2',
+          process.execPath,
+          '--import',
+          'tsx',
+          '-e',
+          script,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(traced.status, traced.stderr).toBe(0);
+      const lines = traced.stderr.split('\n');
+      const renamed = lines.findIndex((l) => /rename/.test(l) && l.includes(`"${file}"`) && /= 0$/.test(l));
+      expect(renamed, 'the rename onto a.json').toBeGreaterThan(0);
+      const tempFd = lines
+        .slice(0, renamed)
+        .map((l) => /openat\(.*"[^"]*\.a\.json\.[^"]*\.tmp".* = (\d+)$/.exec(l)?.[1])
+        .find((fd) => fd !== undefined);
+      expect(lines.slice(0, renamed).some((l) => l.includes(`fsync(${tempFd})`))).toBe(true);
+      const after = lines.slice(renamed);
+      const folderFd = after
+        .map((l) => new RegExp(`openat\\(.*"${dir}".* = (\\d+)$`).exec(l)?.[1])
+        .find(Boolean);
+      expect(folderFd, 'the folder opened after the rename').toBeDefined();
+      expect(after.some((l) => l.includes(`fsync(${folderFd})`))).toBe(true);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ok: 1 });
+    },
+  );
 
   it('names permission errors and keeps unknown causes', () => {
     expect(

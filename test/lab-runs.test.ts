@@ -126,6 +126,15 @@ describe('atomic writes and their errors', () => {
     },
   );
 
+  it('a path through a file: the write error names the file and the cause, not the cleanup', () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, '');
+    const file = join(blocker, 'x.json');
+    expect(() => writeJsonFile(file, {})).toThrow(
+      `cannot write ${file}: a part of the path is a file, not a folder (ENOTDIR)`,
+    );
+  });
+
   it('names permission errors and keeps unknown causes', () => {
     expect(
       new FileWriteError('/x/y.json', Object.assign(new Error('EACCES: ...'), { code: 'EACCES' })).message,

@@ -130,10 +130,19 @@ export function writeFileSafely(file: string, data: string | Buffer): void {
     renameSync(temp, target);
   } catch (error) {
     if (fd !== null) closeSync(fd);
-    rmSync(temp, { force: true });
+    removeTemporary(temp);
     throw new FileWriteError(target, error);
   }
   syncFolder(dirname(target));
+}
+
+/** Best-effort removal of a temporary file: its own error (ENOTDIR, EROFS) must not hide the write's. */
+function removeTemporary(temp: string): void {
+  try {
+    rmSync(temp, { force: true });
+  } catch {
+    // The write's error below is the one to report; a temporary that could not be made needs no removal.
+  }
 }
 
 /** Errors of platforms that cannot open or flush a folder (Windows): the rename is all they offer. */

@@ -29,6 +29,7 @@ import {
 } from '../src/lab/runs/files.js';
 import { loadRun, loadRuns } from '../src/lab/runs/read.js';
 import { RunDirectory } from '../src/lab/runs/run-folder.js';
+import { readWeights, writeWeights } from '../src/lab/runs/weights.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-runs-'));
 const mounts: string[] = [];
@@ -74,6 +75,22 @@ describe('atomic writes and their errors', () => {
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ok: true });
       expect(readdirSync(full!)).toEqual(['big.json']);
       rmSync(file);
+    },
+  );
+
+  it.skipIf(full === null)(
+    '--save-weights on a full disk: weights.bin is named, no truncated weights.bin and no manifest remain',
+    () => {
+      const dir = mkdtempSync(join(full!, 'w-'));
+      const values = new Float32Array(40_000).fill(0.5); // 160 kB on a 64 kB file system
+      expect(() => writeWeights(dir, [{ name: 'w', shape: [200, 200], values }], [])).toThrow(
+        `cannot write ${join(dir, 'weights.bin')}: no space left on the device (ENOSPC)`,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+      // A smaller save fits and reads back whole.
+      writeWeights(dir, [{ name: 'w', shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) }], []);
+      expect(Array.from(readWeights(dir).params[0])).toEqual([1, 2, 3, 4]);
+      rmSync(dir, { recursive: true });
     },
   );
 

@@ -32,6 +32,8 @@ interface Row {
 }
 
 let worker: Worker | undefined;
+/** Request ids are unique across mounts of the panel (they share the worker). */
+let lastRequestId = 0;
 function statsWorker(): Worker {
   worker ??= new Worker(new URL('../workers/stats-worker.ts', import.meta.url), { type: 'module' });
   return worker;
@@ -51,26 +53,56 @@ export function StatsPanel(props: StatsPanelProps) {
   const [status, setStatus] = useState('computing…');
   const [svg, setSvg] = useState('');
   const request = useRef(0);
+  const schedule = useRef<((message: StatsRequest) => void) | null>(null);
 
+  // One request in flight: while the worker computes, newer slider values replace each other and
+  // only the latest is sent next, so the table never lags behind a queue of stale requests.
+  const inFlight = useRef(false);
+  const latest = useRef<StatsRequest | null>(null);
+  const entriesOf = useRef(new Map<number, Entry[]>());
   useEffect(() => {
-    const id = ++request.current;
     const w = statsWorker();
+    const send = () => {
+      const next = latest.current;
+      if (next === null) return;
+      latest.current = null;
+      inFlight.current = true;
+      w.postMessage(next);
+    };
     const listener = (event: MessageEvent<StatsResponse>) => {
-      if (event.data.id !== id) return;
+      const entries = entriesOf.current.get(event.data.id);
+      if (entries === undefined) return; // an answer to an earlier mount of the panel
+      entriesOf.current.delete(event.data.id);
+      inFlight.current = false;
+      send();
+      if (event.data.id !== request.current) return; // superseded while computing
       if (event.data.error) {
         setStatus(`error: ${event.data.error}`);
         return;
       }
-      const labelled = event.data.rows.map((stats, i) => ({ label: entryLabel(props.entries[i]), stats }));
+      const labelled = event.data.rows.map((stats, i) => ({ label: entryLabel(entries[i]), stats }));
       labelled.sort((a, b) => a.stats.moments.variance.value - b.stats.moments.variance.value);
       setRows(labelled);
       setStatus(`computed in ${event.data.ms.toFixed(0)} ms`);
     };
     w.addEventListener('message', listener);
-    const message: StatsRequest = { id, entries: props.entries, mu: props.mu, sigma: props.sigma };
-    w.postMessage(message);
+    schedule.current = (message: StatsRequest) => {
+      if (latest.current !== null) entriesOf.current.delete(latest.current.id); // never sent
+      latest.current = message;
+      if (!inFlight.current) send();
+    };
+    return () => {
+      w.removeEventListener('message', listener);
+      schedule.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const id = ++lastRequestId;
+    request.current = id;
+    entriesOf.current.set(id, props.entries);
+    schedule.current?.({ id, entries: props.entries, mu: props.mu, sigma: props.sigma });
     setStatus('computing…');
-    return () => w.removeEventListener('message', listener);
   }, [props.entries, props.mu, props.sigma]);
 
   const figure = () =>

@@ -4,6 +4,7 @@
  * same modules in a worker and shown with the same significant digits.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { GlobalMinimum } from '../../lab/fn/minimize.js';
 import type { ActivationStats } from '../../lab/fn/stats.js';
 import { barFigure } from '../../lab/report/figures.js';
 import { type Entry, entryLabel } from '../state.js';
@@ -17,6 +18,18 @@ export function significant(x: number, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0 || Math.abs(x) < 1e-12) return '0';
   return Number(x.toPrecision(digits)).toString();
+}
+
+/** min f and where it is reached, written as `gatelab stats` writes them. */
+function minimumCells(m: GlobalMinimum): [string, string] {
+  if (m.kind === 'unbounded') return ['-inf', 'x->-inf'];
+  const where =
+    m.kind === 'attained'
+      ? significant(m.x, 6)
+      : m.kind === 'flat'
+        ? `x<=${significant(m.upTo, 6)}`
+        : 'x->-inf';
+  return [significant(m.value, 6), where];
 }
 
 export interface StatsPanelProps {
@@ -200,40 +213,47 @@ export function StatsPanel(props: StatsPanelProps) {
               <th scope="col">activation</th>
               <th scope="col">f(0)</th>
               <th scope="col">f'(0)</th>
+              <th scope="col">min f</th>
+              <th scope="col">at x</th>
+              <th scope="col">gate median</th>
+              <th scope="col">gate mean</th>
+              <th scope="col">gate sd</th>
+              <th scope="col">gate skew</th>
               <th scope="col">E[f(X)]</th>
               <th scope="col">Var[f(X)]</th>
               <th scope="col">E[f'(X)]</th>
               <th scope="col">E[f'(X)^2]</th>
-              <th scope="col">gate median</th>
-              <th scope="col">gate mean</th>
-              <th scope="col">gate skew</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r, i) => {
               const m = r.stats.moments;
               const g = r.stats.gate;
+              const [minimum, minimumAt] = minimumCells(r.stats.minimum);
               return (
                 <tr key={r.label} data-activation={r.label}>
                   <td>{i + 1}</td>
                   <th scope="row">{r.label}</th>
                   <td>{significant(r.stats.valueAtZero, 5)}</td>
                   <td>{significant(r.stats.slopeAtZero, 5)}</td>
+                  <td>{minimum}</td>
+                  <td>{minimumAt}</td>
+                  {g.applies ? (
+                    <>
+                      <td data-key="gateMedian">{significant(g.median, 5)}</td>
+                      <td data-key="gateMean">{significant(g.mean, 5)}</td>
+                      <td data-key="gateSd">{significant(g.std, 5)}</td>
+                      <td data-key="gateSkewness">{significant(g.skewness, 5)}</td>
+                    </>
+                  ) : (
+                    <td colSpan={4} class="muted small">
+                      no CDF gate: {g.reason}
+                    </td>
+                  )}
                   <td data-key="mean">{significant(m.mean.value, 10)}</td>
                   <td data-key="variance">{significant(m.variance.value, 10)}</td>
                   <td data-key="meanSlope">{significant(m.meanSlope.value, 10)}</td>
                   <td data-key="meanSquaredSlope">{significant(m.meanSquaredSlope.value, 10)}</td>
-                  {g.applies ? (
-                    <>
-                      <td>{significant(g.median, 5)}</td>
-                      <td>{significant(g.mean, 5)}</td>
-                      <td>{significant(g.skewness, 5)}</td>
-                    </>
-                  ) : (
-                    <td colSpan={3} class="muted small">
-                      no CDF gate: {g.reason}
-                    </td>
-                  )}
                 </tr>
               );
             })}

@@ -4,7 +4,7 @@
  * zoom (mouse wheel) and pan (drag) for the curves panel, seed bands, hover readout in the legend, and
  * a shared cursor between charts with the same `syncKey`.
  */
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -183,11 +183,15 @@ export function Chart(props: ChartProps) {
   // per slider move cost ~20 ms of script plus the layout of their new DOM.
   const shape = `${props.theme}|${props.title}|${props.series.map((s) => `${s.color}:${s.band ? 'b' : ''}`).join(',')}`;
 
-  useEffect(() => {
+  // Layout effects, this one first: a new layout is built before the data effect below runs, in the
+  // same task (the data effect must never see an old chart with a new series list).
+  const built = useRef(false);
+  useLayoutEffect(() => {
     const element = host.current!;
     const width = Math.max(240, element.clientWidth);
     const u = new uPlot(buildOptions(props, width, rangeRef), buildData(props), element);
     plot.current = u;
+    built.current = true;
     if (props.xRange) attachZoomPan(u, rangeRef, (r) => onRange.current?.(r));
     // Band edges are series too (uPlot fills between series); keep them out of the legend.
     const rows = element.querySelectorAll<HTMLElement>('.u-legend .u-series');
@@ -210,6 +214,10 @@ export function Chart(props: ChartProps) {
   useLayoutEffect(() => {
     const u = plot.current;
     if (u === null) return;
+    if (built.current) {
+      built.current = false; // just built with these props
+      return;
+    }
     relabel(u, props.series);
     u.setData(buildData(props), !props.xRange);
     if (props.xRange) u.setScale('x', { min: props.xRange[0], max: props.xRange[1] });

@@ -129,10 +129,30 @@ const GPT = [
   'blockSize=32',
 ];
 
+/** mnist-seg and mnist-det at a tiny size: the U-Net and the detector (group norm, upsampling, focal loss). */
+const SCENE = [
+  '--max-steps',
+  '2',
+  '--limit-train',
+  '4',
+  '--limit-eval',
+  '2',
+  '--batch-size',
+  '2',
+  '--eval-batch-size',
+  '2',
+  '--model',
+  'channels=4,4,4',
+  '--model',
+  'groups=2',
+];
+
 describe('training on webgpu matches wasm', () => {
   for (const [task, extra] of [
     ['mnist-mlp', MLP],
     ['text-gpt', GPT],
+    ['mnist-seg', SCENE],
+    ['mnist-det', SCENE],
   ] as const) {
     it.skipIf(!webgpu.available)(
       `${task}: losses after 3 steps agree within ${LOSS_TOLERANCE} (relative)`,

@@ -8,6 +8,8 @@
  *   gpt:      text-gpt's model (2 layers, 4 heads, width 64, context 64, vocab 89), batch 32
  *   babygpt:  the GoLU paper's / nanoGPT's baby GPT (6 layers, 6 heads, width 384, context 256,
  *             vocab 89), batch 16 (nanoGPT uses 64: --batch babygpt=64)
+ *   unet:     mnist-seg's U-Net (8-16-32 channels, GroupNorm) on 64x84 canvases, 11 classes per pixel, batch 16
+ *   centernet: mnist-det's detector (8-16-32 channels, stride 4) on 64x64 canvases, 10 classes, batch 16
  *   vit:      mnist-vit / fashion-vit's ViT (patch 7, 4 blocks x 4 heads, width 64), batch 128
  *   mlm:      text-mlm's encoder (2 layers, 4 heads, width 64, context 64, vocab 89 + [MASK]), batch 32,
  *             loss on the ~15 % selected positions
@@ -17,7 +19,7 @@
  * budget is spent), so a change in the machine's load hits them alike; medians of wall and process
  * CPU time per step are reported. Inputs are seeded random data of the real shapes.
  *
- * Flags: --models mlp,cnn,resnet20,gpt,babygpt (also vit, mlm)  --activations relu,golu,gelu (or all)
+ * Flags: --models mlp,cnn,resnet20,gpt,babygpt,unet,centernet (also vit, mlm)  --activations relu,golu,gelu (or all)
  *        --devices wasm,webgpu (or --device webgpu)   --threads N (wasm: also time N worker threads)
  *        --form first-order|exact (activation form; the lab trains with first-order)
  *        --seconds 4 (budget per activation and cell)  --min-steps 5  --warmup 2
@@ -35,15 +37,25 @@ import { registerActivations, applyActivation as tfActivation } from '../src/ada
 import { createRng } from '../src/lab/data/index.js';
 import { maxWasmThreads, setWasmThreads } from '../src/lab/devices/wasm-threads.js';
 import { type AdapterInfo, describeAdapter } from '../src/lab/devices/webgpu.js';
-import { cnn, gpt, type Model, mlm, mlp, resnet, vit } from '../src/lab/models/index.js';
+import { centernet, cnn, gpt, type Model, mlm, mlp, resnet, unet, vit } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
 import { type LabDevice, np, resolveDevice } from '../src/lab/runtime.js';
 import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
-type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt' | 'vit' | 'mlm';
-const MODEL_NAMES: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt', 'vit', 'mlm'];
-const DEFAULT_MODELS: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt'];
+type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt' | 'unet' | 'centernet' | 'vit' | 'mlm';
+const MODEL_NAMES: ModelName[] = [
+  'mlp',
+  'cnn',
+  'resnet20',
+  'gpt',
+  'babygpt',
+  'unet',
+  'centernet',
+  'vit',
+  'mlm',
+];
+const DEFAULT_MODELS: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt', 'unet', 'centernet'];
 type Form = 'first-order' | 'exact';
 
 const args = process.argv.slice(2);
@@ -96,7 +108,9 @@ for (const entry of value('batch', '')
 
 interface HostBatch {
   x: Float32Array | Int32Array;
-  y: Int32Array;
+  /** Class labels (per example, token or pixel), or float targets of shape yShape (detector). */
+  y: Int32Array | Float32Array;
+  yShape?: number[];
   xShape: number[];
   int: boolean;
 }
@@ -122,6 +136,17 @@ const tokens = (context: number) => (rng: ReturnType<typeof createRng>, batch: n
   int: true,
 });
 const choice = (name: string) => ({ name, form });
+/** Images with one label per pixel (segmentation). */
+const pixelLabels = (h: number, w: number) => (rng: ReturnType<typeof createRng>, batch: number) => ({
+  ...images(h, w, 1)(rng, batch),
+  y: Int32Array.from({ length: batch * h * w }, () => rng.int(11)),
+});
+/** Images with dense detector targets [batch, s/4, s/4, 10 + 5] (heatmap in [0, 1], sizes, offsets, mask). */
+const detectorTargets = (s: number) => (rng: ReturnType<typeof createRng>, batch: number) => ({
+  ...images(s, s, 1)(rng, batch),
+  y: Float32Array.from({ length: batch * (s / 4) ** 2 * 15 }, () => rng.next()),
+  yShape: [batch, s / 4, s / 4, 15],
+});
 
 const SPECS: Record<ModelName, Spec> = {
   mlp: {
@@ -151,6 +176,18 @@ const SPECS: Record<ModelName, Spec> = {
     build: (a) =>
       gpt({ vocabSize: VOCAB, activation: choice(a), blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384 }),
     makeBatch: tokens(256),
+  },
+  unet: {
+    batch: 16,
+    build: (a) =>
+      unet({ inputShape: [64, 84, 1], numClasses: 11, activation: choice(a), channels: [8, 16, 32] }),
+    makeBatch: pixelLabels(64, 84),
+  },
+  centernet: {
+    batch: 16,
+    build: (a) =>
+      centernet({ inputShape: [64, 64, 1], numClasses: 10, activation: choice(a), channels: [8, 16, 32] }),
+    makeBatch: detectorTargets(64),
   },
   vit: {
     batch: 128,
@@ -242,7 +279,10 @@ function jaxStepper(name: ModelName, activation: string, asyncReads: boolean): S
       const x = data.int
         ? np.array(data.x as Int32Array, { shape: data.xShape, dtype: np.int32 })
         : np.array(data.x as Float32Array, { shape: data.xShape });
-      const y = np.array(data.y, { dtype: np.int32 });
+      const y =
+        data.y instanceof Float32Array
+          ? np.array(data.y, { shape: data.yShape })
+          : np.array(data.y, { dtype: np.int32 });
       const scalars = Object.fromEntries(
         Object.entries(opt.scalars(t, 1e-3)).map(([k, v]) => [k, np.array(v)]),
       );

@@ -129,6 +129,23 @@ const GPT = [
   'blockSize=32',
 ];
 
+/** mnist-seg and mnist-det at a tiny size: the U-Net and the detector (group norm, upsampling, focal loss). */
+const SCENE = [
+  '--max-steps',
+  '2',
+  '--limit-train',
+  '4',
+  '--limit-eval',
+  '2',
+  '--batch-size',
+  '2',
+  '--eval-batch-size',
+  '2',
+  '--model',
+  'channels=4,4,4',
+  '--model',
+  'groups=2',
+];
 /** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
 const VIT = [
   '--max-steps',
@@ -158,6 +175,8 @@ describe('training on webgpu matches wasm', () => {
     ['text-gpt', GPT],
     ['mnist-vit', VIT],
     ['text-mlm', MLM],
+    ['mnist-seg', SCENE],
+    ['mnist-det', SCENE],
   ] as const) {
     it.skipIf(!webgpu.available)(
       `${task}: losses after 3 steps agree within ${LOSS_TOLERANCE} (relative)`,

@@ -2,7 +2,8 @@
  * Shared command-line output: aligned text tables, number formatting, JSON in the lab's convention,
  * the learning-rate table and the HTML report with its damage notes.
  */
-import type { GroupStats, MetricKind } from '../lab/compare/stats.js';
+import { type GroupStats, type MetricKind, metricSummary } from '../lab/compare/stats.js';
+import { METRIC_KINDS, metricHeader } from '../lab/metrics/kinds.js';
 import { writeRunsReport } from '../lab/report/write.js';
 import { toJsonText } from '../lab/runs/files.js';
 
@@ -46,11 +47,12 @@ export interface LrResult {
  */
 export function formatLrTable(results: readonly LrResult[], kind: MetricKind): string {
   const labels = [...new Set(results.flatMap((r) => r.groups.map((g) => g.label)))];
+  const display = METRIC_KINDS[kind].display;
   const cell = (g: GroupStats | undefined) => {
-    const s = kind === 'language' ? g?.perplexity : g?.testAccuracy;
+    const s = g === undefined ? null : metricSummary(g, display.key);
     if (!s) return '—';
-    const scale = kind === 'language' ? 1 : 100;
-    const digits = kind === 'language' ? 3 : 2;
+    const scale = display.percent ? 100 : 1;
+    const digits = display.digits;
     const sem = Number.isFinite(s.sem) ? ` ± ${(s.sem * scale).toFixed(digits)}` : '';
     return `${(s.mean * scale).toFixed(digits)}${sem}`;
   };
@@ -59,7 +61,7 @@ export function formatLrTable(results: readonly LrResult[], kind: MetricKind): s
     label,
     ...results.map((r) => cell(r.groups.find((g) => g.label === label))),
   ]);
-  const what = kind === 'language' ? 'test perplexity' : 'test accuracy %';
+  const what = metricHeader(display);
   return `Learning-rate ablation: ${what}, mean ± SEM over seeds\n${formatTable(header, rows)}\n`;
 }
 

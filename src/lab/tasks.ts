@@ -2,15 +2,21 @@
  * Named experiments: which data, which model, which training defaults. Every default can be overridden
  * from the command line; `--data` switches a task to a user's full-size data set on disk.
  */
+import { CANVAS_SEED, detectionCanvases, segmentationCanvases } from './data/canvas.js';
+import { detectionData } from './data/detection-data.js';
 import { loadDataset, loadTextCorpus } from './data/index.js';
+import { loadDetectionFolder, loadSegmentationFolder } from './data/scene-folder.js';
+import { segmentationData } from './data/segmentation-data.js';
 import {
   classificationData,
   languageData,
   type MetricKind,
   type TrainingData,
 } from './data/training-data.js';
+import { DETECTOR_STRIDE } from './models/centernet.js';
 import {
   type ActivationChoice,
+  centernet,
   cnn,
   gpt,
   type Model,
@@ -21,6 +27,7 @@ import {
   unet,
   vit,
 } from './models/index.js';
+import { BOX_OUTPUTS } from './nn/detection-loss.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
 import { maskedLanguageData } from './train/masked-data.js';
 
@@ -48,16 +55,37 @@ export interface TaskSpec {
   readonly name: string;
   readonly summary: string;
   readonly model: ModelKind;
-  readonly dataset: 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'text';
+  /** 'seg-canvas' / 'det-canvas': scenes composed from the embedded MNIST (src/lab/data/canvas.ts). */
+  readonly dataset: 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'text' | 'seg-canvas' | 'det-canvas';
   /** Which run options apply (an option's `scope` in the schema). */
   readonly kind: TaskKind;
   /** CIFAR is not embedded: the task needs --data. */
   readonly needsData: boolean;
+  /** How runs are judged (src/lab/metrics/kinds.ts); default: language for text, else classification. */
+  readonly metricKind?: MetricKind;
   readonly defaults: TaskDefaults;
   readonly modelDefaults: ModelOptions;
   /** `--model preset=NAME`: model options and run-option defaults (explicit options still win). */
   readonly presets?: Readonly<Record<string, ModelPreset>>;
 }
+
+/** mnist-seg: sized by measurement for about 10 minutes per run on this CPU (README: Segmentation and detection). */
+const SEG_DEFAULTS = {
+  epochs: 2,
+  batchSize: 16,
+  lr: 3e-3,
+  weightDecay: 1e-4,
+  evalBatchSize: 50,
+} as const satisfies TaskDefaults;
+
+/** mnist-det: sized like mnist-seg (README: Segmentation and detection). */
+const DET_DEFAULTS = {
+  epochs: 3,
+  batchSize: 16,
+  lr: 3e-3,
+  weightDecay: 1e-4,
+  evalBatchSize: 50,
+} as const satisfies TaskDefaults;
 
 /** ViT recipe (GoLU paper, after timm): AdamW, weight decay 0.05, linear warm-up, cosine decay to 0. */
 const vitTraining = {
@@ -191,6 +219,30 @@ export const TASKS: readonly TaskSpec[] = [
     modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
   },
   {
+    name: 'mnist-seg',
+    summary:
+      'semantic segmentation: U-Net (GroupNorm, nearest upsampling, skips) on 64x84 M2NIST-style canvases of 1-3 embedded MNIST digits, 11 classes per pixel; mIoU',
+    model: 'unet',
+    dataset: 'seg-canvas',
+    kind: 'image',
+    metricKind: 'segmentation',
+    needsData: false,
+    defaults: SEG_DEFAULTS,
+    modelDefaults: { channels: [8, 16, 32], groups: 4 },
+  },
+  {
+    name: 'mnist-det',
+    summary:
+      'object detection: CenterNet-style one-stage detector (stride 4, centre heatmaps + size + offset, focal + L1 loss, NMS) on 64x64 canvases of 1-4 embedded MNIST digits scaled to 14-28 px, 10 classes; COCO mAP@[.5:.95] and VOC mAP@0.5',
+    model: 'centernet',
+    dataset: 'det-canvas',
+    kind: 'image',
+    metricKind: 'detection',
+    needsData: false,
+    defaults: DET_DEFAULTS,
+    modelDefaults: { channels: [8, 16, 32], groups: 4 },
+  },
+  {
     name: 'cifar10-resnet',
     summary: 'ResNet-20 on CIFAR-10 (needs --data: the extracted binary version)',
     model: 'resnet',
@@ -218,9 +270,9 @@ export function taskDefault<K extends RunOptionKey>(task: TaskSpec, key: K): Run
   return (own !== undefined ? own : runOption(key)!.default) as RunOptionValues[K];
 }
 
-/** How the task's runs are judged: text tasks by loss and perplexity, the others by accuracy. */
+/** How the task's runs are judged: its declared kind, else text by loss and perplexity, images by accuracy. */
 export function taskMetricKind(task: TaskSpec): MetricKind {
-  return task.kind === 'text' ? 'language' : 'classification';
+  return task.metricKind ?? (task.kind === 'text' ? 'language' : 'classification');
 }
 
 /** Task names, in listing order. */
@@ -266,6 +318,34 @@ export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): Tra
   }
   const limitTrain = options.limitTrain ?? undefined;
   const limitEval = options.limitEval ?? undefined;
+  const sizes = (full: { train: number; val: number; test: number }) => ({
+    train: limitTrain ?? full.train,
+    val: limitEval ?? full.val,
+    test: limitEval ?? full.test,
+  });
+  if (task.dataset === 'seg-canvas') {
+    return segmentationData(
+      dataPath !== undefined
+        ? loadSegmentationFolder(dataPath, { limitTrain, limitEval })
+        : {
+            name: 'mnist-seg canvases',
+            source: CANVAS_SOURCE,
+            ...segmentationCanvases({ sizes: sizes(SEG_CANVASES) }),
+          },
+    );
+  }
+  if (task.dataset === 'det-canvas') {
+    return detectionData(
+      dataPath !== undefined
+        ? loadDetectionFolder(dataPath, { limitTrain, limitEval })
+        : {
+            name: 'mnist-det canvases',
+            source: CANVAS_SOURCE,
+            ...detectionCanvases({ sizes: sizes(DET_CANVASES) }),
+          },
+      DETECTOR_STRIDE,
+    );
+  }
   const limit =
     limitTrain !== undefined || limitEval !== undefined
       ? { train: limitTrain, val: limitEval, test: limitEval }
@@ -278,6 +358,11 @@ export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): Tra
   });
   return classificationData(dataset);
 }
+
+/** Canvases generated for mnist-seg and mnist-det (--limit-train / --limit-eval take fewer). */
+export const SEG_CANVASES = { train: 3000, val: 300, test: 300 } as const;
+export const DET_CANVASES = { train: 2000, val: 300, test: 300 } as const;
+const CANVAS_SOURCE = `generated from the embedded MNIST splits, seed ${CANVAS_SEED}`;
 
 /** Builds the task's model for `data` with the activation and model-option overrides. */
 export function buildTaskModel(
@@ -347,6 +432,14 @@ export function buildTaskModel(
         dropout: num('dropout'),
       });
     }
+    case 'centernet':
+      return centernet({
+        inputShape: image,
+        numClasses: data.outputSize - BOX_OUTPUTS,
+        activation,
+        channels: list('channels') as [number, number, number] | undefined,
+        groups: num('groups'),
+      });
     case 'unet':
       return unet({
         inputShape: image,
@@ -434,6 +527,7 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
   unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
+  centernet: { channels: 'stage widths at stride 1, 2, 4, e.g. 8,16,32', groups: 'group-norm groups' },
   gpt: {
     blockSize: 'context length',
     nLayer: 'layers',

@@ -5,6 +5,7 @@
  * the runs in the lab's run-folder format.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { MetricKind } from '../../lab/metrics/kinds.js';
 import { type CurveRow, trainingCurvesFigure } from '../../lab/report/figures.js';
 import { makeRunId } from '../../lab/runs/run-folder.js';
 import { DEVICES, type Entry, entryLabel, OPTIMIZERS, PRESETS, type TrainSettings } from '../state.js';
@@ -26,7 +27,7 @@ type Phase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 
 interface Live {
   runs: RunInfo[];
   totalSteps: number;
-  kind: 'classification' | 'language';
+  kind: MetricKind;
   device: string;
   note: string;
   model: string;

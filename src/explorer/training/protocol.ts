@@ -1,4 +1,5 @@
 /** Messages between the training panel and its worker. */
+import type { MetricKind } from '../../lab/metrics/kinds.js';
 import type { ActivationChoice } from '../../lab/models/activation-spec.js';
 import type { RunSummary } from '../../lab/train/run.js';
 import type { DeviceChoice, PresetName } from '../state.js';
@@ -46,7 +47,7 @@ export type FromWorker =
       totalSteps: number;
       model: string;
       data: string;
-      kind: 'classification' | 'language';
+      kind: MetricKind;
     }
   | {
       type: 'step';

@@ -230,6 +230,7 @@ export class BrowserRun {
       id: runId,
       dir: runId,
       task: this.config.task,
+      metricKind: this.data.kind,
       activation: { name: this.info.name, params: this.info.params, label },
       seed: this.config.seed,
       status: this.diverged === null ? 'completed' : 'diverged',

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { formatMetric, metricSpec } from '../metrics/kinds.js';
 import { type ActivationChoice, activationLabel } from '../models/activation-spec.js';
 import { readCheckpoint } from '../runs/checkpoint.js';
 import { FileWriteError, makeFolder, readJsonObject, writeFileSafely, writeJsonFile } from '../runs/files.js';
@@ -119,10 +120,13 @@ function describeOutcome(o: RunOutcome): string {
     return `interrupted at step ${o.summary.interrupted?.step} of ${o.summary.totalSteps} (checkpoint kept)`;
   if (o.summary.status === 'diverged') return `diverged at step ${o.summary.diverged?.step}`;
   const t = o.summary.test!;
+  const first = Object.entries(t.metrics ?? {})[0];
   const metric =
-    t.perplexity !== undefined
-      ? `test ppl ${t.perplexity.toFixed(3)}`
-      : `test acc ${(100 * t.accuracy).toFixed(2)}%`;
+    first !== undefined
+      ? `test ${metricSpec(first[0]).title} ${formatMetric(metricSpec(first[0]), first[1])}`
+      : t.perplexity !== undefined
+        ? `test ppl ${t.perplexity.toFixed(3)}`
+        : `test acc ${(100 * t.accuracy).toFixed(2)}%`;
   return `${metric}, ${o.summary.timing.msPerStep.toFixed(1)} ms/step, ${o.summary.timing.totalSeconds.toFixed(1)} s`;
 }
 

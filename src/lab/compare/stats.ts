@@ -5,8 +5,14 @@
  */
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import type { MetricKind } from '../data/training-data.js';
 import { type SeedSummary, seedSummary } from '../fn/descriptive.js';
+import {
+  formatMetric,
+  formatMetricDelta,
+  METRIC_KINDS,
+  type MetricKind,
+  metricValue,
+} from '../metrics/kinds.js';
 import type { RunSummary } from '../train/run.js';
 
 export type { MetricKind };
@@ -25,6 +31,8 @@ export interface GroupStats {
   testLoss: SeedSummary | null;
   /** Language tasks: per-seed exp(test loss). */
   perplexity: SeedSummary | null;
+  /** Task metrics (segmentation, detection, ...) by key: per-seed test values. */
+  taskMetrics?: Record<string, SeedSummary | null>;
   msPerStep: SeedSummary | null;
 }
 
@@ -45,6 +53,7 @@ export function groupOutcomes(outcomes: readonly RunOutcome[]): GroupStats[] {
     const completed = mine.filter((o) => o.summary?.status === 'completed' && o.summary.test !== null);
     const tests = completed.map((o) => o.summary!.test!);
     const perplexities = tests.filter((t) => t.perplexity !== undefined).map((t) => t.perplexity!);
+    const taskKeys = [...new Set(tests.flatMap((t) => Object.keys(t.metrics ?? {})))];
     return {
       label,
       name: mine[0].name,
@@ -60,6 +69,9 @@ export function groupOutcomes(outcomes: readonly RunOutcome[]): GroupStats[] {
       testAccuracy: seedSummary(tests.map((t) => t.accuracy)),
       testLoss: seedSummary(tests.map((t) => t.loss)),
       perplexity: seedSummary(perplexities),
+      taskMetrics: Object.fromEntries(
+        taskKeys.map((key) => [key, seedSummary(tests.map((t) => metricValue(t, key)))]),
+      ),
       msPerStep: seedSummary(
         mine
           .filter((o) => o.summary !== null && o.summary.stepsDone > 1)
@@ -139,7 +151,8 @@ export type VerdictCase =
   | 'mixed';
 
 export interface Verdict {
-  metric: 'test accuracy' | 'test loss';
+  /** "test " + the kind's ranking metric (src/lab/metrics/kinds.ts), e.g. 'test accuracy', 'test mIoU'. */
+  metric: string;
   higherIsBetter: boolean;
   test: string;
   confidence: number;
@@ -191,10 +204,11 @@ function pValueText(p: number): string {
  * One seed, no spread, all runs diverged and a single activation each get their own sentence.
  */
 export function judgeComparison(groups: readonly VerdictGroup[], kind: MetricKind): Verdict {
-  const higherIsBetter = kind === 'classification';
-  const metricName = higherIsBetter ? 'test accuracy' : 'test loss';
-  const show = (v: number) => (higherIsBetter ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
-  const showDelta = (d: number) => (higherIsBetter ? `${(100 * d).toFixed(2)} pts` : d.toFixed(4));
+  const rank = METRIC_KINDS[kind].rank;
+  const higherIsBetter = rank.higherIsBetter;
+  const metricName = `test ${rank.title}`;
+  const show = (v: number) => formatMetric(rank, v);
+  const showDelta = (d: number) => formatMetricDelta(rank, d);
   const finished = groups
     .filter((g) => g.metric !== null)
     .sort((a, b) => (higherIsBetter ? b.metric!.mean - a.metric!.mean : a.metric!.mean - b.metric!.mean));
@@ -334,11 +348,22 @@ export function judgeComparison(groups: readonly VerdictGroup[], kind: MetricKin
   };
 }
 
-/** The verdict's input from compare's groups: accuracy for classification, test loss for language. */
+/** The seed summary of metric `key` (src/lab/metrics/kinds.ts) in one of compare's groups. */
+export function metricSummary(g: GroupStats, key: string): SeedSummary | null {
+  if (key === 'accuracy') return g.testAccuracy;
+  if (key === 'loss') return g.testLoss;
+  if (key === 'perplexity') return g.perplexity;
+  return g.taskMetrics?.[key] ?? null;
+}
+
+/**
+ * The verdict's input from compare's groups: the kind's ranking metric (accuracy for classification,
+ * test loss for language, the task metric for the others).
+ */
 export function verdictGroups(groups: readonly GroupStats[], kind: MetricKind): VerdictGroup[] {
   return groups.map((g) => ({
     label: g.label,
-    metric: kind === 'classification' ? g.testAccuracy : g.testLoss,
+    metric: metricSummary(g, METRIC_KINDS[kind].rank.key),
     runs: g.runs,
     diverged: g.diverged.length,
     failed: g.failed.length,

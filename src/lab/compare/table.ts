@@ -1,5 +1,6 @@
 /** The comparison table printed by `gatelab compare`, laid out like the GoLU paper's result tables. */
 import type { SeedSummary } from '../fn/descriptive.js';
+import { formatMetric, formatMetricDelta, METRIC_KINDS, metricHeader } from '../metrics/kinds.js';
 import type { GroupStats, MetricKind, Verdict } from './stats.js';
 
 export interface TableInput {
@@ -44,45 +45,69 @@ function layout(rows: string[][], rightAligned: boolean[]): string[] {
 export function formatCompareTable(input: TableInput): string {
   const lines: string[] = [input.title, ...input.details.map((d) => `  ${d}`), ''];
   const language = input.kind === 'language';
-  const header = language
-    ? ['activation', 'test ppl (mean ± std)', 'SEM', 'test loss', 'token acc %', 'ms/step', 'runs ok']
-    : ['activation', 'test acc % (mean ± std)', 'SEM', 'test loss (mean ± std)', 'ms/step', 'runs ok'];
+  const spec = METRIC_KINDS[input.kind];
+  // Tasks with their own metrics: one column per task metric (the first with its SEM), then the loss.
+  const own = spec.taskMetrics;
+  const scaleOf = (percent: boolean) => (percent ? 100 : 1);
+  const header =
+    own.length > 0
+      ? [
+          'activation',
+          `${metricHeader(own[0])} (mean ± std)`,
+          'SEM',
+          ...own.slice(1).map((m) => metricHeader(m)),
+          'test loss (mean ± std)',
+          'ms/step',
+          'runs ok',
+        ]
+      : language
+        ? ['activation', 'test ppl (mean ± std)', 'SEM', 'test loss', 'token acc %', 'ms/step', 'runs ok']
+        : ['activation', 'test acc % (mean ± std)', 'SEM', 'test loss (mean ± std)', 'ms/step', 'runs ok'];
   const rows = input.groups.map((g) =>
-    language
+    own.length > 0
       ? [
           g.label,
-          pm(g.perplexity, 1, 3),
-          sem(g.perplexity, 1, 3),
+          pm(g.taskMetrics?.[own[0].key] ?? null, scaleOf(own[0].percent), own[0].digits),
+          sem(g.taskMetrics?.[own[0].key] ?? null, scaleOf(own[0].percent), own[0].digits),
+          ...own.slice(1).map((m) => pm(g.taskMetrics?.[m.key] ?? null, scaleOf(m.percent), m.digits)),
           pm(g.testLoss, 1, 4),
-          pm(g.testAccuracy, 100, 2),
           pm(g.msPerStep, 1, 1),
           status(g),
         ]
-      : [
-          g.label,
-          pm(g.testAccuracy, 100, 2),
-          sem(g.testAccuracy, 100, 2),
-          pm(g.testLoss, 1, 4),
-          pm(g.msPerStep, 1, 1),
-          status(g),
-        ],
+      : language
+        ? [
+            g.label,
+            pm(g.perplexity, 1, 3),
+            sem(g.perplexity, 1, 3),
+            pm(g.testLoss, 1, 4),
+            pm(g.testAccuracy, 100, 2),
+            pm(g.msPerStep, 1, 1),
+            status(g),
+          ]
+        : [
+            g.label,
+            pm(g.testAccuracy, 100, 2),
+            sem(g.testAccuracy, 100, 2),
+            pm(g.testLoss, 1, 4),
+            pm(g.msPerStep, 1, 1),
+            status(g),
+          ],
   );
   const right = header.map((_, i) => i > 0 && i < header.length - 1);
   const table = layout([header, ...rows], right);
   lines.push(table[0], '-'.repeat(table[0].length), ...table.slice(1), '');
 
+  const rank = spec.rank;
   const metricName = language
     ? 'test loss (lower is better; perplexity = exp(loss))'
-    : 'test accuracy (higher is better)';
+    : `test ${rank.title} (${rank.higherIsBetter ? 'higher' : 'lower'} is better)`;
   lines.push(`Ranking by mean ${metricName}:`);
   const rankRows = input.verdict.ranking.map((r) => {
-    const value = r.value === null ? '—' : language ? r.value.toFixed(4) : `${(100 * r.value).toFixed(2)}%`;
+    const value = r.value === null ? '—' : formatMetric(rank, r.value);
     const delta =
       r.deltaToBest === null || r.rank === 1
         ? ''
-        : language
-          ? `${r.deltaToBest >= 0 ? '+' : ''}${r.deltaToBest.toFixed(4)}`
-          : `${r.deltaToBest >= 0 ? '+' : ''}${(100 * r.deltaToBest).toFixed(2)} pts`;
+        : `${r.deltaToBest >= 0 ? '+' : ''}${formatMetricDelta(rank, r.deltaToBest)}`;
     return [`${r.rank}.`, r.label, value, delta, r.note];
   });
   for (const line of layout(rankRows, [true, false, true, true, false])) lines.push(`  ${line}`);

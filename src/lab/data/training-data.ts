@@ -3,6 +3,8 @@
  * `classificationData` adapts an image Dataset (NCHW floats) to NHWC batches; `languageData` adapts a
  * character corpus to next-token windows.
  */
+
+import type { MetricKind } from '../metrics/kinds.js';
 import {
   batchCount,
   createTextBatchSampler,
@@ -14,23 +16,47 @@ import {
   textEvalBatches,
 } from './index.js';
 
-/** One batch on the host. Classification: y has `rows` labels; language: rows * blockSize labels. */
+export type { MetricKind };
+
+/**
+ * One batch on the host. Classification: y has `rows` labels; language: rows * blockSize labels;
+ * segmentation: rows * H * W pixel labels; tasks with `targetShape` (detection): float targets.
+ */
 export interface HostBatch {
   x: Float32Array | Int32Array;
-  y: Int32Array;
+  y: Int32Array | Float32Array;
   rows: number;
 }
 
 export type EvalSplit = 'val' | 'test';
 
-/**
- * How a task is judged, the one vocabulary of the lab (training data, comparison, report): classification
- * by accuracy (higher is better), language modelling by loss and perplexity (lower is better).
- */
-export type MetricKind = 'classification' | 'language';
+/** What a task-specific evaluation pass gives: named task metrics (src/lab/metrics/kinds.ts). */
+export interface TaskEvaluationResult {
+  /** Values by the metric kind's task-metric keys (e.g. miou, pixel_accuracy; map, map50). */
+  metrics: Record<string, number>;
+  /** Per-class values by name (e.g. iou), with the class names. */
+  perClass?: Record<string, { classes: string[]; values: number[] }>;
+  /** A figure of a few examples (SVG text): written into the run folder per evaluation. */
+  figure?: string;
+}
+
+/** One pass of a task-specific evaluation: fed every evaluation batch with the model's outputs. */
+export interface TaskEvaluation {
+  /** The batch and a host copy of the model's outputs for it ([rows * ..., outputSize], row-major). */
+  add(batch: HostBatch, outputs: Float32Array): void;
+  finish(): TaskEvaluationResult;
+}
 
 export interface TrainingData {
+  /** How the task is judged (src/lab/metrics/kinds.ts). */
   readonly kind: MetricKind;
+  /**
+   * Shape (without the batch axis) and dtype of a batch's targets when they are not class labels
+   * (detection: dense float targets); absent: int32 labels, flattened.
+   */
+  readonly target?: { readonly shape: readonly number[]; readonly dtype: 'float32' };
+  /** Task-specific metrics of the model's outputs on a split (segmentation, detection). */
+  evaluation?(split: EvalSplit): TaskEvaluation;
   /**
    * Labels of -1 mark positions without a prediction (masked language modelling): the loss averages
    * over the labelled positions only, and evaluation counts only those.

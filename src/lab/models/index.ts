@@ -6,6 +6,7 @@ export {
   type LearnableScope,
   learnableParameterNames,
 } from './activation-spec.js';
+export { type CenterNetConfig, centernet } from './centernet.js';
 export { type CnnConfig, cnn } from './cnn.js';
 export { type GptConfig, gpt } from './gpt.js';
 export { type MlmConfig, mlm } from './mlm.js';

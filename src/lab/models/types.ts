@@ -17,7 +17,7 @@ export interface ForwardContext {
 }
 
 /** The kinds of model the lab builds. */
-export type ModelKind = 'mlp' | 'cnn' | 'resnet' | 'gpt' | 'unet' | 'vit' | 'mlm';
+export type ModelKind = 'mlp' | 'cnn' | 'resnet' | 'gpt' | 'unet' | 'vit' | 'mlm' | 'centernet';
 
 /** Initial trees of a model. `state` holds non-trained buffers (batch-norm running statistics). */
 export interface ModelInit {
@@ -47,6 +47,12 @@ export interface Model {
     x: JaxArray,
     ctx: ForwardContext,
   ): { logits: JaxArray; state: ArrayTree };
+  /**
+   * The model's own loss, for models whose outputs are not class logits (the detector): the mean over the
+   * batch of its outputs against the batch's targets (the data's `target` layout). Consumes both.
+   * Absent: softmax cross-entropy over `outputSize` classes against integer labels.
+   */
+  loss?(outputs: JaxArray, targets: JaxArray): JaxArray;
 }
 
 /** A context for plain evaluation: no dropout, no taps. */

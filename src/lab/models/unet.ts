@@ -37,19 +37,24 @@ type UnetParams = {
   head: Conv2dParams;
 };
 
+/** Three positive stage widths, each divisible by the group-norm groups (U-Net, detector). */
+export function checkStageChannels(model: string, channels: readonly number[], groups: number): void {
+  if (channels.length !== 3) {
+    throw new RangeError(`${model} channels must list 3 stage widths, got ${channels.length}`);
+  }
+  for (const c of channels) checkPositiveInt(`${model} channels`, c);
+  checkPositiveInt(`${model} groups`, groups);
+  for (const c of channels) {
+    if (c % groups !== 0) {
+      throw new RangeError(`${model} channels must be divisible by groups = ${groups}, got ${c}`);
+    }
+  }
+}
+
 export function unet(config: UnetConfig): Model {
   const channels = config.channels ?? [16, 32, 64];
   const groups = config.groups ?? 4;
-  if (channels.length !== 3) {
-    throw new RangeError(`unet channels must list 3 stage widths, got ${channels.length}`);
-  }
-  for (const c of channels) checkPositiveInt('unet channels', c);
-  checkPositiveInt('unet groups', groups);
-  for (const c of channels) {
-    if (c % groups !== 0) {
-      throw new RangeError(`unet channels must be divisible by groups = ${groups}, got ${c}`);
-    }
-  }
+  checkStageChannels('unet', channels, groups);
   const [height, width, inChannels] = config.inputShape;
   if (height % 4 !== 0 || width % 4 !== 0) {
     throw new RangeError(`unet input height and width must be divisible by 4, got ${height}x${width}`);

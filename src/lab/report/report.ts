@@ -7,6 +7,14 @@
 
 import { judgeComparison, type MetricKind, type Verdict } from '../compare/stats.js';
 import { type SeedSummary, seedSummary } from '../fn/descriptive.js';
+import {
+  displayValue,
+  inferMetricKind,
+  METRIC_KINDS,
+  type MetricSpec,
+  metricHeader,
+  metricValue,
+} from '../metrics/kinds.js';
 import type { DamagedRun, LoadedRun } from '../runs/read.js';
 import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
 import { escapeHtml, htmlPage, htmlTable } from './html.js';
@@ -37,15 +45,17 @@ export interface RunGroup {
   incomplete: number;
 }
 
+/** How one task's runs are judged: what their run folders record (src/lab/metrics/kinds.ts). */
 export function metricKind(runs: readonly LoadedRun[]): MetricKind {
-  return runs.some((r) => r.test?.perplexity !== undefined || r.val?.perplexity !== undefined)
-    ? 'language'
-    : 'classification';
+  const recorded = runs.find((r) => r.metricKind !== undefined)?.metricKind;
+  return recorded ?? inferMetricKind(runs.flatMap((r) => [r.test, r.val]));
 }
 
+/** The kind's displayed metric of a completed run as tables show it (percent metrics x 100). */
 function metricOf(run: LoadedRun, kind: MetricKind): number {
   if (run.status !== 'completed' || run.test === null) return Number.NaN;
-  return kind === 'language' ? (run.test.perplexity ?? Math.exp(run.test.loss)) : 100 * run.test.accuracy;
+  const display = METRIC_KINDS[kind].display;
+  return displayValue(display, metricValue(run.test, display.key));
 }
 
 /** Groups one task's runs by activation label (and learning rate when several are present), in first-seen order. */
@@ -62,9 +72,7 @@ export function groupRuns(runs: readonly LoadedRun[], kind: MetricKind): RunGrou
       lr: mine[0].lr,
       runs: mine,
       metric: seedSummary(completed.map((r) => metricOf(r, kind))),
-      rankingMetric: seedSummary(
-        completed.map((r) => (kind === 'classification' ? r.test!.accuracy : r.test!.loss)),
-      ),
+      rankingMetric: seedSummary(completed.map((r) => metricValue(r.test!, METRIC_KINDS[kind].rank.key))),
       testLoss: seedSummary(completed.map((r) => r.test!.loss)),
       msPerStep: seedSummary(completed.map((r) => r.msPerStep)),
       diverged: mine.filter((r) => r.status === 'diverged').length,
@@ -143,10 +151,11 @@ export function describeComparison(
       `Note: the runs also differ in ${differing.join(', ')}, so not every difference is the activation's.`,
     );
   const ranked = rankedGroups(groups, verdict).filter((g) => g.metric !== null);
-  const unit = kind === 'classification' ? '%' : '';
-  const name = kind === 'classification' ? 'test accuracy' : 'test perplexity';
+  const display = METRIC_KINDS[kind].display;
+  const unit = display.percent ? '%' : '';
+  const name = `test ${display.title}`;
   const show = (g: RunGroup) =>
-    `${g.key} ${fmt(g.metric!.mean, kind === 'classification' ? 2 : 3)}${unit}${g.metric!.n > 1 ? ` (SEM ${fmt(g.metric!.sem, kind === 'classification' ? 2 : 3)})` : ''}`;
+    `${g.key} ${fmt(g.metric!.mean, display.digits)}${unit}${g.metric!.n > 1 ? ` (SEM ${fmt(g.metric!.sem, display.digits)})` : ''}`;
   if (ranked.length > 1) parts.push(`Mean ${name}: ${ranked.map(show).join(', ')}.`);
   parts.push(verdict.sentence);
   if (verdict.ranking.some((r) => r.test !== null))
@@ -173,9 +182,8 @@ function semText(s: SeedSummary | null, digits: number): string {
 }
 
 function resultsTable(groups: readonly RunGroup[], kind: MetricKind, verdict: Verdict): string {
-  const metricHeader =
-    kind === 'classification' ? 'test accuracy % (mean ± std)' : 'test perplexity (mean ± std)';
-  const digits = kind === 'classification' ? 2 : 3;
+  const display = METRIC_KINDS[kind].display;
+  const digits = display.digits;
   const rows = rankedGroups(groups, verdict).map((g) => [
     g.key,
     pm(g.metric, digits),
@@ -186,7 +194,15 @@ function resultsTable(groups: readonly RunGroup[], kind: MetricKind, verdict: Ve
     verdict.ranking.find((r) => r.label === g.key)!.note,
   ]);
   return htmlTable(
-    ['activation', metricHeader, 'SEM', 'test loss', 'ms/step', 'runs ok', 'against the best'],
+    [
+      'activation',
+      `${metricHeader(display)} (mean ± std)`,
+      'SEM',
+      'test loss',
+      'ms/step',
+      'runs ok',
+      'against the best',
+    ],
     rows,
     [1, 2, 3, 4],
   );
@@ -219,6 +235,7 @@ function bandRows(
 
 async function taskSection(task: string, runs: LoadedRun[], renderFigure: FigureRenderer): Promise<string> {
   const kind = metricKind(runs);
+  const display = METRIC_KINDS[kind].display;
   const groups = groupRuns(runs, kind);
   const verdict = judgeRunGroups(groups, kind);
   const html: string[] = [`<h2>${escapeHtml(task)}</h2>`];
@@ -227,13 +244,10 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
   // Curves keep the groups' first-seen order so colours match the bars.
   const curveRows = [
     ...bandRows(groups, 'train loss', (r) => r.steps.map((s) => ({ step: s.step, value: s.loss }))),
-    ...bandRows(groups, kind === 'classification' ? 'val accuracy %' : 'val perplexity', (r) =>
+    ...bandRows(groups, metricHeader(display, 'val'), (r) =>
       r.evals
         .filter((e) => e.split === 'val')
-        .map((e) => ({
-          step: e.step,
-          value: kind === 'classification' ? 100 * e.accuracy : (e.perplexity ?? Math.exp(e.loss)),
-        })),
+        .map((e) => ({ step: e.step, value: displayValue(display, metricValue(e, display.key)) })),
     ),
   ];
   if (curveRows.length > 0) {
@@ -246,7 +260,7 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
   }
   const withMetric = groups.filter((g) => g.metric !== null);
   if (withMetric.length > 0) {
-    const metricName = kind === 'classification' ? 'test accuracy %' : 'test perplexity';
+    const metricName = metricHeader(display);
     const bars = withMetric.flatMap((g) => [
       {
         activation: g.key,
@@ -288,19 +302,84 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
     }
     html.push(
       await renderFigure(
-        lrHeatmapFigure(
-          cells,
-          kind === 'classification' ? 'test accuracy %' : 'test perplexity',
-          kind === 'classification',
-        ),
+        lrHeatmapFigure(cells, metricHeader(display), display.higherIsBetter),
         'Each cell: mean ± SEM over seeds; NaN marks a setting where every seed diverged.',
       ),
     );
   }
+  html.push(taskMetricsSection(runs, groups, verdict, kind));
+  html.push(figuresSection(groups, verdict));
   html.push(await diagnosticsSection(runs, renderFigure));
   html.push(await learnableSection(runs, renderFigure));
   html.push(await landscapeSection(runs, renderFigure));
   return html.filter((part) => part !== '').join('\n');
+}
+
+/**
+ * Tasks with their own metrics (segmentation, detection): every task metric as mean ± std over seeds,
+ * and the per-class values (e.g. IoU per class) averaged over seeds.
+ */
+function taskMetricsSection(
+  runs: readonly LoadedRun[],
+  groups: readonly RunGroup[],
+  verdict: Verdict,
+  kind: MetricKind,
+): string {
+  const own = METRIC_KINDS[kind].taskMetrics;
+  if (own.length === 0) return '';
+  const ranked = rankedGroups(groups, verdict);
+  const completed = (g: RunGroup) => g.runs.filter((r) => r.status === 'completed' && r.test !== null);
+  const summaryOf = (g: RunGroup, m: MetricSpec) =>
+    seedSummary(completed(g).map((r) => displayValue(m, metricValue(r.test!, m.key))));
+  const html = [
+    '<h3>Task metrics</h3>',
+    htmlTable(
+      ['activation', ...own.map((m) => `${metricHeader(m)} (mean ± std)`)],
+      ranked.map((g) => [g.key, ...own.map((m) => pm(summaryOf(g, m), m.digits))]),
+      own.map((_, i) => i + 1),
+    ),
+    `<p class="caption">${own.map((m) => `${escapeHtml(m.title)}: ${escapeHtml(m.meaning)}.`).join(' ')}</p>`,
+  ];
+  const perClassNames = [...new Set(runs.flatMap((r) => Object.keys(r.test?.perClass ?? {})))];
+  for (const name of perClassNames) {
+    const classes = runs.find((r) => r.test?.perClass?.[name])!.test!.perClass![name].classes;
+    const rows = ranked.map((g) => [
+      g.key,
+      ...classes.map((_, c) => {
+        const s = seedSummary(
+          completed(g)
+            .map((r) => r.test!.perClass?.[name]?.values[c])
+            .filter((v): v is number => v !== undefined)
+            .map((v) => 100 * v),
+        );
+        return s === null ? '—' : fmt(s.mean, 1);
+      }),
+    ]);
+    html.push(
+      `<h3>Per-class test ${escapeHtml(name)} % (mean over seeds)</h3>`,
+      htmlTable(
+        ['activation', ...classes],
+        rows,
+        classes.map((_, i) => i + 1),
+      ),
+    );
+  }
+  return html.join('\n');
+}
+
+/** The evaluation figures (inputs, truth, predictions) of each activation's first seed, final test. */
+function figuresSection(groups: readonly RunGroup[], verdict: Verdict): string {
+  const parts: string[] = [];
+  for (const g of rankedGroups(groups, verdict)) {
+    const run = [...g.runs].sort((a, b) => a.seed - b.seed).find((r) => r.figures.some((f) => f.svg));
+    if (run === undefined) continue;
+    const figure =
+      run.figures.find((f) => f.split === 'test' && f.svg) ?? run.figures.filter((f) => f.svg).at(-1)!;
+    parts.push(
+      `<figure class="evaluation">${figure.svg}<figcaption>${escapeHtml(`${g.key}, seed ${run.seed}: ${figure.split} split at step ${figure.step} (${run.dir}/${figure.path})`)}</figcaption></figure>`,
+    );
+  }
+  return parts.length === 0 ? '' : ['<h3>Predictions</h3>', ...parts].join('\n');
 }
 
 function runsTable(runs: readonly LoadedRun[]): string {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { asMetricKind, inferMetricKind, type MetricKind } from '../metrics/kinds.js';
 import { DamagedFileError, parseJsonLines, parseJsonObject, toNumber } from './files.js';
 import { RUN_FILES } from './run-folder.js';
 
@@ -13,6 +14,10 @@ export interface EvalRecord {
   loss: number;
   accuracy: number;
   perplexity?: number;
+  /** Task metrics by key (segmentation, detection: src/lab/metrics/kinds.ts). */
+  metrics?: Record<string, number>;
+  /** Per-class task metrics, e.g. { iou: { classes, values } }. */
+  perClass?: Record<string, { classes: string[]; values: number[] }>;
 }
 
 export interface StepRecord {
@@ -27,6 +32,17 @@ export interface EvalPoint extends EvalRecord {
   step: number;
   epoch: number;
   split: string;
+  /** The evaluation's figure, relative to the run folder (figures/...svg). */
+  figure?: string;
+}
+
+/** An evaluation's figure, with its SVG text when it could be read. */
+export interface RunFigure {
+  split: string;
+  step: number;
+  epoch: number;
+  path: string;
+  svg?: string;
 }
 
 /** One run folder, read and normalised. */
@@ -34,6 +50,8 @@ export interface LoadedRun {
   id: string;
   dir: string;
   task: string;
+  /** How the run is judged (summary.json / config.json, else inferred from its evaluations). */
+  metricKind: MetricKind;
   /** Activation label, e.g. "golu" or "golu(beta=2)". */
   label: string;
   activation: string;
@@ -54,6 +72,8 @@ export interface LoadedRun {
   extra: Record<string, Record<string, unknown>[]>;
   /** Parsed optional JSON files next to the run files, by base name (diagnostics, landscape, ...). */
   attachments: Record<string, unknown>;
+  /** The last figure of each split's evaluations (SVG text when read from a folder). */
+  figures: RunFigure[];
   /** Problems read past (e.g. a torn last line of metrics.jsonl after a crash). */
   warnings: string[];
 }
@@ -63,6 +83,20 @@ function evalOf(value: unknown): EvalRecord | null {
   const r = value as Record<string, unknown>;
   const out: EvalRecord = { loss: toNumber(r.loss), accuracy: toNumber(r.accuracy) };
   if (r.perplexity !== undefined) out.perplexity = toNumber(r.perplexity);
+  if (r.metrics !== null && typeof r.metrics === 'object') {
+    out.metrics = Object.fromEntries(
+      Object.entries(r.metrics as Record<string, unknown>).map(([k, v]) => [k, toNumber(v)]),
+    );
+  }
+  if (r.perClass !== null && typeof r.perClass === 'object') {
+    const perClass: NonNullable<EvalRecord['perClass']> = {};
+    for (const [k, v] of Object.entries(r.perClass as Record<string, unknown>)) {
+      const entry = v as { classes?: unknown; values?: unknown } | null;
+      if (entry && Array.isArray(entry.classes) && Array.isArray(entry.values))
+        perClass[k] = { classes: entry.classes.map(String), values: entry.values.map(toNumber) };
+    }
+    out.perClass = perClass;
+  }
   return out;
 }
 
@@ -79,6 +113,8 @@ export interface RunFolderTexts {
   metrics?: string;
   /** Optional analysis files by name (see ATTACHMENTS). */
   attachments?: Partial<Record<(typeof ATTACHMENTS)[number], string>>;
+  /** SVG text of evaluation figures by their path relative to the folder (figures/...svg). */
+  figures?: Record<string, string>;
 }
 
 /**
@@ -108,7 +144,14 @@ export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
       if (r.gradNorm !== undefined) s.gradNorm = toNumber(r.gradNorm);
       steps.push(s);
     } else if (r.kind === 'eval') {
-      evals.push({ ...evalOf(r)!, step: toNumber(r.step), epoch: toNumber(r.epoch), split: String(r.split) });
+      const point: EvalPoint = {
+        ...evalOf(r)!,
+        step: toNumber(r.step),
+        epoch: toNumber(r.epoch),
+        split: String(r.split),
+      };
+      if (typeof r.figure === 'string') point.figure = r.figure;
+      evals.push(point);
     } else if (r.kind === 'diverged') {
       diverged = { step: toNumber(r.step), epoch: toNumber(r.epoch), loss: toNumber(r.loss) };
     } else {
@@ -125,10 +168,17 @@ export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
   const activation = config.activation as { name?: string } | undefined;
   const summaryActivation = summary?.activation as { label?: string } | undefined;
   const timing = summary?.timing as { msPerStep?: unknown } | undefined;
+  const test = evalOf(summary?.test);
+  const val = evalOf(summary?.val);
+  const metricKind =
+    asMetricKind(summary?.metricKind) ??
+    asMetricKind(config.metricKind) ??
+    inferMetricKind([test, val, ...evals]);
   return {
     id: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir,
     dir,
     task: String(config.task ?? summary?.task ?? 'unknown'),
+    metricKind,
     label: String(summaryActivation?.label ?? config.activationLabel ?? activation?.name ?? 'unknown'),
     activation: String(activation?.name ?? 'unknown'),
     seed: toNumber(config.seed),
@@ -137,16 +187,29 @@ export function parseRunFolder(dir: string, texts: RunFolderTexts): LoadedRun {
     status: summary ? String(summary.status ?? 'completed') : 'incomplete',
     model: String(summary?.model ?? config.modelDescription ?? ''),
     data: String(summary?.data ?? config.dataDescription ?? ''),
-    test: evalOf(summary?.test),
-    val: evalOf(summary?.val),
+    test,
+    val,
     msPerStep: toNumber(timing?.msPerStep),
     steps,
     evals,
     diverged: diverged ?? (summary?.diverged ? (summary.diverged as LoadedRun['diverged']) : null),
     extra,
     attachments,
+    figures: lastFigures(evals).map((f) =>
+      texts.figures?.[f.path] === undefined ? f : { ...f, svg: texts.figures[f.path] },
+    ),
     warnings: tornLine === null ? [] : [tornLine],
   };
+}
+
+/** The last evaluation figure of each split, in split order of first appearance. */
+export function lastFigures(evals: readonly EvalPoint[]): RunFigure[] {
+  const last = new Map<string, RunFigure>();
+  for (const e of evals) {
+    if (e.figure !== undefined)
+      last.set(e.split, { split: e.split, step: e.step, epoch: e.epoch, path: e.figure });
+  }
+  return [...last.values()];
 }
 
 /** Reads one run folder (needs config.json; summary.json may be missing for an unfinished run). */
@@ -167,12 +230,23 @@ export function loadRun(dir: string): LoadedRun {
     const text = read(join(root, RUN_FILES[name]));
     if (text !== undefined) attachments[name] = text;
   }
-  return parseRunFolder(root, {
+  const metrics = read(join(root, RUN_FILES.metrics));
+  const run = parseRunFolder(root, {
     config: read(configFile)!,
     summary: read(join(root, RUN_FILES.summary)),
-    metrics: read(join(root, RUN_FILES.metrics)),
+    metrics,
     attachments,
   });
+  // The figures named by the eval records (only the last of each split is kept), read here from disk.
+  for (const figure of run.figures) {
+    const file = join(root, figure.path);
+    if (figure.path.includes('..') || !existsSync(file)) {
+      run.warnings.push(`${file}: figure named in ${RUN_FILES.metrics} is missing`);
+      continue;
+    }
+    figure.svg = read(file);
+  }
+  return run;
 }
 
 /** A run folder that could not be read, and why. */

@@ -9,6 +9,9 @@
  *             weights.json      optional (--save-weights): manifest of weights.bin (./weights.ts)
  *             weights.bin       optional: float32 little-endian tensors
  *             landscape.json    optional (gatelab landscape)
+ *             figures/          optional: one SVG per evaluation of tasks with their own evaluation
+ *                               (segmentation, detection), figures/<split>-step<NNNNNN>.svg, named by
+ *                               the eval record's `figure`
  *             checkpoint.bin    while unfinished: the state to resume from (./checkpoint.ts)
  *
  * A comparison folder holds one run folder per activation x seed plus compare.json and table.txt.
@@ -29,7 +32,13 @@ export const RUN_FILES = {
   weightsData: 'weights.bin',
   landscape: 'landscape.json',
   checkpoint: 'checkpoint.bin',
+  figures: 'figures',
 } as const;
+
+/** The figure of the evaluation of `split` at `step`, relative to the run folder. */
+export function figurePath(split: string, step: number): string {
+  return `${RUN_FILES.figures}/${safeName(split)}-step${String(step).padStart(6, '0')}.svg`;
+}
 
 /** File names inside a comparison folder (next to its run folders). */
 export const COMPARE_FILES = {
@@ -143,6 +152,14 @@ export class RunDirectory {
 
   appendMetric(record: { kind: MetricRecordKind } & Record<string, unknown>): void {
     appendJsonLine(this.file('metrics'), record);
+  }
+
+  /** Writes an evaluation's figure (SVG text); returns its path relative to the run folder. */
+  writeFigure(split: string, step: number, svg: string): string {
+    const relative = figurePath(split, step);
+    makeFolder(join(this.dir, RUN_FILES.figures));
+    writeFileSafely(join(this.dir, relative), svg);
+    return relative;
   }
 
   writeSummary(summary: unknown): void {

@@ -9,27 +9,26 @@
  * zip: [{ lr: [0.1, 0.01], batch-size: [256, 32] }]     # axes that vary together
  * exclude: [{ activation: relu, lr: 0.1 }]               # drop every trial matching all keys of a rule
  * seeds: 3                           # a count (0..n-1) or a list
- * metric: test.accuracy              # what merge ranks by (default: accuracy, or loss for text)
+ * metric: test.accuracy              # what merge ranks by (default: the task's ranking metric)
  * ```
  * This module checks the file's shape; whether a key is a run option, and whether its values are valid,
  * is decided by the run-option schema when the trials are resolved (plan.ts).
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parse, parseDocument, type YAMLMap } from 'yaml';
+import { METRIC_SPECS } from '../metrics/kinds.js';
 
 /** A value of a run option in a sweep file. */
 export type SweepValue = string | number | boolean;
 
-export const METRICS = [
+/** What `metric:` may name: auto (the task's ranking metric) or split.key of the lab's metric vocabulary. */
+export type SweepMetric = 'auto' | `${'test' | 'val'}.${string}`;
+export const METRICS: readonly SweepMetric[] = [
   'auto',
-  'test.accuracy',
-  'test.loss',
-  'test.perplexity',
-  'val.accuracy',
-  'val.loss',
-  'val.perplexity',
-] as const;
-export type SweepMetric = (typeof METRICS)[number];
+  ...(['test', 'val'] as const).flatMap((split) =>
+    [...METRIC_SPECS.keys()].map((key): SweepMetric => `${split}.${key}`),
+  ),
+];
 
 export interface SweepFile {
   name: string;

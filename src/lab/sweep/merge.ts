@@ -11,10 +11,11 @@
  */
 import { join } from 'node:path';
 import { type SeedSummary as Summary, seedSummary as summarize } from '../fn/descriptive.js';
+import { METRIC_KINDS, metricHeader, metricSpec } from '../metrics/kinds.js';
 import { escapeHtml, figure, htmlPage, htmlTable } from '../report/html.js';
 import { renderSvg } from '../report/render.js';
 import { makeFolder, writeFileSafely, writeJsonFile } from '../runs/files.js';
-import { getTask } from '../tasks.js';
+import { getTask, taskMetricKind } from '../tasks.js';
 import type { EvalResult } from '../train/trainer.js';
 import { barsFigure, curvesFigure, type GridCell, heatmapFigure } from './figures.js';
 import type { SweepMetric } from './file.js';
@@ -32,18 +33,18 @@ export interface MetricInfo {
   title: string;
 }
 
-/** The metric a task is ranked by. */
+/** The metric a task is ranked by: `metric:` of the sweep file, or (auto) the task's ranking metric. */
 export function metricFor(metric: SweepMetric, task: string): MetricInfo {
   const name: ConcreteMetric =
-    metric !== 'auto' ? metric : getTask(task).dataset === 'text' ? 'test.loss' : 'test.accuracy';
-  const [split, what] = name.split('.') as ['test' | 'val', 'accuracy' | 'loss' | 'perplexity'];
-  const accuracy = what === 'accuracy';
+    metric !== 'auto' ? metric : `test.${METRIC_KINDS[taskMetricKind(getTask(task))].rank.key}`;
+  const [split, key] = name.split('.') as ['test' | 'val', string];
+  const spec = metricSpec(key);
   return {
     name,
-    higherIsBetter: accuracy,
-    scale: accuracy ? 100 : 1,
-    digits: accuracy ? 2 : what === 'loss' ? 4 : 3,
-    title: `${split} ${what}${accuracy ? ' %' : ''}`,
+    higherIsBetter: spec.higherIsBetter,
+    scale: spec.percent ? 100 : 1,
+    digits: spec.digits,
+    title: metricHeader(spec, split),
   };
 }
 
@@ -103,6 +104,7 @@ function evalValues(prefix: string, e: EvalResult | null | undefined): Record<st
     [`${prefix}.accuracy`]: Number(e.accuracy),
   };
   if (e.perplexity !== undefined) out[`${prefix}.perplexity`] = Number(e.perplexity);
+  for (const [key, value] of Object.entries(e.metrics ?? {})) out[`${prefix}.${key}`] = Number(value);
   return out;
 }
 

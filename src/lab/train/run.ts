@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LEARNABLE_RECORD, type LearnableValue, learnableValues } from '../analysis/learnable.js';
 import type { TrainingData } from '../data/training-data.js';
+import { formatMetric, type MetricKind, metricSpec } from '../metrics/kinds.js';
 import {
   type ActivationChoice,
   activationLabel,
@@ -37,7 +38,7 @@ export { type RunConfig, type RunOverrides, resolveRunConfig } from './config.js
  * than the training set would give epochs of zero steps.
  */
 function checkFitsData(config: RunConfig, data: TrainingData): void {
-  if (data.kind === 'classification' && data.stepsPerEpoch(config.batchSize) < 1) {
+  if (data.kind !== 'language' && data.stepsPerEpoch(config.batchSize) < 1) {
     throw new RangeError(
       `--batch-size (training batch size) must be at most the ${data.trainSize} training examples of ${config.task}, got ${config.batchSize}`,
     );
@@ -79,6 +80,8 @@ export interface RunSummary {
   id: string;
   dir: string;
   task: string;
+  /** How the run is judged (src/lab/metrics/kinds.ts): which metrics its evaluations hold. */
+  metricKind: MetricKind;
   activation: { name: string; params: Record<string, number>; label: string };
   seed: number;
   status: TrainResult['status'];
@@ -204,6 +207,7 @@ async function execute(
     run.writeRunConfig(runConfigJson(config));
     run.writeConfig({
       ...config,
+      metricKind: data.kind,
       activationLabel: label,
       modelDescription: model.description,
       modelConfig: model.config,
@@ -248,12 +252,15 @@ async function execute(
       options.hooks?.onStep?.(event);
     },
     onEval(event) {
+      const figure =
+        event.figure === undefined ? {} : { figure: run.writeFigure(event.split, event.step, event.figure) };
       run.appendMetric({
         kind: 'eval',
         step: event.step,
         epoch: event.epoch,
         split: event.split,
         ...event.result,
+        ...figure,
       });
       sink.note(
         `${label} seed ${config.seed} epoch ${event.epoch} ${event.split}: ${describeEval(event.result)}`,
@@ -320,6 +327,7 @@ async function execute(
     id: run.dir.split(/[\\/]/).pop()!,
     dir: run.dir,
     task: config.task,
+    metricKind: data.kind,
     activation: { name: config.activation.name, params: config.activation.params ?? {}, label },
     seed: config.seed,
     status: result.status,
@@ -347,8 +355,15 @@ async function execute(
   return summary;
 }
 
-/** "acc 97.30% loss 0.0912" or "loss 1.6021 ppl 4.96 token acc 51.2%". */
+/** "acc 97.30% loss 0.0912", "loss 1.6021 ppl 4.96 token acc 51.2%" or "mIoU 71.20% pixel accuracy 97.10% loss 0.0912". */
 export function describeEval(r: EvalResult): string {
+  if (r.metrics !== undefined) {
+    const own = Object.entries(r.metrics).map(([key, value]) => {
+      const spec = metricSpec(key);
+      return `${spec.title} ${formatMetric(spec, value)}`;
+    });
+    return [...own, `loss ${r.loss.toFixed(4)}`].join(' ');
+  }
   if (r.perplexity !== undefined) {
     return `loss ${r.loss.toFixed(4)} ppl ${r.perplexity.toFixed(3)} token acc ${(100 * r.accuracy).toFixed(2)}%`;
   }

@@ -12,7 +12,7 @@ import {
 } from '../nn/loss.js';
 import { clipByGlobalNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/types.js';
-import { type ArrayTree, type JaxArray, jit, tree, valueAndGrad } from '../runtime.js';
+import { type ArrayTree, type JaxArray, jit, np, tree, valueAndGrad } from '../runtime.js';
 import { evaluationContext, trainContext } from './context.js';
 
 /** Everything a training step consumes and returns. */
@@ -34,28 +34,42 @@ export interface CompiledSteps {
     key: JaxArray,
     scalars: Record<string, JaxArray>,
   ): StepOutput;
-  /** Does not consume params/modelState; consumes x and y. Returns [loss sum, correct count]. */
-  evaluate(params: ArrayTree, modelState: ArrayTree, x: JaxArray, y: JaxArray): [JaxArray, JaxArray];
+  /**
+   * Does not consume params/modelState; consumes x and y. Returns [loss sum, correct count] (a model
+   * with its own loss: [loss mean x rows, 0]), plus the outputs when compiled with `outputs: true`.
+   */
+  evaluate(
+    params: ArrayTree,
+    modelState: ArrayTree,
+    x: JaxArray,
+    y: JaxArray,
+  ): [JaxArray, JaxArray] | [JaxArray, JaxArray, JaxArray];
   dispose(): void;
 }
 
 /** The loss of one batch in training mode, with the model's next state as auxiliary output. */
 export function trainingLoss(model: Model, maskedLabels = false) {
-  const loss = maskedLabels ? maskedCrossEntropy : crossEntropy;
+  const labelLoss = maskedLabels ? maskedCrossEntropy : crossEntropy;
   return (params: ArrayTree, modelState: ArrayTree, x: JaxArray, y: JaxArray, key: JaxArray) => {
     const ctx = trainContext(key);
     const { logits, state } = model.apply(params, modelState, x, ctx);
     ctx.finish();
-    return [loss(logits, y.reshape([-1])), state] as [JaxArray, ArrayTree];
+    const loss = model.loss ? model.loss(logits, y) : labelLoss(logits, y.reshape([-1]));
+    return [loss, state] as [JaxArray, ArrayTree];
   };
 }
 
-/** `maskedLabels`: labels of -1 carry no loss (masked language modelling). */
+export interface StepOptions {
+  /** Evaluation also returns the model's outputs (for a task-specific evaluation on the host). */
+  outputs?: boolean;
+}
+
 export function compileSteps(
   model: Model,
   optimizer: Optimizer,
   clipNorm: number | null,
   maskedLabels = false,
+  stepOptions: StepOptions = {},
 ): CompiledSteps {
   const lossFn = trainingLoss(model, maskedLabels);
   const evalLoss = maskedLabels ? maskedCrossEntropySum : crossEntropySum;
@@ -84,8 +98,11 @@ export function compileSteps(
     const ctx = evaluationContext();
     const { logits, state } = model.apply(params, modelState, x, ctx);
     tree.dispose(state as never);
+    const rows = x.shape[0];
+    const outputs = stepOptions.outputs ? [logits.ref] : [];
+    if (model.loss) return [model.loss(logits, y).mul(rows), np.zeros([]), ...outputs];
     const labels = y.reshape([-1]);
-    return [evalLoss(logits.ref, labels.ref), correctCount(logits, labels)];
+    return [evalLoss(logits.ref, labels.ref), correctCount(logits, labels), ...outputs];
   }) as any);
   return {
     train(state, x, y, key, scalars) {
@@ -93,10 +110,9 @@ export function compileSteps(
       return { state: out.state!, loss: out.loss!, gradNorm: out.gradNorm ?? null };
     },
     evaluate: (params, modelState, x, y) =>
-      evalFn(tree.ref(params as never), tree.ref(modelState as never), x, y) as unknown as [
-        JaxArray,
-        JaxArray,
-      ],
+      evalFn(tree.ref(params as never), tree.ref(modelState as never), x, y) as unknown as
+        | [JaxArray, JaxArray]
+        | [JaxArray, JaxArray, JaxArray],
     dispose() {
       trainFn.dispose();
       evalFn.dispose();

@@ -47,9 +47,14 @@ export interface TrainOptions {
 
 export interface EvalResult {
   loss: number;
+  /** Correct fraction (examples, tokens or pixels); NaN for a model with its own loss (detection). */
   accuracy: number;
   /** exp(loss), language tasks only. */
   perplexity?: number;
+  /** Task metrics by key (src/lab/metrics/kinds.ts), for data with its own evaluation. */
+  metrics?: Record<string, number>;
+  /** Per-class task metrics (e.g. segmentation IoU per class). */
+  perClass?: Record<string, { classes: string[]; values: number[] }>;
   count: number;
 }
 
@@ -69,6 +74,8 @@ export interface EvalEvent {
   epoch: number;
   split: EvalSplit;
   result: EvalResult;
+  /** The evaluation's figure (SVG text) from a task-specific evaluation; the run folder keeps it. */
+  figure?: string;
 }
 
 export interface TrainHooks {
@@ -150,7 +157,10 @@ export function batchArrays(data: TrainingData, batch: HostBatch): [JaxArray, Ja
     data.inputDtype === 'int32'
       ? np.array(batch.x as Int32Array, { shape: [batch.rows, ...data.inputShape], dtype: np.int32 })
       : np.array(batch.x as Float32Array, { shape: [batch.rows, ...data.inputShape] });
-  const y = np.array(batch.y, { dtype: np.int32 });
+  const y =
+    data.target !== undefined
+      ? np.array(batch.y as Float32Array, { shape: [batch.rows, ...data.target.shape] })
+      : np.array(batch.y as Int32Array, { dtype: np.int32 });
   return [x, y];
 }
 
@@ -203,7 +213,9 @@ export async function train(
           optState: restoreLeaves(freshOpt, resume.trees.optState, 'optimizer state'),
           modelState: restoreLeaves(fresh.state, resume.trees.modelState, 'model state'),
         };
-  const steps = compileSteps(model, optimizer, options.clipNorm, data.maskedLabels === true);
+  const steps = compileSteps(model, optimizer, options.clipNorm, data.maskedLabels === true, {
+    outputs: data.evaluation !== undefined,
+  });
   hooks.onStart?.({ totalSteps, stepsPerEpoch, paramCount, resumedAtStep: resume?.step ?? 0 });
 
   const history: EvalEvent[] = resume === null ? [] : (resume.history as EvalEvent[]);
@@ -220,23 +232,40 @@ export async function train(
   const trainMsSoFar = () => timing.trainMs + (performance.now() - segmentStart) - (evalMs - evalMsAtStart);
   let lastCheckpoint = -1;
 
-  const evaluate = async (split: EvalSplit): Promise<EvalResult> => {
+  const evaluate = async (split: EvalSplit): Promise<{ result: EvalResult; figure?: string }> => {
     const t0 = performance.now();
     let lossSum = 0;
     let correct = 0;
     let count = 0;
+    const taskEvaluation = data.evaluation?.(split);
     for (const batch of data.evalBatches(split, options.evalBatchSize)) {
       const [x, y] = batchArrays(data, batch);
-      const [l, c] = steps.evaluate(state.params, state.modelState, x, y);
+      const [l, c, outputs] = steps.evaluate(state.params, state.modelState, x, y);
       lossSum += await readNumber(l);
       correct += await readNumber(c);
-      count += data.maskedLabels === true ? labelledCount(batch.y) : batch.y.length;
+      // A model with its own loss returns mean x rows: its loss averages over examples.
+      count += model.loss
+        ? batch.rows
+        : data.maskedLabels === true
+          ? labelledCount(batch.y as Int32Array)
+          : batch.y.length;
+      if (outputs !== undefined) {
+        const host = Float32Array.from(await readArray(outputs));
+        taskEvaluation?.add(batch, host);
+      }
+    }
+    const loss = lossSum / count;
+    const result: EvalResult = { loss, accuracy: model.loss ? Number.NaN : correct / count, count };
+    if (data.kind === 'language') result.perplexity = Math.exp(loss);
+    let figure: string | undefined;
+    if (taskEvaluation !== undefined) {
+      const own = taskEvaluation.finish();
+      result.metrics = own.metrics;
+      if (own.perClass !== undefined) result.perClass = own.perClass;
+      figure = own.figure;
     }
     evalMs += performance.now() - t0;
-    const loss = lossSum / count;
-    const result: EvalResult = { loss, accuracy: correct / count, count };
-    if (data.kind === 'language') result.perplexity = Math.exp(loss);
-    return result;
+    return figure === undefined ? { result } : { result, figure };
   };
 
   /** Host copies of everything the rest of the run depends on; handed to onCheckpoint. */
@@ -322,10 +351,11 @@ export async function train(
         if (every > 0 && step % every === 0) await checkpoint(epoch, batchInEpoch, 'every');
       }
       epochsDone = epoch + 1;
-      const val = await evaluate('val');
+      const { result: val, figure } = await evaluate('val');
       const event: EvalEvent = { step, epoch: epoch + 1, split: 'val', result: val };
+      // The history (kept in checkpoints) holds the numbers; the figure goes to the hook only.
       history.push(event);
-      hooks.onEval?.(event);
+      hooks.onEval?.(figure === undefined ? event : { ...event, figure });
       hooks.onParameters?.({ step, epoch: epoch + 1, params: state.params });
       if (!Number.isFinite(val.loss)) {
         diverged = { step, epoch: epoch + 1, loss: val.loss };
@@ -343,8 +373,11 @@ export async function train(
     }
     let test: EvalResult | null = null;
     if (diverged === null && interrupted === null) {
-      test = await evaluate('test');
-      hooks.onEval?.({ step, epoch: epochsDone, split: 'test', result: test });
+      const evaluated = await evaluate('test');
+      test = evaluated.result;
+      const event: EvalEvent = { step, epoch: epochsDone, split: 'test', result: test };
+      if (evaluated.figure !== undefined) event.figure = evaluated.figure;
+      hooks.onEval?.(event);
     }
     await settle(state);
     if (interrupted === null)

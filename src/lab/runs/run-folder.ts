@@ -11,7 +11,8 @@
  *             landscape.json    optional (gatelab landscape)
  *             checkpoint.bin    while unfinished: the state to resume from (./checkpoint.ts)
  *
- * A comparison folder holds one run folder per activation x seed plus compare.json and table.txt.
+ * A comparison folder holds one run folder per activation x seed plus compare-plan.json, compare.json and
+ * table.txt; it is also a sweep folder (plan.json, trials/: src/lab/sweep/folder.ts).
  * Every file is written atomically (./files.ts); errors name the file and the cause.
  */
 import { existsSync, statSync, truncateSync } from 'node:fs';

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCompare } from '../src/lab/compare/runner.js';
 import { writeRunsReport } from '../src/lab/report/write.js';
@@ -232,22 +232,40 @@ describe('damaged run folders', () => {
 
 describe.skipIf(full === null)('a comparison on a disk that fills up', () => {
   it('still returns and prints the table; the write error names compare.json and the cause', async () => {
-    // A stand-in for `gatelab train`: reads run.json, writes a finished summary, then fills the disk.
-    const child = join(root, 'fake-train.mjs');
+    // A stand-in for the pool's `gatelab sweep run DIR --index I`: the real worker (lock, result.json)
+    // with a runner that writes a finished summary instead of training; after the second run's result
+    // is published it fills the disk, so compare.json is what no longer fits.
+    const src = (path: string) => JSON.stringify(resolve('src', path));
+    const child = join(root, 'fake-sweep-worker.mts');
     writeFileSync(
       child,
-      `import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+      `import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SweepFolder } from ${src('lab/sweep/folder.js')};
+import { runTrial } from ${src('lab/sweep/worker.js')};
 const args = process.argv.slice(2);
-const runDir = args[args.indexOf('--run-dir') + 1];
-const config = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
-const label = config.activation.name;
-writeFileSync(join(runDir, 'summary.json'), JSON.stringify({
-  status: 'completed', activation: { name: label, params: {}, label }, seed: config.seed, diverged: null,
-  model: 'fake', data: 'fake', paramCount: 1, stepsDone: 1,
-  test: { loss: 0.5, accuracy: 0.5 + config.seed / 100, count: 10 }, val: null,
-  timing: { msPerStep: 1, totalSeconds: 0.1, stepsPerSecond: 1, firstStepMs: 1 } }));
-if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(1 << 20)); } catch {}
+const folder = new SweepFolder(args[2]);
+const trial = folder.trialAt(folder.readPlan(), Number(args[args.indexOf('--index') + 1]));
+const outcome = await runTrial(folder, trial, {
+  runner: {
+    async run(config, runsDir, runId) {
+      const runDir = join(runsDir, runId);
+      mkdirSync(runDir, { recursive: true });
+      const label = config.activation.name;
+      const summary = {
+        status: 'completed', activation: { name: label, params: {}, label }, seed: config.seed, diverged: null,
+        model: 'fake', data: 'fake', paramCount: 1, stepsDone: 1,
+        test: { loss: 0.5, accuracy: 0.5 + config.seed / 100, count: 10 }, val: null,
+        timing: { msPerStep: 1, totalSeconds: 0.1, stepsPerSecond: 1, firstStepMs: 1 } };
+      writeFileSync(join(runDir, 'summary.json'), JSON.stringify(summary));
+      return summary;
+    },
+    async resume() { throw new Error('nothing to resume'); },
+  },
+});
+if (outcome.kind === 'done' && trial.config.seed === 1)
+  try { writeFileSync(join(folder.runDir(trial), 'filler'), Buffer.alloc(1 << 20)); } catch {}
+process.exitCode = outcome.kind === 'done' ? 0 : 1;
 `,
     );
     const runsDir = join(full!, 'runs');
@@ -261,7 +279,7 @@ if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(
       overrides: { epochs: 1 },
       runsDir,
       id: 'full-disk',
-      launcher: [process.execPath, child],
+      launcher: [process.execPath, '--import', 'tsx', child],
       details: [],
       progress: 'none',
     });
@@ -271,10 +289,13 @@ if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(
       /cannot write .*full-disk\/compare\.json: no space left on the device \(ENOSPC\)/,
     );
     expect(existsSync(join(runsDir, 'full-disk', 'compare.json'))).toBe(false);
+    // The run folders, compare-plan.json, and the sweep engine's plan.json and trials/ (lock, result.json).
     expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual([
       'compare-plan.json',
+      'plan.json',
       'relu-s0',
       'relu-s1',
+      'trials',
     ]);
   });
 });

@@ -31,7 +31,6 @@ interface TrainCli extends Record<string, unknown> {
   config?: string;
   runsDir: string;
   runId?: string;
-  runDir?: string;
   json?: boolean;
   quiet?: boolean;
   progress?: ProgressMode;
@@ -121,7 +120,6 @@ export function registerTrain(program: Command): void {
   addRunOptions(command)
     .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
     .option('--run-id <id>', 'name of the run folder (default: task-activation-sSEED-timestamp)')
-    .option('--run-dir <dir>', 'run in this prepared folder (holds run.json; written by compare or sweep)')
     .option(
       '--resume <run-dir>',
       'continue an interrupted run from its last checkpoint, with the configuration in its run.json',
@@ -154,7 +152,6 @@ export function registerTrain(program: Command): void {
             ? await runExperiment(config, {
                 runsDir: o.runsDir,
                 runId: o.runId,
-                dir: o.runDir,
                 progress,
                 attach,
                 stopRequested: stop.reason,
@@ -185,7 +182,6 @@ function resumeConfig(o: TrainCli, dir: string): RunConfig {
     ...(o.param.length > 0 ? ['--param'] : []),
     ...(o.config !== undefined ? ['--config'] : []),
     ...(o.runId !== undefined ? ['--run-id'] : []),
-    ...(o.runDir !== undefined ? ['--run-dir'] : []),
     ...givenRunFlags(o),
   ];
   if (extra.length > 0) {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import type { ActivationChoice } from '../models/activation-spec.js';
+import { choiceInSpecOrder } from '../options/activation.js';
 import {
   type DataSettings,
   RUN_OPTIONS,
@@ -81,7 +82,7 @@ export function checkOptionValue(option: RunOption, value: unknown): unknown {
   }
 }
 
-/** The activation with its canonical name and checked parameters (in the order given). */
+/** The activation with its canonical name and checked parameters (in the catalog's order). */
 function checkActivation(choice: unknown): ActivationChoice {
   if (
     choice === null ||
@@ -98,9 +99,7 @@ function checkActivation(choice: unknown): ActivationChoice {
     throw new TypeError(`activation params must be an object like { "gamma": 2 }, got ${shown(params)}`);
   const given = (params ?? {}) as Record<string, unknown>;
   resolveParams(spec, given);
-  return Object.keys(given).length > 0
-    ? { name: spec.name, params: { ...(given as Record<string, number>) } }
-    : { name: spec.name };
+  return choiceInSpecOrder(spec, given as Record<string, number>);
 }
 
 /** Model options merged over the task's defaults, keys checked against the model kind. */

@@ -113,11 +113,6 @@ export interface RunOptions {
   runsDir: string;
   /** Directory name under runsDir; default task-activation-sSEED-timestamp. */
   runId?: string;
-  /**
-   * An existing folder prepared for this run (by `compare` or a sweep: it holds run.json and nothing
-   * else yet); used as is instead of a new folder under runsDir.
-   */
-  dir?: string;
   progress?: ProgressMode | ProgressSink;
   /** Extra trainer hooks (diagnostics). */
   hooks?: TrainHooks;
@@ -203,7 +198,7 @@ async function execute(
   let earlierMs = 0;
   if (resumeDir === null) {
     const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-    run = options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
+    run = new RunDirectory(options.runsDir, id);
     run.writeRunConfig(runConfigJson(config));
     run.writeConfig({
       ...config,

@@ -4,12 +4,10 @@
  * mlp = Linear(4C) -> activation -> Linear(C), a final LayerNorm and a head tied to the token embedding.
  * Input: int32 token ids [B, T] with T <= blockSize; output logits [B*T, vocab].
  */
-import { embed, embeddingInit } from '../nn/embedding.js';
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
-import { type ArrayTree, type JaxArray, np } from '../runtime.js';
+import { type ArrayTree, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
-import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
+import { type TokenStackParams, tokenStack, tokenStackInit } from './transformer-block.js';
 import type { Model } from './types.js';
 
 export interface GptConfig {
@@ -27,7 +25,7 @@ export interface GptConfig {
   dropout?: number;
 }
 
-type GptParams = { wte: JaxArray; wpe: JaxArray; blocks: TransformerBlockParams[]; lnF: LayerNormParams };
+type GptParams = TokenStackParams;
 
 export function gpt(config: GptConfig): Model {
   const blockSize = config.blockSize ?? 64;
@@ -62,24 +60,13 @@ export function gpt(config: GptConfig): Model {
     inputShape: [blockSize],
     outputSize: vocab,
     init(rand) {
-      const wte = embeddingInit(rand, vocab, nEmbd);
-      const wpe = embeddingInit(rand, blockSize, nEmbd);
-      const blocks: TransformerBlockParams[] = [];
-      for (let i = 0; i < nLayer; i++) blocks.push(transformerBlockInit(rand, nEmbd, nLayer, act));
-      const params: GptParams = { wte, wpe, blocks, lnF: layerNormInit(nEmbd) };
+      const params: GptParams = tokenStackInit(rand, vocab, { blockSize, width: nEmbd, layers: nLayer, act });
       return { params: params as unknown as ArrayTree, state: {} };
     },
     apply(params, state, ids, ctx) {
       const p = params as unknown as GptParams;
-      const [batch, time] = ids.shape;
-      if (time > blockSize)
-        throw new Error(`gatelab gpt: sequence length ${time} exceeds blockSize ${blockSize}`);
-      const positions = p.wpe.slice([0, time]);
-      let x = ctx.dropout(embed(p.wte.ref, ids).add(positions), dropoutRate);
-      p.blocks.forEach((b, index) => {
-        x = transformerBlock(b, x, { heads: nHead, causal: true, act, dropout: dropoutRate, ctx, index });
-      });
-      const out = layerNorm(p.lnF, x).reshape([batch * time, nEmbd]);
+      const o = { model: 'gpt', blockSize, heads: nHead, causal: true, act, dropout: dropoutRate, ctx };
+      const out = tokenStack(p, ids, o);
       const logits = np.dot(out, p.wte.transpose());
       return { logits, state };
     },

@@ -7,12 +7,10 @@
  * warm-up at this size. Input: int32 ids [B, T] (the [MASK] id is vocabSize); output logits
  * [B*T, vocabSize]; the loss is taken on the selected positions only (labels -1 elsewhere).
  */
-import { embed, embeddingInit } from '../nn/embedding.js';
-import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
-import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
+import { type TokenStackParams, tokenStack, tokenStackInit } from './transformer-block.js';
 import type { Model } from './types.js';
 
 export interface MlmConfig {
@@ -31,13 +29,7 @@ export interface MlmConfig {
   dropout?: number;
 }
 
-type MlmParams = {
-  wte: JaxArray;
-  wpe: JaxArray;
-  blocks: TransformerBlockParams[];
-  lnF: LayerNormParams;
-  bias: JaxArray;
-};
+type MlmParams = TokenStackParams & { bias: JaxArray };
 
 export function mlm(config: MlmConfig): Model {
   const blockSize = config.blockSize ?? 64;
@@ -67,25 +59,16 @@ export function mlm(config: MlmConfig): Model {
     inputShape: [blockSize],
     outputSize: vocab,
     init(rand) {
-      const wte = embeddingInit(rand, vocab + 1, nEmbd);
-      const wpe = embeddingInit(rand, blockSize, nEmbd);
-      const blocks: TransformerBlockParams[] = [];
-      for (let i = 0; i < nLayer; i++) blocks.push(transformerBlockInit(rand, nEmbd, nLayer, act));
+      // One embedding row more than the vocabulary: the [MASK] token.
+      const stack = tokenStackInit(rand, vocab + 1, { blockSize, width: nEmbd, layers: nLayer, act });
       // BERT's output bias per vocabulary entry on top of the tied embedding.
-      const params: MlmParams = { wte, wpe, blocks, lnF: layerNormInit(nEmbd), bias: np.zeros([vocab]) };
+      const params: MlmParams = { ...stack, bias: np.zeros([vocab]) };
       return { params: params as unknown as ArrayTree, state: {} };
     },
     apply(params, state, ids, ctx) {
       const p = params as unknown as MlmParams;
-      const [batch, time] = ids.shape;
-      if (time > blockSize)
-        throw new Error(`gatelab mlm: sequence length ${time} exceeds blockSize ${blockSize}`);
-      const positions = p.wpe.slice([0, time]);
-      let x = ctx.dropout(embed(p.wte.ref, ids).add(positions), dropoutRate);
-      p.blocks.forEach((b, index) => {
-        x = transformerBlock(b, x, { heads: nHead, causal: false, act, dropout: dropoutRate, ctx, index });
-      });
-      const out = layerNorm(p.lnF, x).reshape([batch * time, nEmbd]);
+      const o = { model: 'mlm', blockSize, heads: nHead, causal: false, act, dropout: dropoutRate, ctx };
+      const out = tokenStack(p, ids, o);
       // The [MASK] row is never a prediction target: the head uses the real vocabulary's rows only.
       const logits = np.dot(out, p.wte.slice([0, vocab]).transpose()).add(p.bias);
       return { logits, state };

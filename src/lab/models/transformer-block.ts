@@ -1,9 +1,11 @@
 /**
  * The pre-LayerNorm transformer block of the lab's GPT, ViT and masked language model (nanoGPT / timm
  * layout): x + attn(LN1(x)), then x + proj(act(fc(LN2(x)))) with an MLP of `ratio` x the width; dropout
- * on both residual branches. Causal for the GPT, bidirectional for the encoders.
+ * on both residual branches. Causal for the GPT, bidirectional for the encoders. Also the token stack
+ * the GPT and the masked language model share (embeddings, blocks, final LayerNorm).
  */
 import { type AttentionParams, attentionInit, selfAttention } from '../nn/attention.js';
+import { embed, embeddingInit } from '../nn/embedding.js';
 import type { Uniform } from '../nn/init.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
@@ -66,4 +68,47 @@ export function transformerBlock(
   const hidden = o.ctx.tap(`block${o.index}.mlp.act`, o.act.apply(pre, b.act));
   h = h.add(o.ctx.dropout(linear(b.proj, hidden), o.dropout));
   return h;
+}
+
+/** Token and position embeddings, the blocks and the final LayerNorm (GPT and masked LM). */
+export type TokenStackParams = {
+  wte: JaxArray;
+  wpe: JaxArray;
+  blocks: TransformerBlockParams[];
+  lnF: LayerNormParams;
+};
+
+/** Fresh token-stack parameters for `tokens` embedding rows; random numbers in the order wte, wpe, blocks. */
+export function tokenStackInit(
+  rand: Uniform,
+  tokens: number,
+  o: { blockSize: number; width: number; layers: number; act: ActivationLayer },
+): TokenStackParams {
+  const wte = embeddingInit(rand, tokens, o.width);
+  const wpe = embeddingInit(rand, o.blockSize, o.width);
+  const blocks: TransformerBlockParams[] = [];
+  for (let i = 0; i < o.layers; i++) blocks.push(transformerBlockInit(rand, o.width, o.layers, o.act));
+  return { wte, wpe, blocks, lnF: layerNormInit(o.width) };
+}
+
+export interface TokenStackOptions extends Omit<TransformerBlockOptions, 'index'> {
+  /** The model's name in messages ('gpt', 'mlm'). */
+  model: string;
+  blockSize: number;
+}
+
+/**
+ * ids [B, T] -> hidden states [B*T, C] after the final LayerNorm. Consumes ids and p's arrays except
+ * p.wte, which the tied output head reads next.
+ */
+export function tokenStack(p: TokenStackParams, ids: JaxArray, o: TokenStackOptions): JaxArray {
+  const [batch, time] = ids.shape;
+  if (time > o.blockSize)
+    throw new Error(`gatelab ${o.model}: sequence length ${time} exceeds blockSize ${o.blockSize}`);
+  const positions = p.wpe.slice([0, time]);
+  let x = o.ctx.dropout(embed(p.wte.ref, ids).add(positions), o.dropout);
+  p.blocks.forEach((b, index) => {
+    x = transformerBlock(b, x, { ...o, index });
+  });
+  return layerNorm(p.lnF, x).reshape([batch * time, x.shape[2]]);
 }

@@ -4,15 +4,14 @@
  * with masks fixed per split (independent of the run's seed), so every run and every activation is
  * scored on the same masked positions.
  */
-import {
-  createRng,
-  createTextBatchSampler,
-  deriveSeed,
-  type TextCorpus,
-  textEvalBatches,
-} from '../data/index.js';
+import { createRng, deriveSeed, type TextCorpus } from '../data/index.js';
 import { maskTokens } from '../data/masking.js';
-import type { HostBatch, LanguageDataOptions, TrainingData } from '../data/training-data.js';
+import {
+  type HostBatch,
+  type LanguageDataOptions,
+  languageData,
+  type TrainingData,
+} from '../data/training-data.js';
 
 /** Seed of the evaluation masks (fixed: the same masked positions for every run). */
 const EVAL_MASK_SEED = 20250415;
@@ -24,41 +23,29 @@ export function maskTokenId(vocabSize: number): number {
 }
 
 export function maskedLanguageData(corpus: TextCorpus, options: LanguageDataOptions): TrainingData {
-  const { blockSize } = options;
+  // The GPT's windows (same sampler seeds, same evaluation windows, same length checks), corrupted.
+  const windows = languageData(corpus, options);
   const vocabSize = corpus.vocabSize;
   const masking = { vocabSize, maskId: maskTokenId(vocabSize) };
-  const corrupt = (x: Int32Array, rows: number, seed: number): HostBatch => {
+  const corrupt = (b: HostBatch, seed: number): HostBatch => {
+    const x = b.x as Int32Array;
     const { input, labels } = maskTokens(x, createRng(seed), masking, x);
-    return { x: input, y: labels, rows };
+    return { x: input, y: labels, rows: b.rows };
   };
   return {
-    kind: 'language',
+    ...windows,
     maskedLabels: true,
     description: `${corpus.name} (${corpus.source}), masked (15% selected; 80/10/10 mask/random/keep): ${corpus.train.length} train / ${corpus.val.length} val / ${corpus.test.length} test characters, vocabulary ${vocabSize} + [MASK]`,
-    inputShape: [blockSize],
-    inputDtype: 'int32',
-    outputSize: vocabSize,
-    trainSize: corpus.train.length,
-    stepsPerEpoch: () => options.stepsPerEpoch,
     *trainBatches(epoch, batchSize, seed, startBatch = 0) {
-      const sampler = createTextBatchSampler(corpus.train, {
-        batchSize,
-        blockSize,
-        seed: deriveSeed(seed, 1, epoch),
-      });
       // A resumed run continues at its window; each step's mask has its own seed, so none is skipped.
-      sampler.skip(startBatch);
-      for (let i = startBatch; i < options.stepsPerEpoch; i++) {
-        const b = sampler.next();
-        yield corrupt(b.x, b.batchSize, deriveSeed(seed, TRAIN_MASK_STREAM, epoch, i));
-      }
+      let i = startBatch;
+      for (const b of windows.trainBatches(epoch, batchSize, seed, startBatch))
+        yield corrupt(b, deriveSeed(seed, TRAIN_MASK_STREAM, epoch, i++));
     },
     *evalBatches(split, batchSize) {
-      const tokens = split === 'val' ? corpus.val : corpus.test;
       let i = 0;
-      for (const b of textEvalBatches(tokens, { batchSize, blockSize, maxBatches: options.evalBatches })) {
-        yield corrupt(b.x, b.batchSize, deriveSeed(EVAL_MASK_SEED, split === 'val' ? 1 : 2, i++));
-      }
+      for (const b of windows.evalBatches(split, batchSize))
+        yield corrupt(b, deriveSeed(EVAL_MASK_SEED, split === 'val' ? 1 : 2, i++));
     },
   };
 }

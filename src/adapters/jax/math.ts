@@ -22,17 +22,26 @@ import { lax, numpy as np } from '@jax-js/jax';
 
 export type JaxArray = np.Array;
 
-/** The largest finite float32, 2^128 - 2^104. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
- * x with -Infinity replaced by the most negative finite value of its dtype (NaN stays NaN). For a
- * self-gated x * g(x) whose gate g(-Inf) = 0, the product is then 0 (the limit) instead of
- * -Inf * 0 = NaN; the derivative there is g + x g' = 0 as before. Consumes x.
+ * x with -Infinity replaced by 0 (NaN stays NaN). For a self-gated x * g(x) whose gate g(-Inf) = 0,
+ * the product is then 0 (the limit) instead of -Inf * 0 = NaN, on every device (the most negative
+ * finite float instead of 0 gave -2.3e-7 on the cpu device, which keeps float64 intermediates); the
+ * derivative there is g + 0 g' = 0 as before. Consumes x.
  */
 export function finiteBelow(x: JaxArray): JaxArray {
-  const lowest = x.dtype === np.float64 ? -Number.MAX_VALUE : -FLOAT32_MAX;
-  return np.where(x.ref.less(lowest), lowest, x);
+  return np.where(x.ref.equal(Number.NEGATIVE_INFINITY), 0, x);
+}
+
+/**
+ * y, except where x is NaN: there NaN for the value and for the gradient. For piecewise-linear
+ * activations written with `where(x <= 0, ...)`, whose gradient at NaN would otherwise be the slope
+ * of the branch NaN falls into. At NaN y is q * q with q = x (derivative 2q = NaN); elsewhere q = 0,
+ * so that unselected branch contributes 0 to the gradient, also at +-Infinity. Consumes x and y.
+ */
+export function withNaNGradient(x: JaxArray, y: JaxArray): JaxArray {
+  const notANumber = x.ref.notEqual(x.ref);
+  const q = np.where(notANumber.ref, x, 0);
+  return np.where(notANumber, q.ref.mul(q), y);
 }
 
 /**
@@ -107,13 +116,15 @@ function powerOfTwo(k: JaxArray): JaxArray {
  * applied as two powers of two so that subnormal results round once.
  */
 export function exp(x: JaxArray): JaxArray {
-  const clamped = np.clip(x, EXP_MIN_ARGUMENT, EXP_MAX_ARGUMENT);
+  const clamped = np.clip(x.ref, EXP_MIN_ARGUMENT, EXP_MAX_ARGUMENT);
   const k = np.floor(clamped.ref.mul(Math.LOG2E).add(0.5));
   const r = clamped.sub(k.ref.mul(LN2_HI)).sub(k.ref.mul(LN2_LO));
   const p = polynomial(r, EXP_TAYLOR);
   const kHalf = np.floor(k.ref.mul(0.5));
   const kRest = k.sub(kHalf.ref);
-  return p.mul(powerOfTwo(kHalf)).mul(powerOfTwo(kRest));
+  // Exactly 0 below the clamp: the cpu device keeps float64 intermediates, where e^-104 (6.8e-46,
+  // 0 in float32) times a factor of 2 would still round to the smallest subnormal.
+  return np.where(x.less(EXP_MIN_ARGUMENT), 0, p.mul(powerOfTwo(kHalf)).mul(powerOfTwo(kRest)));
 }
 
 /** Taylor coefficients of e^r to degree 7: remainder 0.347^8/8! < 5.3e-9 (0.09 float32 ulp). */

@@ -204,7 +204,11 @@ const LOG1P_ATANH = [2, 2 / 3, 2 / 5, 2 / 7, 2 / 9, 2 / 11, 2 / 13, 2 / 15];
  * kept for tiny u. Consumes u.
  */
 export function log1pUnit(u: JaxArray): JaxArray {
-  const s = u.ref.div(u.add(2));
+  return log1pOfRatio(u.ref.div(u.add(2)));
+}
+
+/** log(1 + u) = 2 atanh(s) from s = u / (2 + u), u in [0, 1] (for a caller that has 1/(2 + u)). Consumes s. */
+export function log1pOfRatio(s: JaxArray): JaxArray {
   return polynomial(s.ref.mul(s.ref), LOG1P_ATANH).mul(s);
 }
 

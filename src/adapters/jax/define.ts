@@ -2,7 +2,7 @@
  * Turns a kernel (a jax-js composition over resolved parameters) into a public activation function:
  * catalog validation of the options, learnable parameters as arrays, a jit cache, dtype handling.
  */
-import { jit, lax, numpy as np, type OwnedFunction } from '@jax-js/jax';
+import { defaultDevice, jit, lax, numpy as np, type OwnedFunction } from '@jax-js/jax';
 import type { ActivationName } from '../../activations/index.js';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import type { ActivationSpec } from '../../activations/spec.js';
@@ -110,7 +110,10 @@ function prepare(name: string, options: Readonly<Record<string, unknown>> | unde
 }
 
 function compiled(prepared: Prepared, kernel: Kernel) {
-  let f = jitCache.get(prepared.key);
+  // Per device: a compiled function keeps the constants it made at trace time on the device that was the
+  // default then, and moving them to another device later needs a synchronous read (none on webgpu).
+  const key = `${defaultDevice()}|${prepared.key}`;
+  let f = jitCache.get(key);
   if (f === undefined) {
     const { numbers, arrayNames, spec } = prepared;
     const traced = (x: JaxArray, ...arrays: JaxArray[]): JaxArray => {
@@ -122,7 +125,7 @@ function compiled(prepared: Prepared, kernel: Kernel) {
     };
     Object.defineProperty(traced, 'name', { value: spec.name });
     f = jit(traced);
-    jitCache.set(prepared.key, f);
+    jitCache.set(key, f);
   }
   return f;
 }

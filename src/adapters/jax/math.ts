@@ -139,9 +139,9 @@ const EXP_NORMAL_MIN = -87.33654475055310898657;
  *
  * Its power of two is a bit-cast, which jax-js 0.1.25's wasm backend does not vectorise: the fused
  * kernel around an exponential runs scalar. That backend emits SIMD code (f32x4) only for kernels made
- * of add, sub, mul, min, max, floor, ceil, sqrt, compare and where (a degree-32 polynomial: 10 ns per
- * element, 41 ns with one bit-cast in the kernel); a power of two from compares and selects alone
- * (eight steps) came out slower than the scalar kernel. So the first-order forms keep each exponential
+ * of add, sub, mul, min, max, floor, ceil, sqrt, compare and where (`npx tsx bench/wasm-simd.ts`: a
+ * degree-32 polynomial about 3x slower with one bit-cast in the kernel); a power of two from compares
+ * and selects alone (eight steps) costs more than the scalar bit-cast. So the first-order forms keep each exponential
  * in a small kernel of its own (jax-js materialises a value that two outputs need), and GELU builds the
  * rest of its normal CDF from vectorisable operations (reciprocalBounded instead of a division, a
  * polynomial instead of a second exponential). A division in a small kernel of its own costs less than

@@ -8,12 +8,16 @@
  *   gpt:      text-gpt's model (2 layers, 4 heads, width 64, context 64, vocab 89), batch 32
  *   babygpt:  the GoLU paper's / nanoGPT's baby GPT (6 layers, 6 heads, width 384, context 256,
  *             vocab 89), batch 16 (nanoGPT uses 64: --batch babygpt=64)
+ *   vit:      mnist-vit / fashion-vit's ViT (patch 7, 4 blocks x 4 heads, width 64), batch 128
+ *   mlm:      text-mlm's encoder (2 layers, 4 heads, width 64, context 64, vocab 89 + [MASK]), batch 32,
+ *             loss on the ~15 % selected positions
+ *   (vit and mlm are not part of the default --models)
  *
  * Activations of one model and device are timed interleaved (one step of each in turn, until the
  * budget is spent), so a change in the machine's load hits them alike; medians of wall and process
  * CPU time per step are reported. Inputs are seeded random data of the real shapes.
  *
- * Flags: --models mlp,cnn,resnet20,gpt,babygpt   --activations relu,golu,gelu (or all)
+ * Flags: --models mlp,cnn,resnet20,gpt,babygpt (also vit, mlm)  --activations relu,golu,gelu (or all)
  *        --devices wasm,webgpu (or --device webgpu)   --threads N (wasm: also time N worker threads)
  *        --form first-order|exact (activation form; the lab trains with first-order)
  *        --seconds 4 (budget per activation and cell)  --min-steps 5  --warmup 2
@@ -31,14 +35,15 @@ import { registerActivations, applyActivation as tfActivation } from '../src/ada
 import { createRng } from '../src/lab/data/index.js';
 import { maxWasmThreads, setWasmThreads } from '../src/lab/devices/wasm-threads.js';
 import { type AdapterInfo, describeAdapter } from '../src/lab/devices/webgpu.js';
-import { cnn, gpt, type Model, mlp, resnet } from '../src/lab/models/index.js';
+import { cnn, gpt, type Model, mlm, mlp, resnet, vit } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
 import { type LabDevice, np, resolveDevice } from '../src/lab/runtime.js';
 import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
-type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt';
-const MODEL_NAMES: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt'];
+type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt' | 'vit' | 'mlm';
+const MODEL_NAMES: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt', 'vit', 'mlm'];
+const DEFAULT_MODELS: ModelName[] = ['mlp', 'cnn', 'resnet20', 'gpt', 'babygpt'];
 type Form = 'first-order' | 'exact';
 
 const args = process.argv.slice(2);
@@ -51,7 +56,7 @@ function fail(message: string): never {
   process.stderr.write(`bench:train: ${message}\n`);
   process.exit(2);
 }
-const modelNames = value('models', MODEL_NAMES.join(',')).split(',') as ModelName[];
+const modelNames = value('models', DEFAULT_MODELS.join(',')).split(',') as ModelName[];
 for (const m of modelNames)
   if (!MODEL_NAMES.includes(m)) fail(`--models: unknown model '${m}'; valid: ${MODEL_NAMES.join(', ')}`);
 const activationList = value('activations', 'relu,golu,gelu');
@@ -98,6 +103,8 @@ interface HostBatch {
 
 interface Spec {
   batch: number;
+  /** Labels of -1 carry no loss (masked language model). */
+  masked?: boolean;
   build(activation: string): Model;
   makeBatch(rng: ReturnType<typeof createRng>, batch: number): HostBatch;
 }
@@ -144,6 +151,23 @@ const SPECS: Record<ModelName, Spec> = {
     build: (a) =>
       gpt({ vocabSize: VOCAB, activation: choice(a), blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384 }),
     makeBatch: tokens(256),
+  },
+  vit: {
+    batch: 128,
+    build: (a) => vit({ inputShape: [28, 28, 1], numClasses: 10, activation: choice(a) }),
+    makeBatch: images(28, 28, 1),
+  },
+  mlm: {
+    batch: 32,
+    masked: true,
+    build: (a) =>
+      mlm({ vocabSize: VOCAB, activation: choice(a), blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64 }),
+    makeBatch: (rng, batch) => ({
+      x: Int32Array.from({ length: batch * 64 }, () => rng.int(VOCAB + 1)),
+      y: Int32Array.from({ length: batch * 64 }, () => (rng.next() < 0.15 ? rng.int(VOCAB) : -1)),
+      xShape: [batch, 64],
+      int: true,
+    }),
   },
 };
 const batchOf = (name: ModelName) => batchOverrides.get(name) ?? SPECS[name].batch;
@@ -209,7 +233,7 @@ function jaxStepper(name: ModelName, activation: string, asyncReads: boolean): S
   const opt = adamw();
   const { params, state: modelState } = initModel(model, 0);
   let state = { params, optState: opt.init(params), modelState };
-  const steps = compileSteps(model, opt, null);
+  const steps = compileSteps(model, opt, null, spec.masked === true);
   const data = spec.makeBatch(createRng(1), batch);
   let t = 0;
   return {

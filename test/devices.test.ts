@@ -1,8 +1,8 @@
 /**
  * The lab on WebGPU in Node (Dawn from the optional `webgpu` package), end to end through the CLI in
- * child processes: the MLP and a small GPT train a few steps on webgpu and on wasm, and their losses
- * agree within float32 tolerance; the run records the device and adapter; `--device webgpu` without an
- * adapter is a clear error that leaves no run folder. Without a GPU, Dawn runs on SwiftShader's Vulkan
+ * child processes: the MLP, a small GPT, a small ViT and a masked LM train a few steps on webgpu and on
+ * wasm, and their losses agree within float32 tolerance; the run records the device and adapter;
+ * `--device webgpu` without an adapter is a clear error that leaves no run folder. Without a GPU, Dawn runs on SwiftShader's Vulkan
  * driver, shipped by Debian's chromium package (apt-get install -y chromium libvulkan1). Where no
  * adapter can be had, the WebGPU tests are skipped with the reason printed.
  */
@@ -129,10 +129,35 @@ const GPT = [
   'blockSize=32',
 ];
 
+/** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
+const VIT = [
+  '--max-steps',
+  '3',
+  '--limit-train',
+  '64',
+  '--limit-eval',
+  '32',
+  '--eval-batch-size',
+  '32',
+  '--batch-size',
+  '16',
+  '--model',
+  'patchSize=14',
+  '--model',
+  'depth=1',
+  '--model',
+  'width=16',
+  '--model',
+  'heads=2',
+];
+const MLM = GPT;
+
 describe('training on webgpu matches wasm', () => {
   for (const [task, extra] of [
     ['mnist-mlp', MLP],
     ['text-gpt', GPT],
+    ['mnist-vit', VIT],
+    ['text-mlm', MLM],
   ] as const) {
     it.skipIf(!webgpu.available)(
       `${task}: losses after 3 steps agree within ${LOSS_TOLERANCE} (relative)`,

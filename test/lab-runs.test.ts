@@ -29,6 +29,7 @@ import {
 } from '../src/lab/runs/files.js';
 import { loadRun, loadRuns } from '../src/lab/runs/read.js';
 import { RunDirectory } from '../src/lab/runs/run-folder.js';
+import { readWeights, writeWeights } from '../src/lab/runs/weights.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-runs-'));
 const mounts: string[] = [];
@@ -52,6 +53,9 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+if (!hasStrace) console.log('skipping the fsync-order check: strace is not installed');
+
 const full = mountTmpfs('size=64k');
 const readOnly = mountTmpfs('ro,size=64k');
 
@@ -74,6 +78,22 @@ describe('atomic writes and their errors', () => {
     },
   );
 
+  it.skipIf(full === null)(
+    '--save-weights on a full disk: weights.bin is named, no truncated weights.bin and no manifest remain',
+    () => {
+      const dir = mkdtempSync(join(full!, 'w-'));
+      const values = new Float32Array(40_000).fill(0.5); // 160 kB on a 64 kB file system
+      expect(() => writeWeights(dir, [{ name: 'w', shape: [200, 200], values }], [])).toThrow(
+        `cannot write ${join(dir, 'weights.bin')}: no space left on the device (ENOSPC)`,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+      // A smaller save fits and reads back whole.
+      writeWeights(dir, [{ name: 'w', shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) }], []);
+      expect(Array.from(readWeights(dir).params[0])).toEqual([1, 2, 3, 4]);
+      rmSync(dir, { recursive: true });
+    },
+  );
+
   it.skipIf(readOnly === null)('a read-only mount is reported as read-only, not as a missing folder', () => {
     expect(() => makeFolder(join(readOnly!, 'runs', 'x'))).toThrow(
       /cannot create the folder .*runs\/x: the file system is read-only \(EROFS\)/,
@@ -82,6 +102,54 @@ describe('atomic writes and their errors', () => {
       /a\.json: the file system is read-only/,
     );
     expect(() => new RunDirectory(join(readOnly!, 'runs'), 'r')).toThrow(/read-only \(EROFS\)/);
+  });
+
+  it.skipIf(!hasStrace)(
+    'flushes the file, renames it, then flushes the folder (strace of a real write)',
+    () => {
+      const dir = mkdtempSync(join(root, 'sync-'));
+      const file = join(dir, 'a.json');
+      const script = `import { writeJsonFile } from './src/lab/runs/files.ts'; writeJsonFile(${JSON.stringify(file)}, { ok: 1 });`;
+      const traced = spawnSync(
+        'strace',
+        [
+          '-f',
+          '-e',
+          'trace=openat,fsync,rename,renameat,renameat2',
+          process.execPath,
+          '--import',
+          'tsx',
+          '-e',
+          script,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(traced.status, traced.stderr).toBe(0);
+      const lines = traced.stderr.split('\n');
+      const renamed = lines.findIndex((l) => /rename/.test(l) && l.includes(`"${file}"`) && /= 0$/.test(l));
+      expect(renamed, 'the rename onto a.json').toBeGreaterThan(0);
+      const tempFd = lines
+        .slice(0, renamed)
+        .map((l) => /openat\(.*"[^"]*\.a\.json\.[^"]*\.tmp".* = (\d+)$/.exec(l)?.[1])
+        .find((fd) => fd !== undefined);
+      expect(lines.slice(0, renamed).some((l) => l.includes(`fsync(${tempFd})`))).toBe(true);
+      const after = lines.slice(renamed);
+      const folderFd = after
+        .map((l) => new RegExp(`openat\\(.*"${dir}".* = (\\d+)$`).exec(l)?.[1])
+        .find(Boolean);
+      expect(folderFd, 'the folder opened after the rename').toBeDefined();
+      expect(after.some((l) => l.includes(`fsync(${folderFd})`))).toBe(true);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ok: 1 });
+    },
+  );
+
+  it('a path through a file: the write error names the file and the cause, not the cleanup', () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, '');
+    const file = join(blocker, 'x.json');
+    expect(() => writeJsonFile(file, {})).toThrow(
+      `cannot write ${file}: a part of the path is a file, not a folder (ENOTDIR)`,
+    );
   });
 
   it('names permission errors and keeps unknown causes', () => {

@@ -1,5 +1,4 @@
 import { goluDerivative, goluValue } from '../math/gompertz.js';
-import { GOLU_BETA1 } from './generated/root-expansions.js';
 import { type ActivationSpec, positiveParam } from './spec.js';
 
 /**
@@ -26,5 +25,5 @@ export const golu: ActivationSpec<'golu'> = {
     { ...positiveParam('gamma', 1, 'gate growth rate'), learnable: true },
   ],
   value: (x, p) => goluValue(x, p.alpha, p.beta, p.gamma),
-  derivative: (x, p) => goluDerivative(x, p.alpha, p.beta, p.gamma, GOLU_BETA1),
+  derivative: (x, p) => goluDerivative(x, p.alpha, p.beta, p.gamma),
 };

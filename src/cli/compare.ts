@@ -9,6 +9,7 @@ import {
   rebuildCompare,
   runCompare,
 } from '../lab/compare/runner.js';
+import { learnableParameterNames } from '../lab/models/activation-spec.js';
 import { parseActivationList } from '../lab/options/activation.js';
 import { integerType } from '../lab/options/types.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
@@ -119,6 +120,14 @@ export function registerCompare(program: Command): void {
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
         for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
+      // Each activation trains the --learnable names it has; each name must belong to one of them.
+      for (const name of overrides.learnable ?? []) {
+        if (!activations.some((a) => learnableParameterNames(a.name).includes(name))) {
+          throw new Error(
+            `--learnable ${name}: none of ${activations.map((a) => a.name).join(', ')} has a learnable parameter '${name}'`,
+          );
+        }
+      }
       // The data, once: a batch larger than the training set or a too short text fails here, not in every child.
       loadRunData(resolveRunConfig(task.name, activations[0], overrides));
       const kind = taskMetricKind(task);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type RunContext, recorderHooks } from '../lab/hooks/recorder.js';
+import { checkLearnable } from '../lab/models/activation-spec.js';
 import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { checkRunId } from '../lab/runs/run-folder.js';
@@ -74,7 +75,10 @@ function trainConfig(o: TrainCli): RunConfig {
   const spec = parseActivationSpec(o.activation ?? 'relu');
   const entries = Object.entries(spec.params ?? {}).map(([k, v]) => `${k}=${v}`);
   const activation = activationChoice(spec.name, [...entries, ...o.param]);
-  return resolveRunConfig(o.task, activation, runOptionsFromCli(o.task, o));
+  const config = resolveRunConfig(o.task, activation, runOptionsFromCli(o.task, o));
+  // One activation: every --learnable name must be one of its learnable parameters.
+  checkLearnable(activation.name, config.learnable);
+  return config;
 }
 
 function printSummary(s: RunSummary): void {

@@ -31,6 +31,11 @@ export type MetricKind = 'classification' | 'language';
 
 export interface TrainingData {
   readonly kind: MetricKind;
+  /**
+   * Labels of -1 mark positions without a prediction (masked language modelling): the loss averages
+   * over the labelled positions only, and evaluation counts only those.
+   */
+  readonly maskedLabels?: boolean;
   /** Human-readable source, for config.json. */
   readonly description: string;
   /** Shape of one model input without the batch axis (NHWC image or [blockSize] tokens). */

@@ -40,8 +40,8 @@ export const COMPARE_FILES = {
   plan: 'compare-plan.json',
 } as const;
 
-/** The kinds of metrics.jsonl records. */
-export type MetricRecordKind = 'step' | 'eval' | 'diverged';
+/** The kinds of metrics.jsonl records ('activation-params': learnable activation parameters, src/lab/analysis/learnable.ts). */
+export type MetricRecordKind = 'step' | 'eval' | 'diverged' | 'activation-params';
 
 /** A filesystem-safe, readable run id: task-activation-sSEED-YYYYMMDD-HHMMSS. */
 export function makeRunId(parts: string[], date = new Date()): string {

@@ -3,7 +3,13 @@
  * optimizer update in a single compiled graph) and one evaluation step.
  */
 import type { Model } from '../models/types.js';
-import { correctCount, crossEntropy, crossEntropySum } from '../nn/loss.js';
+import {
+  correctCount,
+  crossEntropy,
+  crossEntropySum,
+  maskedCrossEntropy,
+  maskedCrossEntropySum,
+} from '../nn/loss.js';
 import { clipByGlobalNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/types.js';
 import { type ArrayTree, type JaxArray, jit, tree, valueAndGrad } from '../runtime.js';
@@ -34,17 +40,25 @@ export interface CompiledSteps {
 }
 
 /** The loss of one batch in training mode, with the model's next state as auxiliary output. */
-export function trainingLoss(model: Model) {
+export function trainingLoss(model: Model, maskedLabels = false) {
+  const loss = maskedLabels ? maskedCrossEntropy : crossEntropy;
   return (params: ArrayTree, modelState: ArrayTree, x: JaxArray, y: JaxArray, key: JaxArray) => {
     const ctx = trainContext(key);
     const { logits, state } = model.apply(params, modelState, x, ctx);
     ctx.finish();
-    return [crossEntropy(logits, y.reshape([-1])), state] as [JaxArray, ArrayTree];
+    return [loss(logits, y.reshape([-1])), state] as [JaxArray, ArrayTree];
   };
 }
 
-export function compileSteps(model: Model, optimizer: Optimizer, clipNorm: number | null): CompiledSteps {
-  const lossFn = trainingLoss(model);
+/** `maskedLabels`: labels of -1 carry no loss (masked language modelling). */
+export function compileSteps(
+  model: Model,
+  optimizer: Optimizer,
+  clipNorm: number | null,
+  maskedLabels = false,
+): CompiledSteps {
+  const lossFn = trainingLoss(model, maskedLabels);
+  const evalLoss = maskedLabels ? maskedCrossEntropySum : crossEntropySum;
   const trainFn = jit(((
     state: TrainState,
     x: JaxArray,
@@ -71,7 +85,7 @@ export function compileSteps(model: Model, optimizer: Optimizer, clipNorm: numbe
     const { logits, state } = model.apply(params, modelState, x, ctx);
     tree.dispose(state as never);
     const labels = y.reshape([-1]);
-    return [crossEntropySum(logits.ref, labels.ref), correctCount(logits, labels)];
+    return [evalLoss(logits.ref, labels.ref), correctCount(logits, labels)];
   }) as any);
   return {
     train(state, x, y, key, scalars) {

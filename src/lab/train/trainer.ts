@@ -80,6 +80,12 @@ export interface TrainHooks {
   }): void;
   onStep?(event: StepEvent): void;
   onEval?(event: EvalEvent): void;
+  /**
+   * Called with the current parameters before the first step and after each validation (learnable
+   * activation parameters are logged from here). `resumed`: the parameters a resumed run starts from,
+   * already recorded by the process that wrote the checkpoint. Must not consume the tree.
+   */
+  onParameters?(info: { step: number; epoch: number; params: ArrayTree; resumed?: boolean }): void;
   /** Called on divergence before the loop stops. */
   onDiverged?(info: { step: number; epoch: number; loss: number }): void;
   /**
@@ -148,6 +154,13 @@ export function batchArrays(data: TrainingData, batch: HostBatch): [JaxArray, Ja
   return [x, y];
 }
 
+/** Labels >= 0 (the positions a masked language model is scored on). */
+function labelledCount(labels: Int32Array): number {
+  let n = 0;
+  for (const label of labels) if (label >= 0) n++;
+  return n;
+}
+
 /** Fresh parameters and model state for (model, seed): the same seed gives the same bits. */
 export function initModel(model: Model, seed: number) {
   const rng = createRng(deriveSeed(seed, INIT_STREAM));
@@ -190,7 +203,7 @@ export async function train(
           optState: restoreLeaves(freshOpt, resume.trees.optState, 'optimizer state'),
           modelState: restoreLeaves(fresh.state, resume.trees.modelState, 'model state'),
         };
-  const steps = compileSteps(model, optimizer, options.clipNorm);
+  const steps = compileSteps(model, optimizer, options.clipNorm, data.maskedLabels === true);
   hooks.onStart?.({ totalSteps, stepsPerEpoch, paramCount, resumedAtStep: resume?.step ?? 0 });
 
   const history: EvalEvent[] = resume === null ? [] : (resume.history as EvalEvent[]);
@@ -217,7 +230,7 @@ export async function train(
       const [l, c] = steps.evaluate(state.params, state.modelState, x, y);
       lossSum += await readNumber(l);
       correct += await readNumber(c);
-      count += batch.y.length;
+      count += data.maskedLabels === true ? labelledCount(batch.y) : batch.y.length;
     }
     evalMs += performance.now() - t0;
     const loss = lossSum / count;
@@ -252,6 +265,13 @@ export async function train(
   const every = options.checkpointEvery ?? 0;
 
   try {
+    // The parameters the run starts from: the fresh ones at step 0, or the resumed ones at the checkpoint's step.
+    hooks.onParameters?.({
+      step: resume?.step ?? 0,
+      epoch: resume?.epochsDone ?? 0,
+      params: state.params,
+      resumed: resume !== null,
+    });
     const startEpoch = resume?.epoch ?? 0;
     const startBatch = resume?.batchInEpoch ?? 0;
     outer: for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
@@ -306,6 +326,7 @@ export async function train(
       const event: EvalEvent = { step, epoch: epoch + 1, split: 'val', result: val };
       history.push(event);
       hooks.onEval?.(event);
+      hooks.onParameters?.({ step, epoch: epoch + 1, params: state.params });
       if (!Number.isFinite(val.loss)) {
         diverged = { step, epoch: epoch + 1, loss: val.loss };
         hooks.onDiverged?.(diverged);

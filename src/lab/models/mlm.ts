@@ -1,0 +1,94 @@
+/**
+ * A BERT-style masked language model (Devlin et al. 2019, arXiv 1810.04805), small: token embeddings
+ * for the vocabulary plus one [MASK] token, learned position embeddings, nLayer bidirectional
+ * encoder blocks [x + attn(LN(x)), x + mlp(LN(x))] with mlp = Linear(4C) -> activation -> Linear(C),
+ * a final LayerNorm and an output head tied to the token embeddings of the real vocabulary. The blocks
+ * are pre-LayerNorm (as the GPT and ViT here), not BERT's post-LN: it trains without BERT's long
+ * warm-up at this size. Input: int32 ids [B, T] (the [MASK] id is vocabSize); output logits
+ * [B*T, vocabSize]; the loss is taken on the selected positions only (labels -1 elsewhere).
+ */
+import { embed, embeddingInit } from '../nn/embedding.js';
+import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
+import { type ArrayTree, type JaxArray, np } from '../runtime.js';
+import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
+import { checkPositiveInt } from './mlp.js';
+import { type TransformerBlockParams, transformerBlock, transformerBlockInit } from './transformer-block.js';
+import type { Model } from './types.js';
+
+export interface MlmConfig {
+  /** Real tokens; the model adds one [MASK] token with id vocabSize. */
+  vocabSize: number;
+  activation: ActivationChoice;
+  /** Context length. Default 64. */
+  blockSize?: number;
+  /** Default 2. */
+  nLayer?: number;
+  /** Default 4. */
+  nHead?: number;
+  /** Default 64. */
+  nEmbd?: number;
+  /** Dropout on embeddings, attention output and MLP output. Default 0. */
+  dropout?: number;
+}
+
+type MlmParams = {
+  wte: JaxArray;
+  wpe: JaxArray;
+  blocks: TransformerBlockParams[];
+  lnF: LayerNormParams;
+  bias: JaxArray;
+};
+
+export function mlm(config: MlmConfig): Model {
+  const blockSize = config.blockSize ?? 64;
+  const nLayer = config.nLayer ?? 2;
+  const nHead = config.nHead ?? 4;
+  const nEmbd = config.nEmbd ?? 64;
+  const dropoutRate = config.dropout ?? 0;
+  const vocab = config.vocabSize;
+  for (const [name, value] of Object.entries({ vocabSize: vocab, blockSize, nLayer, nHead, nEmbd })) {
+    checkPositiveInt(name, value);
+  }
+  if (nEmbd % nHead !== 0) throw new RangeError(`gatelab mlm: nHead (${nHead}) must divide nEmbd (${nEmbd})`);
+  const act = activationLayer(config.activation);
+  return {
+    kind: 'mlm',
+    description: `mlm encoder ${nLayer} layers x ${nHead} heads, width ${nEmbd}, context ${blockSize}, vocab ${vocab} + [MASK], MLP ${activationLabel(config.activation)}`,
+    config: {
+      vocabSize: vocab,
+      maskId: vocab,
+      blockSize,
+      nLayer,
+      nHead,
+      nEmbd,
+      dropout: dropoutRate,
+      learnable: act.learnable,
+    },
+    inputShape: [blockSize],
+    outputSize: vocab,
+    init(rand) {
+      const wte = embeddingInit(rand, vocab + 1, nEmbd);
+      const wpe = embeddingInit(rand, blockSize, nEmbd);
+      const blocks: TransformerBlockParams[] = [];
+      for (let i = 0; i < nLayer; i++) blocks.push(transformerBlockInit(rand, nEmbd, nLayer, act));
+      // BERT's output bias per vocabulary entry on top of the tied embedding.
+      const params: MlmParams = { wte, wpe, blocks, lnF: layerNormInit(nEmbd), bias: np.zeros([vocab]) };
+      return { params: params as unknown as ArrayTree, state: {} };
+    },
+    apply(params, state, ids, ctx) {
+      const p = params as unknown as MlmParams;
+      const [batch, time] = ids.shape;
+      if (time > blockSize)
+        throw new Error(`gatelab mlm: sequence length ${time} exceeds blockSize ${blockSize}`);
+      const positions = p.wpe.slice([0, time]);
+      let x = ctx.dropout(embed(p.wte.ref, ids).add(positions), dropoutRate);
+      p.blocks.forEach((b, index) => {
+        x = transformerBlock(b, x, { heads: nHead, causal: false, act, dropout: dropoutRate, ctx, index });
+      });
+      const out = layerNorm(p.lnF, x).reshape([batch * time, nEmbd]);
+      // The [MASK] row is never a prediction target: the head uses the real vocabulary's rows only.
+      const logits = np.dot(out, p.wte.slice([0, vocab]).transpose()).add(p.bias);
+      return { logits, state };
+    },
+  };
+}

@@ -200,6 +200,49 @@ describe('training on webgpu matches wasm', () => {
   }
 });
 
+describe('gatelab landscape on webgpu matches wasm', () => {
+  it.skipIf(!webgpu.available)(
+    `loss slice and Hessian power iteration agree within ${LOSS_TOLERANCE} (relative); landscape.json records the device`,
+    () => {
+      train('mnist-mlp', 'wasm', [...MLP, '--model', 'depth=1', '--model', 'width=32', '--save-weights']);
+      const run = join(runsDir, 'mnist-mlp-wasm');
+      const landscape = (device: string, env?: NodeJS.ProcessEnv) => {
+        const args = ['landscape', run, '--grid', '0', '--points', '3', '--examples', '128'];
+        const out = cli(
+          [...args, '--hessian-examples', '64', '--iterations', '3', '--device', device, '--overwrite'],
+          env,
+        );
+        expect(out.status, out.stderr).toBe(0);
+        expect(out.stderr).toContain(`device: ${device}`);
+        return JSON.parse(readFileSync(join(run, 'landscape.json'), 'utf8'));
+      };
+      const onWasm = landscape('wasm');
+      const onGpu = landscape('webgpu', webgpuEnv());
+      expect(onWasm.runtime.device).toBe('wasm');
+      expect(onGpu.runtime).toMatchObject({ device: 'webgpu', adapter: { name: webgpu.adapter?.name } });
+      const pairs: [string, number, number][] = [
+        ['center loss', onWasm.centerLoss, onGpu.centerLoss],
+        ...onWasm.line.losses.map((l: number, i: number): [string, number, number] => [
+          `line loss ${i}`,
+          l,
+          onGpu.line.losses[i],
+        ]),
+        ...onWasm.hessian.history.map((l: number, i: number): [string, number, number] => [
+          `power iteration ${i}`,
+          l,
+          onGpu.hessian.history[i],
+        ]),
+      ];
+      for (const [what, a, b] of pairs) {
+        expect(Math.abs(a - b), `${what}: wasm ${a} vs webgpu ${b}`).toBeLessThanOrEqual(
+          LOSS_TOLERANCE * Math.abs(a),
+        );
+      }
+    },
+    900_000,
+  );
+});
+
 describe('device choice', () => {
   it('--device webgpu without an adapter names what is missing and writes no run folder', () => {
     const dir = join(runsDir, 'none');

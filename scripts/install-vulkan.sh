@@ -10,16 +10,5 @@ if ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-vulkan: not root and no sudo; cannot apt-get install libvulkan1" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-# Another apt run may hold the dpkg lock: wait for it (up to 5 minutes).
-$SUDO apt-get -o DPkg::Lock::Timeout=300 update
 # Without recommends: mesa's lavapipe driver would only add a warning (Dawn rejects it).
-$SUDO apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends libvulkan1
+exec "$(dirname "$0")/apt-install.sh" install-vulkan --no-install-recommends libvulkan1

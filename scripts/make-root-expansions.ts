@@ -1,7 +1,8 @@
 /**
  * `npm run root-expansions`: writes src/activations/generated/root-expansions.ts.
  *
- * Near a zero r of f' (GELU's at -0.7518, GoLU's at -W(1), Swish's at -1.2785, ...), any float64
+ * Near a zero r of f' (GELU's at -0.7518, Swish's at -1.2785, ...; GoLU's, at -W(1/beta) for every
+ * beta, has a closed form instead: src/math/gompertz.ts), any float64
  * formula of the form "a + b" with a ~ -b leaves an absolute error of a few ulp(1), which is an
  * unbounded number of ulp of the tiny result. There we evaluate f'(x) = d * Q(d), d = x - r, with r
  * stored as three doubles (so d is exact to ~1e-48) and Q a polynomial interpolating f'(r + d) / d
@@ -10,6 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type Decimal from 'decimal.js';
+import { twoSum } from '../src/math/double-double.js';
 import { Dec, exactDecimal, withDigits } from './oracle/decimal.js';
 import { oracleAtDecimal } from './oracle/index.js';
 
@@ -47,14 +49,6 @@ const TARGETS: readonly Target[] = [
   },
   { id: 'MISH', oracle: 'mish', bracket: [-1.3, -1.1], halfWidth: 1, degree: 39, note: "mish'(x)" },
   { id: 'FMISH', oracle: 'fmish', bracket: [-0.9, -0.7], halfWidth: 0.3, degree: 27, note: "fmish'(x)" },
-  {
-    id: 'GOLU_BETA1',
-    oracle: 'golu',
-    bracket: [-0.6, -0.5],
-    halfWidth: 0.22,
-    degree: 27,
-    note: "golu'(w) for alpha = beta = gamma = 1; golu with beta = 1 evaluates alpha * it at w = gamma x",
-  },
 ];
 
 const GRID = 4001;
@@ -111,10 +105,9 @@ function splitTriple(r: Decimal): [number, number, number] {
 
 /** The float64 evaluation the library performs (kept in sync with src/math/root-expansion.ts). */
 function evaluate(x: number, root: readonly number[], coefficients: readonly number[]): number {
-  const s = x - root[0];
-  const bb = s - x;
-  const e = x - (s - bb) + (-root[0] - bb);
-  const d = s + (e - root[1] - root[2]);
+  const [s, e] = twoSum(x, -root[0]);
+  const [t, f] = twoSum(s, -root[1]);
+  const d = t + (f + e - root[2]);
   let q = coefficients[coefficients.length - 1];
   for (let i = coefficients.length - 2; i >= 0; i--) q = q * d + coefficients[i];
   return d * q;

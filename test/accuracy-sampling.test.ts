@@ -4,11 +4,12 @@
  * result is subnormal.
  */
 import { describe, expect, it } from 'vitest';
-import { oracleDerivative, oracleValue } from '../scripts/oracle/index.js';
+import { exactDecimal, oracleDerivative, oracleValue, withDigits } from '../scripts/oracle/index.js';
 import { referenceFromDecimal } from '../scripts/oracle/reference.js';
 import { PARAM_SPAN, parameterSamples, subnormalBand } from '../scripts/oracle/sampling.js';
 import { activation, registry } from '../src/index.js';
-import { FLOAT64_MIN_NORMAL, ulpError } from '../src/math/float.js';
+import { FLOAT64_MIN_NORMAL, nextDown, nextUp, ulpError } from '../src/math/float.js';
+import { lambertWOfReciprocal } from '../src/math/lambert-w.js';
 
 function ulps(name: string, params: Record<string, number>, kind: 'value' | 'derivative', x: number) {
   const f = activation(name, params);
@@ -135,5 +136,66 @@ describe('catalog defects found by the sampled harness', () => {
     ),
   )('%s', (_, f) => {
     expect(ulps(f.name, f.params, f.kind, f.x)).toBeLessThanOrEqual(4);
+  });
+});
+
+/**
+ * Derivatives next to their zero with non-default parameters, where the input of the root expansion
+ * is a product w = p x carried as wh + wl. f' is proportional to w - w0 there, so the doubles within a
+ * few ulp of w0 / p test the root's precision and the summation of its parts: GoLU with beta != 1 held
+ * its root -W(1/beta) in double-double and missed by up to ~9.6e5 ulp (KNOWN_MISSES of
+ * test/accuracy.test.ts), and a low part wl of ~1e-17 was added to the root's in one rounding (3.5 ulp
+ * in GoLU; in nearRoot, 17.3 ulp for Swish with beta = 0.3086989 at x = -4.141461283992505).
+ */
+describe('derivatives next to their zero, non-default parameters', () => {
+  const SILU_ROOT = -1.2784645427610737;
+  const cases: [string, Record<string, number>, number][] = [
+    ...[
+      { alpha: 1.5, beta: 0.5, gamma: 2 },
+      { alpha: 6.89, beta: 0.53, gamma: 84.4 },
+      { alpha: 0.31928395423095773, beta: 0.48065315200076203, gamma: 90.99387053421815 },
+      { alpha: 1, beta: 2, gamma: 1 },
+      { alpha: 0.3, beta: 1e-3, gamma: 0.02 },
+      { alpha: 1, beta: 1e-100, gamma: 7 },
+      { alpha: 2, beta: 37.5, gamma: 0.75 },
+      { alpha: 1, beta: 600, gamma: 1 },
+      { alpha: 1, beta: 1 + 2 ** -40, gamma: 3 },
+      { alpha: 1, beta: 1, gamma: 1 },
+      { alpha: 1.1, beta: 1, gamma: 33.3 },
+    ].map((p): [string, Record<string, number>, number] => {
+      const [v0, v1] = lambertWOfReciprocal(p.beta);
+      return ['golu', p, -(v0 + v1) / p.gamma];
+    }),
+    ...[0.7, 1.9, 13.3, 0.3086989].map((beta): [string, Record<string, number>, number] => [
+      'swish',
+      { beta },
+      SILU_ROOT / beta,
+    ]),
+    ['gelu_sigmoid', {}, SILU_ROOT / 1.702],
+  ];
+  it.each(cases.map(([name, p, x0]) => [`${name} ${JSON.stringify(p)}`, name, p, x0] as const))(
+    "the 17 doubles around the zero of f' are within 4 ulp: %s",
+    (_, name, params, x0) => {
+      let x = x0;
+      for (let k = 0; k < 8; k++) x = nextDown(x);
+      const worst = { ulp: 0, x };
+      for (let k = 0; k < 17; k++, x = nextUp(x)) {
+        const e = ulps(name, params, 'derivative', x);
+        if (!(e <= worst.ulp)) Object.assign(worst, { ulp: e, x });
+      }
+      expect(worst.ulp, `worst at x = ${worst.x}`).toBeLessThanOrEqual(4);
+    },
+  );
+
+  it('W(1/beta) is held to 1e-40 relative for beta over the whole positive range that matters', () => {
+    withDigits(100, () => {
+      for (const beta of [5e-324, 1e-310, 1e-300, 1e-5, 0.5, 0.53, 1, 2, 37.5, 745, 1e5]) {
+        const [a, b, c] = lambertWOfReciprocal(beta);
+        const v = exactDecimal(a).plus(exactDecimal(b)).plus(exactDecimal(c));
+        // beta v e^v - 1 = (1 + v) * (relative error of v) to first order
+        const relative = v.times(v.exp()).times(exactDecimal(beta)).minus(1).div(v.plus(1)).abs();
+        expect(relative.toNumber(), `beta = ${beta}`).toBeLessThan(1e-40);
+      }
+    });
   });
 });

@@ -30,15 +30,7 @@ const KNOWN_MISSES: readonly {
   kind: 'value' | 'derivative';
   x: number;
   why: string;
-}[] = [
-  ...[-0.42630275100686277, -0.4263027510068627, -0.4263027510068628, -0.42630275100686266].map((x) => ({
-    name: 'golu',
-    params: '{"alpha":1.5,"beta":0.5,"gamma":2}',
-    kind: 'derivative' as const,
-    x,
-    why: "within ~1e-17 of the root of f' for beta != 1: the runtime root -W(1/beta) is known to ~1e-26 (double-double), not 1e-33",
-  })),
-];
+}[] = [];
 
 function isKnownMiss(name: string, params: string, kind: 'value' | 'derivative', x: number): boolean {
   return KNOWN_MISSES.some(

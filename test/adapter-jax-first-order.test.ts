@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../src/activation.js';
 import { activationNames } from '../src/activations/resolve.js';
 import * as jx from '../src/adapters/jax/index.js';
+import { catalogSecond, EPS32, GRID, PARAMETER_CASES } from './helpers/jax-grid.js';
 
-const EPS32 = 2 ** -23;
 /** The exact form's bound (condition-scaled float32 ulps). */
 const K = 8;
 /**
@@ -19,36 +19,6 @@ const K = 8;
  * (2^-126).
  */
 const ABSOLUTE_FLOOR = 2 ** -110;
-
-function makeGrid(): Float32Array {
-  const xs: number[] = [];
-  for (let i = -2000; i <= 2000; i++) xs.push(i / 100);
-  xs.push(-1e4, -1000, -100, -90, -60, -40, -30, 30, 40, 60, 90, 100, 1000, 1e4);
-  xs.push(1e-3, -1e-3, 1e-6, -1e-6, 1e-30, -1e-30, 0.5671, -0.5671, 6, 5.999, 6.001);
-  return new Float32Array(xs);
-}
-const GRID = makeGrid();
-
-const CASES: [string, Record<string, number>][] = [
-  ...activationNames().map((name): [string, Record<string, number>] => [name, {}]),
-  ['golu', { alpha: 1.5, beta: 0.5, gamma: 2 }],
-  ['golu', { beta: 3, gamma: 0.5 }],
-  ['gompertz', { alpha: 2, beta: 2, gamma: 0.7 }],
-  ['gem', { n: 3 }],
-  ['egem', { n: 2, epsilon: 0.01 }],
-  ['segem', { n: 2, epsilon: 0.5, lambda: 0.3 }],
-  ['elu', { alpha: 0.5 }],
-  ['elu', { alpha: 0 }],
-  ['celu', { alpha: 2.5 }],
-  ['softplus', { beta: 2, threshold: 10 }],
-  ['softplus', { beta: 0.5, threshold: 1e30 }],
-  ['swish', { beta: 1.7 }],
-];
-
-function second(derivative: (x: number) => number, x: number): number {
-  const h = 1e-4 * Math.max(1, Math.abs(x));
-  return (derivative(x + h) - derivative(x - h)) / (2 * h);
-}
 
 function worstCondUlp(got: ArrayLike<number>, want: (x: number) => number, scale: (x: number) => number) {
   let worst = 0;
@@ -72,7 +42,7 @@ beforeAll(async () => {
 });
 
 describe('first-order form matches the catalog (wasm device)', () => {
-  it.each(CASES)('%s %j: value, grad and jvp within float32 tolerance', (name, params) => {
+  it.each(PARAMETER_CASES)('%s %j: value, grad and jvp within float32 tolerance', (name, params) => {
     const reference = activation(name, params);
     const f = training(name, params);
     const y = f(np.array(GRID)).dataSync();
@@ -84,7 +54,7 @@ describe('first-order form matches the catalog (wasm device)', () => {
       (x) => Math.abs(reference.value(x)) + Math.abs(x * reference.derivative(x)),
     );
     const gradScale = (x: number) =>
-      Math.abs(reference.derivative(x)) + Math.abs(x * second(reference.derivative, x));
+      Math.abs(reference.derivative(x)) + Math.abs(x * catalogSecond(reference.derivative, x));
     const back = worstCondUlp(g, reference.derivative, gradScale);
     const forwardMode = worstCondUlp(t, reference.derivative, gradScale);
     expect(forward.worst, `value at x = ${forward.at}`).toBeLessThan(K);
@@ -129,7 +99,7 @@ describe('first-order form at the edges', () => {
     const first = secondDerivative(training('golu'));
     for (let i = 0; i < xs.length; i++) {
       expect(first[i]).toBe(0);
-      expect(exact[i]).toBeCloseTo(second(reference.derivative, xs[i]), 4);
+      expect(exact[i]).toBeCloseTo(catalogSecond(reference.derivative, xs[i]), 4);
     }
   });
 

@@ -14,50 +14,15 @@ import { registry } from '../src/activations/index.js';
 import { activationNames } from '../src/activations/resolve.js';
 import * as jx from '../src/adapters/jax/index.js';
 import * as stable from '../src/adapters/jax/math.js';
+import { catalogSecond, EPS32, GRID, PARAMETER_CASES } from './helpers/jax-grid.js';
 
-const EPS32 = 2 ** -23;
 /** Allowed error in condition-scaled float32 ulps (measured worst case: about 3). */
 const K = 8;
 const FLT_MIN = 1.1754943508222875e-38;
 
-/** -20..20 step 0.01, plus tails, tiny values and the points the issue names (-100, 1e4). */
-function makeGrid(): Float32Array {
-  const xs: number[] = [];
-  for (let i = -2000; i <= 2000; i++) xs.push(i / 100);
-  xs.push(-1e4, -1000, -100, -90, -60, -40, -30, 30, 40, 60, 90, 100, 1000, 1e4);
-  xs.push(1e-3, -1e-3, 1e-6, -1e-6, 1e-30, -1e-30, 0.5671, -0.5671, 6, 5.999, 6.001);
-  return new Float32Array(xs);
-}
-const GRID = makeGrid();
-
-/** Non-default parameter sets, so every parameter is exercised at least once. */
-const PARAMETER_CASES: [string, Record<string, number>][] = [
-  ...activationNames().map((name): [string, Record<string, number>] => [name, {}]),
-  ['golu', { alpha: 1.5, beta: 0.5, gamma: 2 }],
-  ['golu', { beta: 3, gamma: 0.5 }],
-  ['gompertz', { alpha: 2, beta: 2, gamma: 0.7 }],
-  ['gem', { n: 3 }],
-  ['egem', { n: 2, epsilon: 0.01 }],
-  ['segem', { n: 2, epsilon: 0.5, lambda: 0.3 }],
-  ['leaky_relu', { slope: 0.2 }],
-  ['prelu', { slope: -0.5 }],
-  ['elu', { alpha: 0.5 }],
-  ['elu', { alpha: 0 }],
-  ['celu', { alpha: 2.5 }],
-  ['softplus', { beta: 2, threshold: 10 }],
-  ['softplus', { beta: 0.5, threshold: 1e30 }],
-  ['swish', { beta: 1.7 }],
-];
-
 function label(name: string, params: Record<string, number>): string {
   const p = Object.entries(params);
   return p.length === 0 ? name : `${name}(${p.map(([k, v]) => `${k}=${v}`).join(', ')})`;
-}
-
-/** Central difference of the catalog's derivative (float64): the second derivative, for tolerances. */
-function catalogSecond(derivative: (x: number) => number, x: number): number {
-  const h = 1e-4 * Math.max(1, Math.abs(x));
-  return (derivative(x + h) - derivative(x - h)) / (2 * h);
 }
 
 interface Accuracy {

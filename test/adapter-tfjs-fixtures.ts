@@ -67,3 +67,19 @@ export function compareFloat32(
   }
   return { worst, message };
 }
+
+/**
+ * The training tests' regression task as plain arrays: 64 fixed points of [-2, 2]^2 and
+ * y = sin(2 x0) x1 + 0.5 x0 (deterministic); each side wraps them in tf.tensor2d.
+ */
+export function regressionTask(): { inputs: number[][]; targets: number[][] } {
+  const inputs: number[][] = [];
+  const targets: number[][] = [];
+  for (let i = 0; i < 64; i++) {
+    const x0 = -2 + ((i * 29) % 64) / 16;
+    const x1 = -2 + ((i * 13 + 7) % 64) / 16;
+    inputs.push([x0, x1]);
+    targets.push([Math.sin(2 * x0) * x1 + 0.5 * x0]);
+  }
+  return { inputs, targets };
+}

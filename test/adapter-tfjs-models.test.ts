@@ -21,20 +21,14 @@ import {
   registerActivations,
   replaceActivations,
 } from '../src/adapters/tfjs/index.js';
+import { regressionTask } from './adapter-tfjs-fixtures.js';
 
 tf.env().set('PROD', true);
 registerActivations(tf);
 
-/** A fixed regression task: 64 points in [-2, 2]^2, y = sin(2 x0) x1 + 0.5 x0 (deterministic). */
+/** The shared regression task (test/adapter-tfjs-fixtures.ts) as tensors. */
 function task(): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
-  const inputs: number[][] = [];
-  const targets: number[][] = [];
-  for (let i = 0; i < 64; i++) {
-    const x0 = -2 + ((i * 29) % 64) / 16;
-    const x1 = -2 + ((i * 13 + 7) % 64) / 16;
-    inputs.push([x0, x1]);
-    targets.push([Math.sin(2 * x0) * x1 + 0.5 * x0]);
-  }
+  const { inputs, targets } = regressionTask();
   return { xs: tf.tensor2d(inputs), ys: tf.tensor2d(targets) };
 }
 

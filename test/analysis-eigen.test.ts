@@ -4,7 +4,7 @@
  * trace invariants on the experiment's own sparse and defective matrices, the circular law and the
  * rank-one outlier, and the eigen experiment and command end to end on small sizes.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -303,5 +303,36 @@ describe('gatelab eigen', () => {
     expect(text.startsWith('<svg')).toBe(true);
     expect(text).toContain('golu');
     expect(text).toContain('gelu');
+  });
+
+  it('writes its files atomically: a failed write names the file and leaves no part of it', async () => {
+    const program = new Command().exitOverride();
+    registerEigen(program);
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const json = join(blocked, 'eigen.json');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await expect(
+        program.parseAsync([
+          'node',
+          'gatelab',
+          'eigen',
+          'relu',
+          '--size',
+          '4',
+          '--means',
+          '0',
+          '--stds',
+          '1',
+          '--quiet',
+          '--json',
+          json,
+        ]),
+      ).rejects.toThrow(`cannot write ${json}: a part of the path is a file, not a folder (ENOTDIR)`);
+    } finally {
+      write.mockRestore();
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `gatelab landscape` on a real trained run (issue 10): saved weights that do not fit the run's model
- * are a clear error, the number of examples reported is the number used, and an earlier
- * landscape.json is never overwritten silently.
+ * are a clear error, the number of examples reported is the number used, an earlier
+ * landscape.json is never overwritten silently, and --device/--threads work as on train (issue 12;
+ * webgpu against wasm: test/devices.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,19 @@ describe('gatelab landscape', () => {
     expect(replaced.status, replaced.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(run, 'landscape.json'), 'utf8')).seed).toBe(3);
   }, 240_000);
+
+  it('takes --device like train: records the device in landscape.json; an unknown device is an error', () => {
+    const result = cli(['landscape', run, ...quick, '--device', 'wasm', '--threads', '1', '--overwrite']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('device: wasm, 1 thread');
+    const file = JSON.parse(readFileSync(join(run, 'landscape.json'), 'utf8'));
+    expect(file.runtime).toMatchObject({ device: 'wasm', requested: 'wasm', adapter: null, threads: 1 });
+    const before = readFileSync(join(run, 'landscape.json'), 'utf8');
+    const bad = cli(['landscape', run, ...quick, '--device', 'tpu', '--overwrite']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--device (device) must be one of auto, wasm, webgpu, cpu, got 'tpu'");
+    expect(readFileSync(join(run, 'landscape.json'), 'utf8')).toBe(before);
+  }, 120_000);
 
   it('a width-32 checkpoint in a width-64 run is a clear error', () => {
     const wide = join(runsDir, 'w64');

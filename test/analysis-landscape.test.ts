@@ -32,32 +32,32 @@ function symmetric(eigenvalues: number[]): number[][] {
 }
 
 describe('power iteration', () => {
-  it('finds the top eigenvalue of a symmetric matrix and reports convergence', () => {
+  it('finds the top eigenvalue of a symmetric matrix and reports convergence', async () => {
     const a = symmetric([7, 2, -1, 0.5]);
     const apply = (v: HostTree) => [
       Float32Array.from(a.map((row) => row.reduce((s, x, j) => s + x * v[0][j], 0))),
     ];
-    const r = powerIteration(apply, [Float32Array.from([1, 1, 1, 1])], hostSpace, {
+    const r = await powerIteration(apply, [Float32Array.from([1, 1, 1, 1])], hostSpace, {
       tolerance: 1e-7,
       maxIterations: 200,
     });
     expect(r.converged).toBe(true);
     expect(Math.abs(r.eigenvalue - 7)).toBeLessThan(1e-4);
     expect(r.history.length).toBe(r.iterations);
-    const capped = powerIteration(apply, [Float32Array.from([1, 1, 1, 1])], hostSpace, {
+    const capped = await powerIteration(apply, [Float32Array.from([1, 1, 1, 1])], hostSpace, {
       tolerance: 1e-12,
       maxIterations: 3,
     });
     expect(capped.converged).toBe(false);
     expect(capped.iterations).toBe(3);
-    expect(() => powerIteration(apply, [new Float32Array(4)], hostSpace)).toThrow(/zero/);
+    await expect(powerIteration(apply, [new Float32Array(4)], hostSpace)).rejects.toThrow(/zero/);
   });
 });
 
 describe('Hessian-vector products with jax-js (forward over reverse)', () => {
   beforeAll(() => initLabRuntime());
 
-  it('power iteration on jvp(grad f) of a quadratic 1/2 w^T A w finds its top eigenvalue', () => {
+  it('power iteration on jvp(grad f) of a quadratic 1/2 w^T A w finds its top eigenvalue', async () => {
     const eigenvalues = [6, 3, 1, -2];
     const a = symmetric(eigenvalues);
     const quadratic = (w: JaxArray) => {
@@ -77,7 +77,7 @@ describe('Hessian-vector products with jax-js (forward over reverse)', () => {
     // H = A exactly, whatever the point: H e_1 is A's first column.
     const column = hvp([Float32Array.from([1, 0, 0, 0])])[0];
     for (let i = 0; i < 4; i++) expect(column[i]).toBeCloseTo(a[i][0], 5);
-    const r = powerIteration(hvp, [Float32Array.from([1, 0.5, -0.25, 2])], hostSpace, {
+    const r = await powerIteration(hvp, [Float32Array.from([1, 0.5, -0.25, 2])], hostSpace, {
       tolerance: 1e-6,
       maxIterations: 200,
     });
@@ -146,12 +146,12 @@ describe('Hessian-vector products with jax-js (forward over reverse)', () => {
       expect(() => restoreTree(wrong.params, saved.params, saved.manifest.params)).toThrow(/shape/);
     });
 
-    it('slices pass through the trained loss at 0; the Hessian estimate bounds random Rayleigh quotients', () => {
+    it('slices pass through the trained loss at 0; the Hessian estimate bounds random Rayleigh quotients', async () => {
       const init = model.init(() => rng.next());
       const weights = (tree.leaves(init.params as never) as JaxArray[]).map((l) =>
         Float32Array.from(l.ref.dataSync() as Float32Array),
       );
-      const file = computeLandscape(model, init.params, init.state, weights, batch, {
+      const file = await computeLandscape(model, init.params, init.state, weights, batch, {
         linePoints: 5,
         gridPoints: 3,
         examples: 32,
@@ -170,7 +170,7 @@ describe('Hessian-vector products with jax-js (forward over reverse)', () => {
       const shapes = (tree.leaves(init.params as never) as JaxArray[]).map((l) => [...l.shape]);
       for (const seed of [11, 12, 13]) {
         const v = randomDirection(weights, shapes, 'unit', seed);
-        const quotient = hostSpace.dot(v, surface.hvp(weights, v));
+        const quotient = hostSpace.dot(v, await surface.hvp(weights, v));
         expect(quotient).toBeLessThanOrEqual(hessian.eigenvalue * (1 + 1e-3) + 1e-6);
       }
       surface.dispose();

@@ -1,8 +1,8 @@
 /**
  * The lab on WebGPU in Node (Dawn from the optional `webgpu` package), end to end through the CLI in
- * child processes: the MLP and a small GPT train a few steps on webgpu and on wasm, and their losses
- * agree within float32 tolerance; the run records the device and adapter; `--device webgpu` without an
- * adapter is a clear error that leaves no run folder. Without a GPU, Dawn runs on SwiftShader's Vulkan
+ * child processes: the MLP, a small GPT, a small ViT and a masked LM train a few steps on webgpu and on
+ * wasm, and their losses agree within float32 tolerance; the run records the device and adapter;
+ * `--device webgpu` without an adapter is a clear error that leaves no run folder. Without a GPU, Dawn runs on SwiftShader's Vulkan
  * driver, shipped by Debian's chromium package (apt-get install -y chromium libvulkan1). Where no
  * adapter can be had, the WebGPU tests are skipped with the reason printed.
  */
@@ -129,10 +129,54 @@ const GPT = [
   'blockSize=32',
 ];
 
+/** mnist-seg and mnist-det at a tiny size: the U-Net and the detector (group norm, upsampling, focal loss). */
+const SCENE = [
+  '--max-steps',
+  '2',
+  '--limit-train',
+  '4',
+  '--limit-eval',
+  '2',
+  '--batch-size',
+  '2',
+  '--eval-batch-size',
+  '2',
+  '--model',
+  'channels=4,4,4',
+  '--model',
+  'groups=2',
+];
+/** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
+const VIT = [
+  '--max-steps',
+  '3',
+  '--limit-train',
+  '64',
+  '--limit-eval',
+  '32',
+  '--eval-batch-size',
+  '32',
+  '--batch-size',
+  '16',
+  '--model',
+  'patchSize=14',
+  '--model',
+  'depth=1',
+  '--model',
+  'width=16',
+  '--model',
+  'heads=2',
+];
+const MLM = GPT;
+
 describe('training on webgpu matches wasm', () => {
   for (const [task, extra] of [
     ['mnist-mlp', MLP],
     ['text-gpt', GPT],
+    ['mnist-vit', VIT],
+    ['text-mlm', MLM],
+    ['mnist-seg', SCENE],
+    ['mnist-det', SCENE],
   ] as const) {
     it.skipIf(!webgpu.available)(
       `${task}: losses after 3 steps agree within ${LOSS_TOLERANCE} (relative)`,
@@ -154,6 +198,49 @@ describe('training on webgpu matches wasm', () => {
       900_000,
     );
   }
+});
+
+describe('gatelab landscape on webgpu matches wasm', () => {
+  it.skipIf(!webgpu.available)(
+    `loss slice and Hessian power iteration agree within ${LOSS_TOLERANCE} (relative); landscape.json records the device`,
+    () => {
+      train('mnist-mlp', 'wasm', [...MLP, '--model', 'depth=1', '--model', 'width=32', '--save-weights']);
+      const run = join(runsDir, 'mnist-mlp-wasm');
+      const landscape = (device: string, env?: NodeJS.ProcessEnv) => {
+        const args = ['landscape', run, '--grid', '0', '--points', '3', '--examples', '128'];
+        const out = cli(
+          [...args, '--hessian-examples', '64', '--iterations', '3', '--device', device, '--overwrite'],
+          env,
+        );
+        expect(out.status, out.stderr).toBe(0);
+        expect(out.stderr).toContain(`device: ${device}`);
+        return JSON.parse(readFileSync(join(run, 'landscape.json'), 'utf8'));
+      };
+      const onWasm = landscape('wasm');
+      const onGpu = landscape('webgpu', webgpuEnv());
+      expect(onWasm.runtime.device).toBe('wasm');
+      expect(onGpu.runtime).toMatchObject({ device: 'webgpu', adapter: { name: webgpu.adapter?.name } });
+      const pairs: [string, number, number][] = [
+        ['center loss', onWasm.centerLoss, onGpu.centerLoss],
+        ...onWasm.line.losses.map((l: number, i: number): [string, number, number] => [
+          `line loss ${i}`,
+          l,
+          onGpu.line.losses[i],
+        ]),
+        ...onWasm.hessian.history.map((l: number, i: number): [string, number, number] => [
+          `power iteration ${i}`,
+          l,
+          onGpu.hessian.history[i],
+        ]),
+      ];
+      for (const [what, a, b] of pairs) {
+        expect(Math.abs(a - b), `${what}: wasm ${a} vs webgpu ${b}`).toBeLessThanOrEqual(
+          LOSS_TOLERANCE * Math.abs(a),
+        );
+      }
+    },
+    900_000,
+  );
 });
 
 describe('device choice', () => {

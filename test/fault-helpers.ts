@@ -82,3 +82,35 @@ export async function waitForNoProcesses(text: string, timeoutMs: number): Promi
   }
   return alive;
 }
+
+/**
+ * Pauses (SIGSTOP) the training process of each run folder in `runDirs` as soon as it has written `steps`
+ * step records, until every one has; returns the paused process ids (SIGCONT them), or null if `child`
+ * (the `compare` that started them) ended first. The runs of a `compare --jobs N` start seconds apart on a
+ * loaded machine, while a tiny run trains in about a second: without the pause one may finish (and drop
+ * its checkpoint, as a finished run does) before another has taken a step.
+ */
+export async function pauseRunsAt(
+  runDirs: string[],
+  steps: number,
+  child: ChildProcess,
+): Promise<number[] | null> {
+  const paused = new Map<string, number[]>();
+  while (paused.size < runDirs.length) {
+    if (child.exitCode !== null || child.signalCode !== null) return null;
+    for (const dir of runDirs) {
+      if (paused.has(dir) || stepsWritten(dir) < steps) continue;
+      // The run's own process: its command line names its folder (`train --run-dir DIR`).
+      const pids = processesMentioning(dir);
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      paused.set(dir, pids);
+    }
+    await sleep(5);
+  }
+  return [...paused.values()].flat();
+}
+
+/** Continues processes paused by {@link pauseRunsAt}. */
+export function resumeProcesses(pids: number[]): void {
+  for (const pid of pids) process.kill(pid, 'SIGCONT');
+}

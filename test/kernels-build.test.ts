@@ -4,23 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  generateDispatchSource,
-  generateEntriesSource,
-  generateOpsSource,
-  kernelSourceHash,
-} from '../scripts/build-wasm.js';
+import * as build from '../scripts/build-wasm.js';
 import { KERNEL_SOURCE_HASH } from '../src/kernels/generated/wasm-module.js';
 import { KERNEL_MODES, KERNEL_OPS, kernelExportName } from '../src/kernels/ops.js';
 import { kernelWasmBytes } from '../src/kernels/wasm.js';
 
 describe('embedded kernel module', () => {
   it('was built from the current sources, op table, flags and compiler', () => {
-    expect(kernelSourceHash(), 'kernel sources changed: run npm run build:wasm').toBe(KERNEL_SOURCE_HASH);
+    expect(build.kernelSourceHash(), 'kernel sources changed: run npm run build:wasm').toBe(
+      KERNEL_SOURCE_HASH,
+    );
     const dir = new URL('../src/kernels/assembly/generated/', import.meta.url);
-    expect(readFileSync(new URL('ops.ts', dir), 'utf8')).toBe(generateOpsSource());
-    expect(readFileSync(new URL('dispatch.ts', dir), 'utf8')).toBe(generateDispatchSource());
-    expect(readFileSync(new URL('entries.ts', dir), 'utf8')).toBe(generateEntriesSource());
+    expect(readFileSync(new URL('ops.ts', dir), 'utf8')).toBe(build.generateOpsSource());
+    expect(readFileSync(new URL('dispatch.ts', dir), 'utf8')).toBe(build.generateDispatchSource());
+    expect(readFileSync(new URL('entries.ts', dir), 'utf8')).toBe(build.generateEntriesSource());
   });
 
   it('has no data segment, imports only env.memory and exports every kernel', () => {

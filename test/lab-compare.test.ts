@@ -92,6 +92,60 @@ describe('gatelab compare (end to end)', () => {
     );
   });
 
+  it('a comparison is a sweep: sweep status and merge read its folder', () => {
+    const dir = join(runsDir, 'e2e');
+    const status = cli(['sweep', 'status', dir, '--json']);
+    expect(status.status, status.stderr).toBe(0);
+    const json = JSON.parse(status.stdout);
+    expect(json.counts).toEqual({ done: 2, running: 0, failed: 0, interrupted: 0, pending: 0 });
+    const merge = cli(['sweep', 'merge', dir]);
+    expect(merge.status, merge.stderr).toBe(0);
+    const compare = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+    const merged = JSON.parse(readFileSync(join(dir, 'merged', 'results.json'), 'utf8'));
+    expect(merged.cells.map((c: { axes: { activation: string } }) => c.axes.activation)).toEqual([
+      'relu',
+      'golu(gamma=2)',
+    ]);
+    // The same runs, the same numbers.
+    expect(merged.cells[0].value.mean).toBe(compare.groups[0].testAccuracy.mean);
+  });
+
+  it('--lrs: one sweep of rates x activations x seeds, a table per rate, the lr table, --rebuild', () => {
+    const args = ['compare', ...tiny, '--activations', 'relu,golu', '--seeds', '1', '--lrs', '0.01,0.001'];
+    const result = cli([...args, '--id', 'lrs', '--no-report']);
+    expect(result.status, result.stderr).toBe(0);
+    const out = result.stdout;
+    expect(out.match(/gatelab compare: mnist-mlp, 2 activations x 1 seeds/g)).toHaveLength(2);
+    expect(out).toMatch(/training: .*lr 0\.01[,)]/);
+    expect(out).toMatch(/training: .*lr 0\.001[,)]/);
+    const dir = join(runsDir, 'lrs');
+    for (const lr of ['0.01', '0.001']) {
+      for (const run of ['relu-s0', 'golu-s0'])
+        expect(existsSync(join(dir, `lr-${lr}`, run, 'summary.json'))).toBe(true);
+      const compare = JSON.parse(readFileSync(join(dir, `lr-${lr}`, 'compare.json'), 'utf8'));
+      expect(compare.lr).toBe(Number(lr));
+      expect(compare.groups.map((g: { label: string }) => g.label)).toEqual(['relu', 'golu']);
+    }
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    expect(plan.axes).toEqual(['lr', 'activation', 'seed']);
+    expect(plan.trials.map((t: { folder: string }) => t.folder)).toEqual([
+      'lr-0.01/relu-s0',
+      'lr-0.01/golu-s0',
+      'lr-0.001/relu-s0',
+      'lr-0.001/golu-s0',
+    ]);
+    const before = readFileSync(join(dir, 'lr-0.001', 'compare.json'), 'utf8');
+    // Rerun: everything is kept; --rebuild gives the same groups from the run folders alone.
+    const again = cli([...args, '--id', 'lrs', '--no-report']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('4 runs kept, 0 continue from checkpoints, 0 start');
+    const rebuilt = cli(['compare', '--rebuild', 'lrs', '--runs-dir', runsDir, '--no-report']);
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout.match(/table rebuilt from the run folders/g)).toHaveLength(2);
+    const groups = (text: string) => JSON.parse(text).groups;
+    expect(groups(readFileSync(join(dir, 'lr-0.001', 'compare.json'), 'utf8'))).toEqual(groups(before));
+  });
+
   it('reports runs whose loss blows up as diverged instead of averaging them', () => {
     const result = cli([
       'compare',

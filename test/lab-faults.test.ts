@@ -203,7 +203,10 @@ describe.skipIf(!linux)('compare under signals', () => {
     const dir = join(runsDir, 'child-killed');
     const { child, done } = startCli(compareArgs('child-killed'));
     expect(await waitForSteps(join(dir, 'golu-s0'), randomStep(), child)).toBe(true);
-    const [pid] = processesMentioning(join(dir, 'golu-s0'));
+    // The run's process: the sweep engine's worker of its trial (`gatelab sweep run DIR --index I`).
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    const golu = plan.trials.find((t: { folder?: string }) => t.folder === 'golu-s0');
+    const [pid] = processesMentioning(`${dir} --index ${golu.index} `);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
     const first = await done;

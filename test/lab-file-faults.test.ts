@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCheckpoint } from '../src/lab/runs/checkpoint.js';
-import { runCli, startCli, waitForSteps } from './fault-helpers.js';
+import { pauseRunsAt, resumeProcesses, runCli, startCli } from './fault-helpers.js';
 import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
 
 /** Real processes on a shared machine: generous limits (no test asserts a time). */
@@ -158,8 +158,17 @@ describe('a comparison whose run files are cut short', () => {
   it('report marks the damaged folders; the rerun restarts or resumes each run and matches', async () => {
     const dir = join(runsDir, 'cut');
     const { child, done } = startCli(compareArgs('cut'));
-    expect(await waitForSteps(join(dir, 'relu-s0'), 5, child)).toBe(true);
+    // Every run paused mid-way (3 of 16 steps) before the signal, so none can finish first.
+    const paused = await pauseRunsAt(
+      runs.map((run) => join(dir, run)),
+      3,
+      child,
+    );
+    expect(paused).not.toBeNull();
     child.kill('SIGTERM');
+    // Give compare a moment to pass the stop on; the runs then see it at their next step boundary.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    resumeProcesses(paused!);
     const stopped = await done;
     expect(stopped.code, stopped.stderr).toBe(143);
     for (const run of runs) expect(existsSync(join(dir, run, 'checkpoint.bin'))).toBe(true);

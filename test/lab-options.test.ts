@@ -106,7 +106,7 @@ describe('resolveRunConfig', () => {
       /--limit-train .* applies to image tasks .*not to text-gpt \(a text task\)/,
     );
     expect(() => resolveRunConfig('mnist-mlp', { name: 'relu' }, { data: { stepsPerEpoch: 3 } })).toThrow(
-      /--steps-per-epoch .* applies to text tasks \(text-gpt\), not to mnist-mlp \(an image task\)/,
+      /--steps-per-epoch .* applies to text tasks \(text-gpt, text-mlm\), not to mnist-mlp \(an image task\)/,
     );
     expect(() => resolveRunConfig('mnist-mlp', { name: 'relu' }, { model: { nHead: 2 } })).toThrow(
       /--model nHead: not an option of the mlp model of mnist-mlp; valid: depth, width/,

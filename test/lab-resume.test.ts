@@ -3,9 +3,10 @@
  * every time) and resumed from its checkpoint gives bit-identical metrics lines, final weights, diagnostics
  * and summary to a run done in one go — on the hidden state each model has: dropout keys (mlp, cnn, gpt),
  * batch-norm running statistics (cnn), momentum and Adam moments, the step and cosine schedules, the
- * per-epoch shuffle and the text sampler's position. Wall-clock fields are left out of the comparison:
- * `msPerStep` of step lines, and `timing`, `startedAt`, `finishedAt` of summary.json (plus `id`, `dir`
- * and `resumedAt`, which name the folder and the resumes).
+ * per-epoch shuffle, the text sampler's position, the masked LM's masks and learnable activation
+ * parameters (mlm, vit). Wall-clock fields are left out of the comparison: `msPerStep` of step lines,
+ * and `timing`, `startedAt`, `finishedAt` of summary.json (plus `id`, `dir` and `resumedAt`, which name
+ * the folder and the resumes).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +143,38 @@ describe('resume from a checkpoint gives the same run, bit for bit', () => {
     const stops = randomSteps(303, 10, 2);
     const reference = await referenceRun(config, 'gpt-ref');
     expectSameRun(reference, await interruptedRun(config, 'gpt-part', stops));
+  });
+
+  it('masked LM with learnable GoLU parameters per channel and dropout: masks and sampler continue', async () => {
+    const config = configOf('text-mlm', 'golu', 4, {
+      seed: 4,
+      epochs: 2,
+      batchSize: 4,
+      model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16, dropout: 0.1 },
+      data: { stepsPerEpoch: 5, evalBatches: 1 },
+      learnable: ['alpha', 'beta', 'gamma'],
+      learnableScope: 'channel',
+    });
+    const stops = randomSteps(404, 10, 2);
+    const reference = await referenceRun(config, 'mlm-ref');
+    // The activation-params records (and weights.bin, which holds the parameters) must match too.
+    expect(readFileSync(join(reference, 'metrics.jsonl'), 'utf8')).toContain('"kind":"activation-params"');
+    expectSameRun(reference, await interruptedRun(config, 'mlm-part', stops));
+  });
+
+  it('ViT with a learnable PReLU slope, dropout, AdamW with warm-up', async () => {
+    const config = configOf('mnist-vit', 'prelu', 3, {
+      seed: 5,
+      epochs: 2,
+      batchSize: 16,
+      schedule: { kind: 'cosine', warmup: 2, minRatio: 0 },
+      model: { patchSize: 14, depth: 1, width: 16, heads: 2, dropout: 0.1 },
+      data: { limitTrain: 64, limitEval: 32 },
+      learnable: ['slope'],
+    });
+    const stops = randomSteps(505, 8, 1);
+    const reference = await referenceRun(config, 'vit-ref');
+    expectSameRun(reference, await interruptedRun(config, 'vit-part', stops));
   });
 
   it('stops right after an evaluation and before the first step, with checkpoints only at evaluations', async () => {

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCompare } from '../src/lab/compare/runner.js';
 import { writeRunsReport } from '../src/lab/report/write.js';
@@ -29,6 +29,7 @@ import {
 } from '../src/lab/runs/files.js';
 import { loadRun, loadRuns } from '../src/lab/runs/read.js';
 import { RunDirectory } from '../src/lab/runs/run-folder.js';
+import { readWeights, writeWeights } from '../src/lab/runs/weights.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-runs-'));
 const mounts: string[] = [];
@@ -52,6 +53,9 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+if (!hasStrace) console.log('skipping the fsync-order check: strace is not installed');
+
 const full = mountTmpfs('size=64k');
 const readOnly = mountTmpfs('ro,size=64k');
 
@@ -74,6 +78,22 @@ describe('atomic writes and their errors', () => {
     },
   );
 
+  it.skipIf(full === null)(
+    '--save-weights on a full disk: weights.bin is named, no truncated weights.bin and no manifest remain',
+    () => {
+      const dir = mkdtempSync(join(full!, 'w-'));
+      const values = new Float32Array(40_000).fill(0.5); // 160 kB on a 64 kB file system
+      expect(() => writeWeights(dir, [{ name: 'w', shape: [200, 200], values }], [])).toThrow(
+        `cannot write ${join(dir, 'weights.bin')}: no space left on the device (ENOSPC)`,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+      // A smaller save fits and reads back whole.
+      writeWeights(dir, [{ name: 'w', shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) }], []);
+      expect(Array.from(readWeights(dir).params[0])).toEqual([1, 2, 3, 4]);
+      rmSync(dir, { recursive: true });
+    },
+  );
+
   it.skipIf(readOnly === null)('a read-only mount is reported as read-only, not as a missing folder', () => {
     expect(() => makeFolder(join(readOnly!, 'runs', 'x'))).toThrow(
       /cannot create the folder .*runs\/x: the file system is read-only \(EROFS\)/,
@@ -82,6 +102,54 @@ describe('atomic writes and their errors', () => {
       /a\.json: the file system is read-only/,
     );
     expect(() => new RunDirectory(join(readOnly!, 'runs'), 'r')).toThrow(/read-only \(EROFS\)/);
+  });
+
+  it.skipIf(!hasStrace)(
+    'flushes the file, renames it, then flushes the folder (strace of a real write)',
+    () => {
+      const dir = mkdtempSync(join(root, 'sync-'));
+      const file = join(dir, 'a.json');
+      const script = `import { writeJsonFile } from './src/lab/runs/files.ts'; writeJsonFile(${JSON.stringify(file)}, { ok: 1 });`;
+      const traced = spawnSync(
+        'strace',
+        [
+          '-f',
+          '-e',
+          'trace=openat,fsync,rename,renameat,renameat2',
+          process.execPath,
+          '--import',
+          'tsx',
+          '-e',
+          script,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(traced.status, traced.stderr).toBe(0);
+      const lines = traced.stderr.split('\n');
+      const renamed = lines.findIndex((l) => /rename/.test(l) && l.includes(`"${file}"`) && /= 0$/.test(l));
+      expect(renamed, 'the rename onto a.json').toBeGreaterThan(0);
+      const tempFd = lines
+        .slice(0, renamed)
+        .map((l) => /openat\(.*"[^"]*\.a\.json\.[^"]*\.tmp".* = (\d+)$/.exec(l)?.[1])
+        .find((fd) => fd !== undefined);
+      expect(lines.slice(0, renamed).some((l) => l.includes(`fsync(${tempFd})`))).toBe(true);
+      const after = lines.slice(renamed);
+      const folderFd = after
+        .map((l) => new RegExp(`openat\\(.*"${dir}".* = (\\d+)$`).exec(l)?.[1])
+        .find(Boolean);
+      expect(folderFd, 'the folder opened after the rename').toBeDefined();
+      expect(after.some((l) => l.includes(`fsync(${folderFd})`))).toBe(true);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ok: 1 });
+    },
+  );
+
+  it('a path through a file: the write error names the file and the cause, not the cleanup', () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, '');
+    const file = join(blocker, 'x.json');
+    expect(() => writeJsonFile(file, {})).toThrow(
+      `cannot write ${file}: a part of the path is a file, not a folder (ENOTDIR)`,
+    );
   });
 
   it('names permission errors and keeps unknown causes', () => {
@@ -164,22 +232,40 @@ describe('damaged run folders', () => {
 
 describe.skipIf(full === null)('a comparison on a disk that fills up', () => {
   it('still returns and prints the table; the write error names compare.json and the cause', async () => {
-    // A stand-in for `gatelab train`: reads run.json, writes a finished summary, then fills the disk.
-    const child = join(root, 'fake-train.mjs');
+    // A stand-in for the pool's `gatelab sweep run DIR --index I`: the real worker (lock, result.json)
+    // with a runner that writes a finished summary instead of training; after the second run's result
+    // is published it fills the disk, so compare.json is what no longer fits.
+    const src = (path: string) => JSON.stringify(resolve('src', path));
+    const child = join(root, 'fake-sweep-worker.mts');
     writeFileSync(
       child,
-      `import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+      `import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SweepFolder } from ${src('lab/sweep/folder.js')};
+import { runTrial } from ${src('lab/sweep/worker.js')};
 const args = process.argv.slice(2);
-const runDir = args[args.indexOf('--run-dir') + 1];
-const config = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
-const label = config.activation.name;
-writeFileSync(join(runDir, 'summary.json'), JSON.stringify({
-  status: 'completed', activation: { name: label, params: {}, label }, seed: config.seed, diverged: null,
-  model: 'fake', data: 'fake', paramCount: 1, stepsDone: 1,
-  test: { loss: 0.5, accuracy: 0.5 + config.seed / 100, count: 10 }, val: null,
-  timing: { msPerStep: 1, totalSeconds: 0.1, stepsPerSecond: 1, firstStepMs: 1 } }));
-if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(1 << 20)); } catch {}
+const folder = new SweepFolder(args[2]);
+const trial = folder.trialAt(folder.readPlan(), Number(args[args.indexOf('--index') + 1]));
+const outcome = await runTrial(folder, trial, {
+  runner: {
+    async run(config, runsDir, runId) {
+      const runDir = join(runsDir, runId);
+      mkdirSync(runDir, { recursive: true });
+      const label = config.activation.name;
+      const summary = {
+        status: 'completed', activation: { name: label, params: {}, label }, seed: config.seed, diverged: null,
+        model: 'fake', data: 'fake', paramCount: 1, stepsDone: 1,
+        test: { loss: 0.5, accuracy: 0.5 + config.seed / 100, count: 10 }, val: null,
+        timing: { msPerStep: 1, totalSeconds: 0.1, stepsPerSecond: 1, firstStepMs: 1 } };
+      writeFileSync(join(runDir, 'summary.json'), JSON.stringify(summary));
+      return summary;
+    },
+    async resume() { throw new Error('nothing to resume'); },
+  },
+});
+if (outcome.kind === 'done' && trial.config.seed === 1)
+  try { writeFileSync(join(folder.runDir(trial), 'filler'), Buffer.alloc(1 << 20)); } catch {}
+process.exitCode = outcome.kind === 'done' ? 0 : 1;
 `,
     );
     const runsDir = join(full!, 'runs');
@@ -193,7 +279,7 @@ if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(
       overrides: { epochs: 1 },
       runsDir,
       id: 'full-disk',
-      launcher: [process.execPath, child],
+      launcher: [process.execPath, '--import', 'tsx', child],
       details: [],
       progress: 'none',
     });
@@ -203,10 +289,13 @@ if (config.seed === 1) try { writeFileSync(join(runDir, 'filler'), Buffer.alloc(
       /cannot write .*full-disk\/compare\.json: no space left on the device \(ENOSPC\)/,
     );
     expect(existsSync(join(runsDir, 'full-disk', 'compare.json'))).toBe(false);
+    // The run folders, compare-plan.json, and the sweep engine's plan.json and trials/ (lock, result.json).
     expect(readdirSync(join(runsDir, 'full-disk')).sort()).toEqual([
       'compare-plan.json',
+      'plan.json',
       'relu-s0',
       'relu-s1',
+      'trials',
     ]);
   });
 });

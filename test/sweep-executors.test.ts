@@ -1,6 +1,7 @@
 /**
  * Sweeps end to end with real trials (a tiny MLP, 32 steps each): the local pool and its merge, a
- * SIGKILLed `sweep run` rerun to identical results, two workers on the same trial, retries of a failing
+ * `sweep run` SIGKILLed at seeded random points (with its trial process, or alone) rerun to identical
+ * results, two workers on the same trial, retries of a failing
  * trial, and a real single-node Slurm (scripts/slurm-local.sh): `sweep submit --slurm` (job array +
  * afterany merge job) gives results bit-identical to `sweep run`; a trial whose array task is cancelled
  * mid-run is the only one a resubmission runs again.
@@ -11,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseHtml } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../src/lab/data/index.js';
+import { processesMentioning, stepsWritten } from './fault-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatelab-sweep-exec-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -103,53 +106,62 @@ describe('sweep run on the local pool', () => {
     expect(files.map((f) => readFileSync(join(reference, 'merged', f), 'utf8'))).toEqual(before);
   });
 
-  it('a sweep run killed with SIGKILL mid-trial merges partially, and its rerun gives identical results', async () => {
-    const dir = join(root, 'killed');
-    const runner = spawn(
-      process.execPath,
-      ['--import', 'tsx', mainTs, 'sweep', 'run', sweepFile, '--out', dir, '--jobs', '1'],
-      {
-        detached: true,
-        stdio: 'ignore',
-      },
-    );
-    // Kill the runner and its trial process while the third trial trains.
-    await waitFor('two finished trials and a third running', () => {
-      if (!existsSync(join(dir, 'trials'))) return false;
-      const ids = readdirSync(join(dir, 'trials'));
-      return (
-        resultFiles(dir).length >= 2 &&
-        ids.some(
-          (id) =>
-            !existsSync(join(dir, 'trials', id, 'result.json')) &&
-            existsSync(join(dir, 'trials', id, 'run', 'metrics.jsonl')),
-        )
+  // SIGKILL at a point drawn from a seeded generator (the same points every time): after k finished
+  // trials, at step s of the next. 'group': the runner and its trial process at once (a killed job, a
+  // reboot); 'runner': the pool alone (its trial processes see the IPC channel close, checkpoint and stop).
+  const rng = createRng(20261202);
+  it.each(['group', 'runner'] as const)(
+    'a sweep run SIGKILLed (%s) at a random point merges partially, and its rerun gives identical results',
+    async (what) => {
+      const finishedBefore = rng.int(TRIALS - 1);
+      const atStep = 1 + rng.int(24);
+      const dir = join(root, `killed-${what}`);
+      const runner = spawn(
+        process.execPath,
+        ['--import', 'tsx', mainTs, 'sweep', 'run', sweepFile, '--out', dir, '--jobs', '1'],
+        { detached: true, stdio: 'ignore' },
       );
-    });
-    process.kill(-runner.pid!, 'SIGKILL');
-    await new Promise((done) => runner.on('close', done));
-    const finished = resultFiles(dir).length;
-    expect(finished).toBeGreaterThanOrEqual(2);
-    expect(finished).toBeLessThan(TRIALS);
-    const status = JSON.parse(cli(['sweep', 'status', dir, '--json']).stdout);
-    expect(status.counts.interrupted).toBeGreaterThanOrEqual(1);
-    expect(status.counts.running).toBe(0); // the dead worker's lock is not a live holder
-    const partial = cli(['sweep', 'merge', dir]);
-    expect(partial.status).toBe(0);
-    const merged = JSON.parse(results(dir));
-    expect(merged.finished).toBe(finished);
-    expect(merged.rows.filter((r: { status: string }) => r.status === 'missing').length).toBe(
-      TRIALS - finished,
-    );
-    expect(readFileSync(join(dir, 'merged', 'table.txt'), 'utf8')).toContain(
-      `${finished} of 6 trials finished`,
-    );
+      await waitFor(`${finishedBefore} finished trials and step ${atStep} of the next`, () => {
+        if (!existsSync(join(dir, 'trials'))) return false;
+        const ids = readdirSync(join(dir, 'trials'));
+        return (
+          resultFiles(dir).length >= finishedBefore &&
+          ids.some(
+            (id) =>
+              !existsSync(join(dir, 'trials', id, 'result.json')) &&
+              stepsWritten(join(dir, 'trials', id, 'run')) >= atStep,
+          )
+        );
+      });
+      if (what === 'group') process.kill(-runner.pid!, 'SIGKILL');
+      else runner.kill('SIGKILL');
+      await new Promise((done) => runner.on('close', done));
+      // No process of the sweep is left (the orphaned trial stops at its next step boundary).
+      await waitFor('the trial processes to end', () => processesMentioning(dir).length === 0, 120_000);
+      const finished = resultFiles(dir).length;
+      expect(finished).toBeGreaterThanOrEqual(finishedBefore);
+      expect(finished).toBeLessThan(TRIALS);
+      const status = JSON.parse(cli(['sweep', 'status', dir, '--json']).stdout);
+      expect(status.counts.interrupted).toBeGreaterThanOrEqual(1);
+      expect(status.counts.running).toBe(0); // the dead worker's lock is not a live holder
+      const partial = cli(['sweep', 'merge', dir]);
+      expect(partial.status).toBe(0);
+      const merged = JSON.parse(results(dir));
+      expect(merged.finished).toBe(finished);
+      expect(merged.rows.filter((r: { status: string }) => r.status === 'missing').length).toBe(
+        TRIALS - finished,
+      );
+      expect(readFileSync(join(dir, 'merged', 'table.txt'), 'utf8')).toContain(
+        `${finished} of 6 trials finished`,
+      );
 
-    const rerun = cli(['sweep', 'run', dir, '--jobs', '2']);
-    expect(rerun.status, rerun.stderr).toBe(0);
-    expect(cli(['sweep', 'merge', dir]).status).toBe(0);
-    expect(results(dir)).toBe(referenceResults);
-  }, 600_000);
+      const rerun = cli(['sweep', 'run', dir, '--jobs', '2']);
+      expect(rerun.status, rerun.stderr).toBe(0);
+      expect(cli(['sweep', 'merge', dir]).status).toBe(0);
+      expect(results(dir)).toBe(referenceResults);
+    },
+    600_000,
+  );
 
   it('two workers started on the same trial: one runs it, the other leaves it, the result is intact', async () => {
     const dir = join(root, 'twins');

@@ -15,6 +15,7 @@ import { schemaTrialResolver } from '../src/lab/sweep/options.js';
 import { parseShard, planSweep, shardTrials, trialId } from '../src/lab/sweep/plan.js';
 import { locateSweep, presetNames } from '../src/lab/sweep/presets.js';
 import { arraySpec, shellQuote, slurmScripts } from '../src/lab/sweep/slurm.js';
+import { runConfigFromJson } from '../src/lab/train/config.js';
 
 const resolver = schemaTrialResolver();
 const plan = (text: string) => planSweep(parseSweepText(text, 'test.yaml'), resolver);
@@ -139,6 +140,30 @@ seeds: [0, 7]
     expect(wider.trials.length).toBe(28);
     const widerIds = new Set(wider.trials.map((t) => t.id));
     for (const id of ids) expect(widerIds.has(id)).toBe(true);
+  });
+
+  it('ids do not depend on the order of activation parameters or of the grid keys', () => {
+    const ab = plan(`${base}grid:\n  activation: ["golu:beta=2:gamma=1", relu]\n  lr: [0.1, 0.01]\n`);
+    const ba = plan(`${base}grid:\n  lr: [0.1, 0.01]\n  activation: [relu, "golu:gamma=1:beta=2"]\n`);
+    const byAxes = (q: typeof ab) =>
+      Object.fromEntries(q.trials.map((t) => [`${t.axes.activation} ${t.axes.lr} ${t.axes.seed}`, t.id]));
+    expect(Object.keys(byAxes(ab))).toHaveLength(4);
+    expect(byAxes(ba)).toEqual(byAxes(ab));
+    // The expansion order follows the file; the ids and the run.json text do not.
+    expect(ab.trials[0].axes.activation).toBe('golu(beta=2, gamma=1)');
+    expect(ba.trials[0].axes.activation).toBe('relu');
+    const golu = ba.trials.find((t) => t.config.activation.name === 'golu')!;
+    expect(JSON.stringify(golu.config.activation)).toBe('{"name":"golu","params":{"beta":2,"gamma":1}}');
+    // A hand-written run.json with the parameters the other way round hashes the same.
+    const swapped = runConfigFromJson(
+      { ...golu.config, activation: { name: 'golu', params: { gamma: 1, beta: 2 } } },
+      'run.json',
+    );
+    expect(trialId(swapped)).toBe(golu.id);
+    // Written both ways in one grid, they are the same trial.
+    expect(() =>
+      plan(`${base}grid:\n  activation: ["golu:beta=2:gamma=1", "golu:gamma=1:beta=2"]\n`),
+    ).toThrow(/two trials resolve to the same run configuration/);
   });
 
   it('run.json of each trial is the configuration the id hashes, readable as train --config reads it', () => {

@@ -95,22 +95,14 @@ export function oracleAtDecimal(
   return which === 'value' ? a.value(x, dp) : a.derivative(x, dp);
 }
 
-/** f(x) of activation `name` with `params` (defaults filled), as a decimal. */
-export function oracleValue(
-  name: string,
-  x: number,
-  params: OracleParams = {},
-  options: OracleOptions = {},
-): Decimal {
-  return evaluate(name, 'value', x, params, options);
+/** An evaluator of f or f' at a double x, with `params` (defaults filled), as a decimal. */
+function evaluator(which: 'value' | 'derivative') {
+  return (name: string, x: number, params: OracleParams = {}, options: OracleOptions = {}): Decimal =>
+    evaluate(name, which, x, params, options);
 }
 
+/** f(x) of activation `name` with `params` (defaults filled), as a decimal. */
+export const oracleValue = evaluator('value');
+
 /** f'(x) of activation `name` with `params` (PyTorch's convention at kinks), as a decimal. */
-export function oracleDerivative(
-  name: string,
-  x: number,
-  params: OracleParams = {},
-  options: OracleOptions = {},
-): Decimal {
-  return evaluate(name, 'derivative', x, params, options);
-}
+export const oracleDerivative = evaluator('derivative');

@@ -1,5 +1,5 @@
 import { twoProd } from '../math/double-double.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, positiveParam } from './spec.js';
 
 /**
  * x / alpha = q + r with r the rounding error of q: e^(x/alpha) = e^q (1 + r), because e^q alone
@@ -25,17 +25,7 @@ export const celu: ActivationSpec<'celu'> = {
   reference: 'Barron, Continuously Differentiable Exponential Linear Units, arXiv:1704.07483',
   kinks: 'none (C^1)',
   breakpoints: () => [0],
-  params: [
-    {
-      name: 'alpha',
-      default: 1,
-      min: 0,
-      max: Number.POSITIVE_INFINITY,
-      minInclusive: false,
-      maxInclusive: false,
-      description: 'saturation value -alpha for x -> -Inf',
-    },
-  ],
+  params: [positiveParam('alpha', 1, 'saturation value -alpha for x -> -Inf')],
   value(x, p) {
     if (x > 0 || x !== x) return x;
     if (x === Number.NEGATIVE_INFINITY) return -p.alpha;

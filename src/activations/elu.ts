@@ -1,4 +1,4 @@
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, positiveParam } from './spec.js';
 
 /**
  * ELU: f(x) = x for x > 0, alpha * (e^x - 1) otherwise (expm1, no cancellation near 0).
@@ -15,17 +15,8 @@ export const elu: ActivationSpec<'elu'> = {
   reference: 'Clevert et al., Fast and Accurate Deep Network Learning by ELUs, arXiv:1511.07289',
   kinks: "x = 0 when alpha != 1: f'(0) = alpha",
   breakpoints: () => [0],
-  params: [
-    {
-      name: 'alpha',
-      default: 1,
-      min: 0,
-      max: Number.POSITIVE_INFINITY,
-      minInclusive: true,
-      maxInclusive: false,
-      description: 'saturation value -alpha for x -> -Inf',
-    },
-  ],
+  // alpha = 0 is allowed (ELU is then ReLU with f'(0) = 0).
+  params: [{ ...positiveParam('alpha', 1, 'saturation value -alpha for x -> -Inf'), minInclusive: true }],
   value: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
   derivative: (x, p) => (x > 0 ? 1 : scaledExp(x, p.alpha)),
 };

@@ -1,6 +1,6 @@
 import { goluDerivative, goluValue } from '../math/gompertz.js';
-import { GOLU_BETA1 } from './generated/root-expansions.js';
-import { type ActivationSpec, positiveParam } from './spec.js';
+import { GOMPERTZ_PARAMS } from './gompertz.js';
+import type { ActivationSpec } from './spec.js';
 
 /**
  * GoLU, the Gompertz Linear Unit: f(x) = alpha * x * exp(-beta * exp(-gamma * x)).
@@ -20,11 +20,7 @@ export const golu: ActivationSpec<'golu'> = {
   reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654; github.com/automl/GoLU',
   kinks: 'none',
   breakpoints: () => [],
-  params: [
-    { ...positiveParam('alpha', 1, 'output scale'), learnable: true },
-    { ...positiveParam('beta', 1, 'gate displacement along x'), learnable: true },
-    { ...positiveParam('gamma', 1, 'gate growth rate'), learnable: true },
-  ],
+  params: GOMPERTZ_PARAMS,
   value: (x, p) => goluValue(x, p.alpha, p.beta, p.gamma),
-  derivative: (x, p) => goluDerivative(x, p.alpha, p.beta, p.gamma, GOLU_BETA1),
+  derivative: (x, p) => goluDerivative(x, p.alpha, p.beta, p.gamma),
 };

@@ -2,20 +2,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  type CompareResult,
-  currentLauncher,
-  PLAN_FILE,
-  rebuildCompare,
-  runCompare,
-} from '../lab/compare/runner.js';
+import { type CompareResult, PLAN_FILE, rebuildCompare, runComparison } from '../lab/compare/runner.js';
+import { learnableParameterNames } from '../lab/models/activation-spec.js';
 import { parseActivationList } from '../lab/options/activation.js';
 import { integerType } from '../lab/options/types.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
-import { checkRunId, makeRunId } from '../lab/runs/run-folder.js';
+import { checkRunId } from '../lab/runs/run-folder.js';
 import { planParallelRuns } from '../lab/runtime.js';
+import { currentLauncher } from '../lab/sweep/local.js';
 import { getTask, taskMetricKind, taskNames } from '../lab/tasks.js';
-import { describeRunConfig, type RunOverrides, resolveRunConfig } from '../lab/train/config.js';
+import { type RunOverrides, resolveRunConfig } from '../lab/train/config.js';
 import { loadRunData } from '../lab/train/run.js';
 import { parseLearningRates, parseSeeds } from './args/lists.js';
 import { addRunOptions, runOptionsFromCli, taskOption, tasksHelp } from './args/run-options.js';
@@ -119,50 +115,56 @@ export function registerCompare(program: Command): void {
         lr === undefined ? overrides : { ...overrides, lr };
       for (const lr of lrs ?? [undefined])
         for (const activation of activations) resolveRunConfig(task.name, activation, withLr(lr));
+      // Each activation trains the --learnable names it has; each name must belong to one of them.
+      for (const name of overrides.learnable ?? []) {
+        if (!activations.some((a) => learnableParameterNames(a.name).includes(name))) {
+          throw new Error(
+            `--learnable ${name}: none of ${activations.map((a) => a.name).join(', ')} has a learnable parameter '${name}'`,
+          );
+        }
+      }
       // The data, once: a batch larger than the training set or a too short text fails here, not in every child.
       loadRunData(resolveRunConfig(task.name, activations[0], overrides));
       const kind = taskMetricKind(task);
-      // With --lrs, one comparison per learning rate, in lr-<rate>/ folders of one parent folder.
-      // The same --id resumes: the folder is reused, each lr-<rate>/ comparison resumes on its own.
-      let runsDir = o.runsDir;
-      if (lrs !== null) {
-        runsDir = resolve(o.runsDir, o.id ?? makeRunId(['lrs', task.name]));
-        if (o.id === undefined)
-          for (let n = 2; existsSync(runsDir); n++) runsDir = resolve(o.runsDir, `lrs-${n}`);
-      }
+      // One sweep: the activations (after the learning rates of --lrs) x the seeds. With --lrs each rate's
+      // comparison is in lr-<rate>/ of the one folder. The same --id resumes it.
       const stop = watchForStop();
-      const results: { lr: number; result: CompareResult }[] = [];
-      for (const lr of lrs ?? [undefined]) {
-        const config = resolveRunConfig(task.name, activations[0], withLr(lr));
-        const result = await runCompare({
+      let run: Awaited<ReturnType<typeof runComparison>>;
+      try {
+        run = await runComparison({
           task: task.name,
           kind,
           activations,
           seeds,
+          lrs: lrs ?? undefined,
           jobs,
-          overrides: withLr(lr),
-          runsDir,
-          id: lr === undefined ? o.id : `lr-${lr}`,
+          overrides,
+          runsDir: o.runsDir,
+          id: o.id,
           launcher: currentLauncher(),
-          details: [describeRunConfig(config)],
           progress: o.quiet || o.json ? 'none' : 'auto',
           stopRequested: stop.reason,
           onStop: stop.onStop,
         });
-        results.push({ lr: config.lr, result });
+      } finally {
+        stop.dispose();
+      }
+      const results: CompareResult[] = [];
+      for (const result of run.results) {
+        results.push(result);
         if (o.json) printJson(result);
         else process.stdout.write(`\n${result.table}`);
         if (result.writeError !== undefined) {
           process.stderr.write(`gatelab: ${result.writeError} (the table above is complete)\n`);
         }
+        // As the rates run one after another, the tables after an interrupted one are not shown.
         if (result.status === 'interrupted') break;
       }
-      stop.dispose();
-      const interrupted = results.find((r) => r.result.status === 'interrupted')?.result;
+      const runsDir = run.dir;
+      const interrupted = results.find((r) => r.status === 'interrupted');
       if (interrupted) {
-        const folder = lrs !== null ? runsDir : interrupted.dir;
         process.stderr.write(
-          `interrupted (${interrupted.interruptedBy}); resume with: ${resumeCommand(folder)}\n`,
+          `interrupted (${interrupted.interruptedBy}); resume with: ${resumeCommand(runsDir)}\n`,
         );
         process.exitCode = exitCodeFor(interrupted.interruptedBy ?? 'SIGTERM');
         return;
@@ -170,23 +172,20 @@ export function registerCompare(program: Command): void {
       if (lrs !== null && !o.json) {
         process.stdout.write(
           `\n${formatLrTable(
-            results.map((r) => ({ lr: r.lr, groups: r.result.groups })),
+            results.map((r) => ({ lr: r.lr!, groups: r.groups })),
             kind,
           )}`,
         );
         process.stdout.write(`runs: ${runsDir}\n`);
       }
       if (o.report !== false) {
-        const target = lrs !== null ? runsDir : results[0].result.dir;
+        const target = runsDir;
         const out = typeof o.report === 'string' ? o.report : join(target, 'report.html');
         const file = await writeReport([target], out);
         // stderr: stdout stays exactly the table (table.txt) or the JSON.
         process.stderr.write(`report: ${file}\n`);
       }
-      process.exitCode = compareExitCode(
-        results.map((r) => r.result),
-        o.strict === true,
-      );
+      process.exitCode = compareExitCode(results, o.strict === true);
     });
 }
 
@@ -224,7 +223,7 @@ async function rebuild(o: CompareCli): Promise<void> {
   if (folders.length === 0) {
     throw new Error(`--rebuild ${o.rebuild}: ${root} holds no ${PLAN_FILE} (not a comparison folder)`);
   }
-  const results = folders.map(rebuildCompare);
+  const results = folders.flatMap(rebuildCompare);
   for (const result of results) {
     if (o.json) printJson(result);
     else process.stdout.write(`\n${result.table}`);

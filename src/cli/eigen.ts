@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type EigenResult, eigenExperiment } from '../lab/fn/eigen.js';
 import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { eigenHeatmapFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
+import { writeFileSafely } from '../lab/runs/files.js';
 import { collect, parseInteger, parseNumberList } from './args/lists.js';
 import { formatTable, sig, toJson } from './format.js';
 
@@ -96,7 +96,7 @@ export function registerEigen(program: Command): void {
         `${result.cells.length * result.draws * 2} matrices in ${result.seconds.toFixed(1)} s (${result.secondsPerMatrix.toFixed(2)} s per matrix)\n`,
       );
       if (o.json) {
-        writeFileSync(o.json, `${toJson(result)}\n`);
+        writeFileSafely(o.json, `${toJson(result)}\n`);
         process.stdout.write(`wrote ${o.json}\n`);
       }
       if (o.svg) {
@@ -107,7 +107,7 @@ export function registerEigen(program: Command): void {
           output: c.output.mean,
           derivative: c.derivative.mean,
         }));
-        writeFileSync(o.svg, await renderSvg(eigenHeatmapFigure(cells, result.size, result.draws)));
+        writeFileSafely(o.svg, await renderSvg(eigenHeatmapFigure(cells, result.size, result.draws)));
         process.stdout.write(`wrote ${o.svg}\n`);
       }
     });

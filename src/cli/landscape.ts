@@ -14,7 +14,7 @@ import { renderSvg } from '../lab/report/render.js';
 import { readJsonObject, writeFileSafely } from '../lab/runs/files.js';
 import { RUN_FILES } from '../lab/runs/run-folder.js';
 import { readWeights } from '../lab/runs/weights.js';
-import { initLabRuntime } from '../lab/runtime.js';
+import { type DeviceChoice, describeRuntime, initLabRuntime, type RuntimeInfo } from '../lab/runtime.js';
 import {
   buildTaskModel,
   getTask,
@@ -24,6 +24,7 @@ import {
 } from '../lab/tasks.js';
 import { batchArrays } from '../lab/train/trainer.js';
 import { parseInteger } from './args/lists.js';
+import { addSchemaOptions, schemaOptionsFromCli } from './args/run-options.js';
 import { sig, toJson } from './format.js';
 
 interface LandscapeCliOptions {
@@ -41,7 +42,12 @@ interface LandscapeCliOptions {
   lineSvg?: string;
   json?: boolean;
   overwrite?: boolean;
+  device?: string;
+  threads?: string;
 }
+
+/** The run options landscape shares with train. */
+const DEVICE_KEYS = ['device', 'threads'] as const;
 
 /** Where the result goes; an earlier landscape.json is never replaced silently. */
 export function landscapeFile(runDir: string, overwrite: boolean): string {
@@ -55,7 +61,10 @@ export function landscapeFile(runDir: string, overwrite: boolean): string {
 }
 
 /** Loads a run's model, data and saved weights, then computes slices and the Hessian's top eigenvalue. */
-export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Promise<LandscapeFile> {
+export async function landscapeOfRun(
+  runDir: string,
+  o: LandscapeCliOptions,
+): Promise<LandscapeFile & { runtime: RuntimeInfo }> {
   const dir = resolve(runDir);
   const configFile = join(dir, RUN_FILES.config);
   if (!existsSync(configFile)) throw new Error(`${runDir}: not a run folder (no ${RUN_FILES.config})`);
@@ -73,7 +82,9 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
   const range = Number(o.range);
   const tolerance = Number(o.tolerance);
   if (!(tolerance > 0)) throw new Error(`--tolerance '${o.tolerance}': expected a number > 0`);
-  await initLabRuntime();
+  const { device, threads } = schemaOptionsFromCli(o as unknown as Record<string, unknown>, DEVICE_KEYS);
+  const runtime = await initLabRuntime({ device: device as DeviceChoice, threads: threads as number | null });
+  process.stderr.write(`${describeRuntime(runtime)}\n`);
   const task = getTask(config.task);
   const modelOptions = config.model ?? {};
   const blockSize = typeof modelOptions.blockSize === 'number' ? modelOptions.blockSize : undefined;
@@ -91,7 +102,7 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
     return batchArrays(data, first.value);
   };
   let last = '';
-  return computeLandscape(model, init.params, state, saved.params, batch, {
+  const result = await computeLandscape(model, init.params, state, saved.params, batch, {
     normalization: o.normalization as DirectionNormalization,
     range,
     linePoints: parseInteger(o.points, '--points', 3),
@@ -108,11 +119,12 @@ export async function landscapeOfRun(runDir: string, o: LandscapeCliOptions): Pr
       last = what;
     },
   });
+  return { ...result, runtime };
 }
 
 /** `gatelab landscape <run>`: loss slices around a trained run's weights and its sharpness. */
 export function registerLandscape(program: Command): void {
-  program
+  const command = program
     .command('landscape')
     .description(
       'loss along random directions around a trained run (1-D line, 2-D grid) and the top Hessian eigenvalue by power iteration; needs a run trained with --save-weights',
@@ -139,48 +151,49 @@ export function registerLandscape(program: Command): void {
     .option('--svg <file>', 'write the 2-D slice (heatmap + contours) as SVG')
     .option('--line-svg <file>', 'write the 1-D slice as SVG')
     .option('--json', 'print landscape.json to stdout')
-    .option('--overwrite', 'replace an earlier landscape.json of the run (default: refuse)')
-    .action(async (run: string, o: LandscapeCliOptions) => {
-      const file = landscapeFile(run, o.overwrite === true);
-      const result = await landscapeOfRun(run, o);
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      writeFileSafely(file, `${toJson(result)}\n`);
-      if (o.json) {
-        process.stdout.write(`${toJson(result)}\n`);
-      } else {
-        const line = result.line;
-        const edge = Math.max(line.losses[0], line.losses[line.losses.length - 1]);
-        process.stdout.write(
-          [
-            `run ${resolve(run)}`,
-            `loss at the trained weights (${result.examples} training examples, eval mode): ${sig(result.centerLoss, 6)}`,
-            `1-D slice (${result.normalization} direction, ${line.alphas.length} points in [${line.alphas[0]}, ${line.alphas.at(-1)}]): min ${sig(Math.min(...line.losses), 6)}, loss at the ends up to ${sig(edge, 6)} (rise ${sig(edge - result.centerLoss, 4)})`,
-            result.grid
-              ? `2-D slice: ${result.grid.alphas.length}x${result.grid.betas.length} grid, loss from ${sig(Math.min(...result.grid.losses), 6)} to ${sig(Math.max(...result.grid.losses), 6)}`
-              : '2-D slice: skipped',
-            result.hessian
-              ? `top Hessian eigenvalue: ${sig(result.hessian.eigenvalue, 6)} after ${result.hessian.iterations} power iterations (${result.hessian.converged ? 'converged' : 'NOT converged'}, last relative change ${sig(result.hessian.lastChange, 3)}, ${result.hessian.examples} examples)`
-              : 'top Hessian eigenvalue: skipped',
-            `${o.overwrite ? 'wrote (replacing any earlier one)' : 'wrote'} ${file}`,
-            '',
-          ].join('\n'),
-        );
-      }
-      if (o.svg && result.grid) {
-        const fig = landscapeFigure(
-          { xs: result.grid.alphas, ys: result.grid.betas, values: result.grid.losses },
-          `Loss around the trained weights (${result.normalization} directions)`,
-        );
-        writeFileSafely(o.svg, await renderSvg(fig));
-        process.stderr.write(`wrote ${o.svg}\n`);
-      }
-      if (o.lineSvg) {
-        const rows = result.line.alphas.map((x, i) => ({ series: 'loss', x, y: result.line.losses[i] }));
-        writeFileSafely(
-          o.lineSvg,
-          await renderSvg(lineFigure(rows, 'Loss along a random direction', 'step along direction', 'loss')),
-        );
-        process.stderr.write(`wrote ${o.lineSvg}\n`);
-      }
-    });
+    .option('--overwrite', 'replace an earlier landscape.json of the run (default: refuse)');
+  addSchemaOptions(command, DEVICE_KEYS);
+  command.action(async (run: string, o: LandscapeCliOptions) => {
+    const file = landscapeFile(run, o.overwrite === true);
+    const result = await landscapeOfRun(run, o);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    writeFileSafely(file, `${toJson(result)}\n`);
+    if (o.json) {
+      process.stdout.write(`${toJson(result)}\n`);
+    } else {
+      const line = result.line;
+      const edge = Math.max(line.losses[0], line.losses[line.losses.length - 1]);
+      process.stdout.write(
+        [
+          `run ${resolve(run)}`,
+          `loss at the trained weights (${result.examples} training examples, eval mode): ${sig(result.centerLoss, 6)}`,
+          `1-D slice (${result.normalization} direction, ${line.alphas.length} points in [${line.alphas[0]}, ${line.alphas.at(-1)}]): min ${sig(Math.min(...line.losses), 6)}, loss at the ends up to ${sig(edge, 6)} (rise ${sig(edge - result.centerLoss, 4)})`,
+          result.grid
+            ? `2-D slice: ${result.grid.alphas.length}x${result.grid.betas.length} grid, loss from ${sig(Math.min(...result.grid.losses), 6)} to ${sig(Math.max(...result.grid.losses), 6)}`
+            : '2-D slice: skipped',
+          result.hessian
+            ? `top Hessian eigenvalue: ${sig(result.hessian.eigenvalue, 6)} after ${result.hessian.iterations} power iterations (${result.hessian.converged ? 'converged' : 'NOT converged'}, last relative change ${sig(result.hessian.lastChange, 3)}, ${result.hessian.examples} examples)`
+            : 'top Hessian eigenvalue: skipped',
+          `${o.overwrite ? 'wrote (replacing any earlier one)' : 'wrote'} ${file}`,
+          '',
+        ].join('\n'),
+      );
+    }
+    if (o.svg && result.grid) {
+      const fig = landscapeFigure(
+        { xs: result.grid.alphas, ys: result.grid.betas, values: result.grid.losses },
+        `Loss around the trained weights (${result.normalization} directions)`,
+      );
+      writeFileSafely(o.svg, await renderSvg(fig));
+      process.stderr.write(`wrote ${o.svg}\n`);
+    }
+    if (o.lineSvg) {
+      const rows = result.line.alphas.map((x, i) => ({ series: 'loss', x, y: result.line.losses[i] }));
+      writeFileSafely(
+        o.lineSvg,
+        await renderSvg(lineFigure(rows, 'Loss along a random direction', 'step along direction', 'loss')),
+      );
+      process.stderr.write(`wrote ${o.lineSvg}\n`);
+    }
+  });
 }

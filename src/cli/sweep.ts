@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { currentLauncher } from '../lab/compare/runner.js';
+import { type Command, Option } from 'commander';
 import { makeFolder, writeFileSafely } from '../lab/runs/files.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { estimateCost } from '../lab/sweep/cost.js';
 import { parseSetting, readSweepFile, withSettings } from '../lab/sweep/file.js';
 import { SweepFolder } from '../lab/sweep/folder.js';
 import { k8sManifest } from '../lab/sweep/k8s.js';
-import { runLocal } from '../lab/sweep/local.js';
+import { currentLauncher, runLocal } from '../lab/sweep/local.js';
 import { DEFAULT_STALE_MS } from '../lab/sweep/lock.js';
 import { mergeSweep } from '../lab/sweep/merge.js';
 import { schemaTrialResolver } from '../lab/sweep/options.js';
@@ -168,10 +167,22 @@ export function registerSweep(program: Command): void {
     .option('--retries <n>', 'extra attempts of a failed trial', '1')
     .option('--index <i>', 'run only trial I (for Slurm, Kubernetes or any other engine)')
     .option('--shard <i/n>', 'run only the trials with index % n == i')
+    .addOption(
+      new Option('--progress <mode>', "with --index: the trial's progress (json: step events on stdout)")
+        .choices(['none', 'lines', 'json'])
+        .default('none'),
+    )
     .action(
       async (
         arg: string,
-        o: Variant & { out?: string; jobs?: string; retries: string; index?: string; shard?: string },
+        o: Variant & {
+          out?: string;
+          jobs?: string;
+          retries: string;
+          index?: string;
+          shard?: string;
+          progress: 'none' | 'lines' | 'json';
+        },
       ) => {
         if (o.index !== undefined && o.shard !== undefined)
           throw new Error('give --index or --shard, not both');
@@ -184,7 +195,12 @@ export function registerSweep(program: Command): void {
           const stop = watchForStop();
           let outcome: Awaited<ReturnType<typeof runTrial>>;
           try {
-            outcome = await runTrial(folder, trial, { staleMs: staleMs(), stopRequested: stop.reason });
+            outcome = await runTrial(folder, trial, {
+              staleMs: staleMs(),
+              stopRequested: stop.reason,
+              progress: o.progress,
+              note: (line) => process.stderr.write(`${line}\n`),
+            });
           } finally {
             stop.dispose();
           }

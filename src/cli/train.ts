@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type RunContext, recorderHooks } from '../lab/hooks/recorder.js';
+import { checkLearnable } from '../lab/models/activation-spec.js';
 import { activationChoice, parseActivationSpec } from '../lab/options/activation.js';
 import { exitCodeFor, watchForStop } from '../lab/runs/lifecycle.js';
 import { checkRunId } from '../lab/runs/run-folder.js';
@@ -30,7 +31,6 @@ interface TrainCli extends Record<string, unknown> {
   config?: string;
   runsDir: string;
   runId?: string;
-  runDir?: string;
   json?: boolean;
   quiet?: boolean;
   progress?: ProgressMode;
@@ -74,7 +74,10 @@ function trainConfig(o: TrainCli): RunConfig {
   const spec = parseActivationSpec(o.activation ?? 'relu');
   const entries = Object.entries(spec.params ?? {}).map(([k, v]) => `${k}=${v}`);
   const activation = activationChoice(spec.name, [...entries, ...o.param]);
-  return resolveRunConfig(o.task, activation, runOptionsFromCli(o.task, o));
+  const config = resolveRunConfig(o.task, activation, runOptionsFromCli(o.task, o));
+  // One activation: every --learnable name must be one of its learnable parameters.
+  checkLearnable(activation.name, config.learnable);
+  return config;
 }
 
 function printSummary(s: RunSummary): void {
@@ -117,7 +120,6 @@ export function registerTrain(program: Command): void {
   addRunOptions(command)
     .option('--runs-dir <dir>', 'where runs/<id>/ folders go', 'runs')
     .option('--run-id <id>', 'name of the run folder (default: task-activation-sSEED-timestamp)')
-    .option('--run-dir <dir>', 'run in this prepared folder (holds run.json; written by compare or sweep)')
     .option(
       '--resume <run-dir>',
       'continue an interrupted run from its last checkpoint, with the configuration in its run.json',
@@ -150,7 +152,6 @@ export function registerTrain(program: Command): void {
             ? await runExperiment(config, {
                 runsDir: o.runsDir,
                 runId: o.runId,
-                dir: o.runDir,
                 progress,
                 attach,
                 stopRequested: stop.reason,
@@ -181,7 +182,6 @@ function resumeConfig(o: TrainCli, dir: string): RunConfig {
     ...(o.param.length > 0 ? ['--param'] : []),
     ...(o.config !== undefined ? ['--config'] : []),
     ...(o.runId !== undefined ? ['--run-id'] : []),
-    ...(o.runDir !== undefined ? ['--run-dir'] : []),
     ...givenRunFlags(o),
   ];
   if (extra.length > 0) {

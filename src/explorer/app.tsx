@@ -1,9 +1,9 @@
 /**
  * The explorer's shell: four panels behind tabs, the light/dark theme, and the state <-> URL hash
- * round trip (every change rewrites the hash with history.replaceState; opening or pasting a URL
- * restores the view).
+ * round trip (the hash follows the state shortly after each change, via history.replaceState; opening
+ * or pasting a URL restores the view).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { CurvesPanel } from './panels/curves-panel.js';
 import { ResultsPanel } from './panels/results-panel.js';
 import { StatsPanel } from './panels/stats-panel.js';
@@ -28,6 +28,32 @@ const TITLES: Record<Panel, string> = {
 /** The state currently shown (for tests and scripts: window.gatelabExplorer.state()). */
 export const current: { state: ExplorerState | null } = { state: null };
 
+/**
+ * The hash follows the state HASH_DELAY_MS after its last change, not on every slider move:
+ * history.replaceState cost 2-6 ms a call here (measured under load), and Chromium throttles a page that calls it more than
+ * ~200 times in 10 s (a slider drag at 60 Hz would).
+ */
+const HASH_DELAY_MS = 150;
+let pendingHash: { state: ExplorerState; timer: ReturnType<typeof setTimeout> } | null = null;
+
+function writeHash(state: ExplorerState) {
+  const hash = `#${encodeState(state)}`;
+  if (window.location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+function flushHash() {
+  if (pendingHash === null) return;
+  clearTimeout(pendingHash.timer);
+  const { state } = pendingHash;
+  pendingHash = null;
+  writeHash(state);
+}
+
+function scheduleHash(state: ExplorerState) {
+  if (pendingHash !== null) clearTimeout(pendingHash.timer);
+  pendingHash = { state, timer: setTimeout(flushHash, HASH_DELAY_MS) };
+}
+
 function effectiveTheme(theme: Theme): 'light' | 'dark' {
   if (theme !== 'auto') return theme;
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
@@ -40,12 +66,26 @@ export function App() {
   current.state = state;
   const update = (next: Partial<ExplorerState>) => setState((s) => ({ ...s, ...next }));
 
+  const mounted = useRef(false);
   useEffect(() => {
-    const hash = `#${encodeState(state)}`;
-    if (window.location.hash !== hash) history.replaceState(null, '', hash);
+    if (mounted.current) scheduleHash(state);
+    else writeHash(state); // the opened URL, normalised at once
+    mounted.current = true;
   }, [state]);
   useEffect(() => {
+    // Leaving or hiding the page writes a pending hash at once (bookmarks, tab restore).
+    window.addEventListener('pagehide', flushHash);
+    document.addEventListener('visibilitychange', flushHash);
+    return () => {
+      window.removeEventListener('pagehide', flushHash);
+      document.removeEventListener('visibilitychange', flushHash);
+    };
+  }, []);
+  useEffect(() => {
     const onHash = () => {
+      // An edited URL wins over a pending write of the state it replaces.
+      if (pendingHash !== null) clearTimeout(pendingHash.timer);
+      pendingHash = null;
       const decoded = decodeState(window.location.hash);
       setState(decoded.state);
       setProblems(decoded.problems);

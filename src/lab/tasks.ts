@@ -24,12 +24,15 @@ import {
   gpt,
   type Model,
   type ModelKind,
+  mlm,
   mlp,
   resnet,
   unet,
+  vit,
 } from './models/index.js';
 import { BOX_OUTPUTS } from './nn/detection-loss.js';
 import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } from './options/schema.js';
+import { maskedLanguageData } from './train/masked-data.js';
 
 /**
  * A task's run-option defaults: only what differs from the option's own default in the schema
@@ -37,8 +40,15 @@ import { type RunOptionKey, type RunOptionValues, runOption, type TaskKind } fro
  */
 export type TaskDefaults = Partial<RunOptionValues>;
 
-/** Model options a task fixes by default; `--model key=value` overrides them. */
-export type ModelOptions = Record<string, number | boolean | number[]>;
+/** Model options a task fixes by default; `--model key=value` overrides them (`preset` names a preset). */
+export type ModelOptions = Record<string, number | boolean | number[] | string>;
+
+/** A named configuration of a task's model with the training defaults that go with it. */
+export interface ModelPreset {
+  readonly summary: string;
+  readonly model: ModelOptions;
+  readonly training: TaskDefaults;
+}
 
 /**
  * Adding a task = one entry in TASKS: a name, a model kind, a data set, its kind ('image' or 'text':
@@ -58,6 +68,8 @@ export interface TaskSpec {
   readonly metricKind?: MetricKind;
   readonly defaults: TaskDefaults;
   readonly modelDefaults: ModelOptions;
+  /** `--model preset=NAME`: model options and run-option defaults (explicit options still win). */
+  readonly presets?: Readonly<Record<string, ModelPreset>>;
 }
 
 /** mnist-seg: sized by measurement for about 10 minutes per run on this CPU (README: Segmentation and detection). */
@@ -76,6 +88,14 @@ const DET_DEFAULTS = {
   lr: 3e-3,
   weightDecay: 1e-4,
   evalBatchSize: 50,
+} as const satisfies TaskDefaults;
+
+/** ViT recipe (GoLU paper, after timm): AdamW, weight decay 0.05, linear warm-up, cosine decay to 0. */
+const vitTraining = {
+  lr: 2e-3,
+  weightDecay: 0.05,
+  clipNorm: 1,
+  evalBatchSize: 500,
 } as const satisfies TaskDefaults;
 
 const sgdResnet = {
@@ -140,6 +160,66 @@ export const TASKS: readonly TaskSpec[] = [
       evalBatchSize: 32,
     },
     modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
+    presets: {
+      babygpt: {
+        summary:
+          "the GoLU paper's babyGPT (automl/GoLU tasks/gpt/config/train_baby_gpt_tiny_stories.py): 6 layers, 6 heads, width 384, context 256, dropout 0.2; AdamW 1e-3, warm-up 100, cosine to 1e-4, batch 16",
+        model: { blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0.2 },
+        training: {
+          lr: 1e-3,
+          batchSize: 16,
+          weightDecay: 0.1,
+          schedule: { kind: 'cosine', warmup: 100, minRatio: 0.1 },
+          clipNorm: 1,
+          evalBatchSize: 16,
+        },
+      },
+    },
+  },
+  {
+    name: 'text-mlm',
+    summary:
+      'BERT-style masked language model (bidirectional encoder, 2 layers, 4 heads, width 64, context 64; 15% of characters selected, 80/10/10 mask/random/keep) on Moby-Dick',
+    model: 'mlm',
+    dataset: 'text',
+    kind: 'text',
+    needsData: false,
+    // 3 x 300 steps of ~0.25-0.4 s CPU (bench:train): 4-6 CPU-minutes per run.
+    defaults: {
+      epochs: 3,
+      batchSize: 32,
+      lr: 2e-3,
+      schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
+      clipNorm: 1,
+      evalBatchSize: 32,
+      stepsPerEpoch: 300,
+      evalBatches: 16,
+    },
+    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
+  },
+  {
+    name: 'mnist-vit',
+    summary:
+      'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on the embedded 10,000 MNIST digits',
+    model: 'vit',
+    dataset: 'mnist',
+    kind: 'image',
+    needsData: false,
+    // 10 epochs = 620 steps of ~0.6-0.85 s CPU (bench:train): 6-9 CPU-minutes per run.
+    defaults: { ...vitTraining, epochs: 10, schedule: { kind: 'cosine', warmup: 30, minRatio: 0 } },
+    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
+  },
+  {
+    name: 'fashion-vit',
+    summary:
+      'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on embedded Fashion-MNIST (60,000 training images)',
+    model: 'vit',
+    dataset: 'fashion-mnist',
+    kind: 'image',
+    needsData: false,
+    // 1 epoch = 468 steps of ~0.6-0.85 s CPU: 5-7 CPU-minutes per run.
+    defaults: { ...vitTraining, schedule: { kind: 'cosine', warmup: 50, minRatio: 0 } },
+    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
   },
   {
     name: 'mnist-ddpm',
@@ -265,7 +345,7 @@ export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): Tra
   }
   if (task.dataset === 'text') {
     const corpus = loadTextCorpus(dataPath === undefined ? {} : { path: dataPath });
-    return languageData(corpus, {
+    return (task.model === 'mlm' ? maskedLanguageData : languageData)(corpus, {
       blockSize: options.blockSize ?? Number(task.modelDefaults.blockSize),
       stepsPerEpoch: options.stepsPerEpoch ?? taskDefault(task, 'stepsPerEpoch'),
       evalBatches: options.evalBatches ?? taskDefault(task, 'evalBatches'),
@@ -329,7 +409,7 @@ export function buildTaskModel(
   activation: ActivationChoice,
   overrides: ModelOptions = {},
 ): Model {
-  const options = { ...task.modelDefaults, ...overrides };
+  const options = { ...task.modelDefaults, ...presetOf(task, overrides).model, ...overrides };
   const allowed = Object.keys(MODEL_OPTION_KEYS[task.model]);
   for (const key of Object.keys(overrides)) {
     if (!allowed.includes(key)) {
@@ -344,6 +424,7 @@ export function buildTaskModel(
     return typeof value === 'number' ? [value] : (value as number[] | undefined);
   };
   const image = data.inputShape as [number, number, number];
+  if (activation.learnable !== undefined) checkLearnableModel(task, activation.learnable.names);
   switch (task.model) {
     case 'mlp':
       return mlp({
@@ -415,7 +496,68 @@ export function buildTaskModel(
         attention: options.attention as boolean | undefined,
         timesteps: num('timesteps'),
       });
+    case 'mlm': {
+      const blockSize = num('blockSize');
+      if (blockSize !== undefined && blockSize !== data.inputShape[0]) {
+        throw new Error(
+          `gatelab mlm: blockSize ${blockSize} differs from the data's context ${data.inputShape[0]}`,
+        );
+      }
+      return mlm({
+        vocabSize: data.outputSize,
+        activation,
+        blockSize,
+        nLayer: num('nLayer'),
+        nHead: num('nHead'),
+        nEmbd: num('nEmbd'),
+        dropout: num('dropout'),
+      });
+    }
+    case 'vit': {
+      const pool = options.pool;
+      if (pool !== undefined && pool !== 'cls' && pool !== 'mean')
+        throw new Error(`gatelab: model option pool must be cls or mean, got '${pool}'`);
+      return vit({
+        inputShape: image,
+        numClasses: data.outputSize,
+        activation,
+        patchSize: num('patchSize'),
+        depth: num('depth'),
+        width: num('width'),
+        heads: num('heads'),
+        mlpRatio: num('mlpRatio'),
+        pool,
+        dropout: num('dropout'),
+      });
+    }
   }
+}
+
+/** Model kinds whose activation sites take learnable parameters (`--learnable`). */
+const LEARNABLE_MODELS: readonly ModelKind[] = ['mlp', 'gpt', 'vit', 'mlm'];
+
+/** `--learnable` names for a task whose model cannot train them: an error naming the models that can. */
+export function checkLearnableModel(task: TaskSpec, names: readonly string[]): void {
+  if (names.length > 0 && !LEARNABLE_MODELS.includes(task.model)) {
+    throw new Error(
+      `--learnable ${names.join(',')}: learnable activation parameters are available for the ${LEARNABLE_MODELS.join(', ')} models, not for ${task.model} (task ${task.name})`,
+    );
+  }
+}
+
+/** The preset named by `--model preset=NAME` (none: empty); unknown names list the valid ones. */
+export function presetOf(task: TaskSpec, model: ModelOptions): Pick<ModelPreset, 'model' | 'training'> {
+  const name = model.preset;
+  if (name === undefined) return { model: {}, training: {} };
+  const presets = task.presets ?? {};
+  const preset = typeof name === 'string' ? presets[name] : undefined;
+  if (preset === undefined) {
+    const valid = Object.keys(presets);
+    throw new Error(
+      `model preset '${String(name)}' does not exist for task ${task.name}; valid: ${valid.length > 0 ? valid.join(', ') : 'none'}`,
+    );
+  }
+  return preset;
 }
 
 /** The `--model key=value` options of each model kind, with what they mean. */
@@ -435,8 +577,28 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
   unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
   'ddpm-unet': DIFFUSION_MODEL_OPTIONS,
   centernet: { channels: 'stage widths at stride 1, 2, 4, e.g. 8,16,32', groups: 'group-norm groups' },
-  gpt: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
+  gpt: {
+    blockSize: 'context length',
+    nLayer: 'layers',
+    nHead: 'heads',
+    nEmbd: 'width',
+    dropout: 'rate',
+    preset: "babygpt (the GoLU paper's babyGPT)",
+  },
+  mlm: { blockSize: 'context length', nLayer: 'layers', nHead: 'heads', nEmbd: 'width', dropout: 'rate' },
+  vit: {
+    patchSize: 'patch side (divides 28: 4, 7, 14)',
+    depth: 'blocks',
+    width: 'token width',
+    heads: 'attention heads',
+    mlpRatio: 'MLP hidden width / width',
+    pool: 'cls or mean',
+    dropout: 'rate',
+  },
 };
+
+/** Model options whose value is a word, not a number. */
+export const WORD_OPTIONS = new Set(['preset', 'pool']);
 
 /** Parses "key=value" model options: numbers, comma lists of numbers, true/false. */
 export function parseModelOptions(entries: readonly string[]): ModelOptions {
@@ -446,7 +608,8 @@ export function parseModelOptions(entries: readonly string[]): ModelOptions {
     if (eq <= 0) throw new Error(`gatelab: model option '${entry}' must look like key=value`);
     const key = entry.slice(0, eq).trim();
     const raw = entry.slice(eq + 1).trim();
-    if (raw === 'true' || raw === 'false') out[key] = raw === 'true';
+    if (WORD_OPTIONS.has(key)) out[key] = raw;
+    else if (raw === 'true' || raw === 'false') out[key] = raw === 'true';
     else if (raw.includes(',')) {
       const list = raw.split(',').map(Number);
       if (list.some((v) => !Number.isFinite(v)))

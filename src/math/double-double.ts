@@ -77,15 +77,31 @@ export function expDD(hi: number, lo: number): { m: DD; k: number } {
   const head = hi - k * LN2_HI;
   const [ph, pl] = twoProd(k, LN2_LO);
   const [s, e] = twoSum(head, -ph);
-  let r: DD = quickTwoSum(s, e - pl + lo);
+  const r: DD = quickTwoSum(s, e - pl + lo);
+  return { m: ddAdd([1, 0], expm1DD(r)), k };
+}
+
+/**
+ * expm1(r) for a double-double |r| <= 0.35 (expDD's reduced range), relative error ~1e-30 for every r,
+ * tiny ones included: no 1 is added and subtracted.
+ */
+export function expm1DD(r: DD): DD {
   // exp(r) = (exp(r / 2^9))^(2^9); Taylor series of expm1 on |u| <= 7e-4 needs 8 terms for 1e-32.
-  r = [r[0] / 512, r[1] / 512];
+  const u: DD = [r[0] / 512, r[1] / 512];
   let series: DD = [1, 0];
-  for (let n = 9; n >= 2; n--) series = ddAdd([1, 0], ddDivInt(ddMul(r, series), n));
-  let em1 = ddMul(r, series);
+  for (let n = 9; n >= 2; n--) series = ddAdd([1, 0], ddDivInt(ddMul(u, series), n));
+  let em1 = ddMul(u, series);
   // Square 9 times in expm1 form: expm1(2u) = expm1(u) * (expm1(u) + 2), no cancellation.
   for (let i = 0; i < 9; i++) em1 = ddMul(em1, ddAdd(em1, [2, 0]));
-  return { m: ddAdd([1, 0], em1), k };
+  return em1;
+}
+
+/** a / b for double-doubles (b nonzero), relative error ~1e-32. */
+export function ddDiv(a: DD, b: DD): DD {
+  const q1 = a[0] / b[0];
+  const [p, e] = twoProd(q1, b[0]);
+  const q2 = (a[0] - p - e + a[1] - q1 * b[1]) / b[0];
+  return twoSum(q1, q2);
 }
 
 /** x * 2^k, with at most one rounding (into the subnormal range). */

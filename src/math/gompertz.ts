@@ -6,8 +6,19 @@
  * and g as double-doubles, and keep g as mantissa * 2^k so products like x * g or t * g are formed
  * before the one final scaling (no premature underflow).
  */
-import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd } from './double-double.js';
-import { nearRoot, type RootExpansion } from './root-expansion.js';
+import {
+  type DD,
+  ddAdd,
+  ddDiv,
+  ddMul,
+  ddMulNumber,
+  expDD,
+  expm1DD,
+  ldexp,
+  twoProd,
+  twoSum,
+} from './double-double.js';
+import { lambertWOfReciprocal } from './lambert-w.js';
 
 /** Beyond this, beta*t is so large that g = exp(-beta t) underflows every product (e^-2000 * 1e308^3 = 0). */
 const HUGE_EXPONENT = 2000;
@@ -56,30 +67,19 @@ export function goluValue(x: number, alpha: number, beta: number, gamma: number)
 /**
  * GoLU'(x) = alpha * g * (1 + beta gamma x t). Formed as g * (1 + gamma x a) with a = beta t in
  * double-double, so there is no 0 * Inf for large negative x and no cancellation near the minimum
- * (x = -W(1) ~ -0.567 for beta = gamma = 1), where 1 + gamma x a crosses zero.
+ * (x = -W(1/beta) / gamma, -0.567 for beta = gamma = 1), where 1 + gamma x a crosses zero: within
+ * 0.25 of it in w = gamma x the factor comes from goluFactorNearRoot (<= 0.5 ulp there, any beta).
  */
-export function goluDerivative(
-  x: number,
-  alpha: number,
-  beta: number,
-  gamma: number,
-  rootBeta1?: RootExpansion,
-): number {
+export function goluDerivative(x: number, alpha: number, beta: number, gamma: number): number {
   if (x !== x) return x;
   if (x === Number.POSITIVE_INFINITY) return alpha;
   if (x === Number.NEGATIVE_INFINITY) return -0;
-  if (beta === 1 && rootBeta1 !== undefined) {
-    // The root -W(1) is stored to ~1e-48 by the generator; the closed form below knows it to ~1e-26 only.
-    const [wh, wl] = twoProd(gamma, x);
-    const patched = nearRoot(rootBeta1, wh, wl);
-    if (patched !== undefined) return alpha * patched;
-  }
   const parts = gompertzParts(x, beta, gamma);
   if (parts.underflow) return x < 0 ? -0 : 0;
   if (parts.am[0] === 0) return alpha; // t = 0: g = 1 and the product term vanishes (x -> +Inf side)
   const nearMinimum = goluFactorNearRoot(x, beta, gamma);
   if (nearMinimum !== undefined) {
-    const product = ddMulNumber(ddMulNumber(parts.gm, nearMinimum), alpha);
+    const product = ddMulNumber(ddMul(parts.gm, nearMinimum), alpha);
     return ldexp(product[0] + product[1], parts.gk);
   }
   const gxa = ddMul(twoProd(gamma, x), parts.am); // gamma x a, as mantissa * 2^ak
@@ -93,51 +93,40 @@ export function goluDerivative(
 const ROOT_WINDOW = 0.25;
 
 let cachedBeta = Number.NaN;
-let cachedRoot: DD = [0, 0];
+let cachedRoot: readonly [number, number, number] = [0, 0, 0];
 
 /**
- * w0 = -W(1/beta) as a double-double: the zero of 1 + beta w e^{-w} (GoLU's minimum is at x = w0 / gamma).
- * v = W(1/beta) solves v e^v = 1/beta; Newton in float64, then one Newton step in double-double.
+ * v = W(1/beta) as three doubles: GoLU's minimum is at w0 = -v (x = w0 / gamma). Held to ~1e-44
+ * relative because next to the root f' is proportional to w - w0 (see math/lambert-w.ts); computed
+ * once per beta.
  */
-function goluRoot(beta: number): DD {
-  if (beta === cachedBeta) return cachedRoot;
-  const target = 1 / beta;
-  let v = Math.log1p(target); // a start on the right side of the root for every beta
-  for (let i = 0; i < 100; i++) {
-    const ev = Math.exp(v);
-    const step = (v * ev - target) / (ev * (1 + v));
-    v -= step;
-    if (Math.abs(step) <= 1e-17 * Math.abs(v)) break;
+function goluRoot(beta: number): readonly [number, number, number] {
+  if (beta !== cachedBeta) {
+    cachedRoot = lambertWOfReciprocal(beta);
+    cachedBeta = beta;
   }
-  // H(v) = v e^v - 1/beta in double-double; 1/beta = q + r exactly to first order.
-  const e = expDD(v, 0);
-  const ve = ddMulNumber(e.m, v);
-  const scaledVe: DD = [ldexp(ve[0], e.k), ldexp(ve[1], e.k)];
-  const q = 1 / beta;
-  const [bq, bqErr] = twoProd(beta, q);
-  const r = (1 - bq - bqErr) / beta;
-  const residual = ddAdd(scaledVe, [-q, -r]);
-  const derivative = Math.exp(v) * (1 + v);
-  const delta = (residual[0] + residual[1]) / derivative;
-  const vDD = ddAdd([v, 0], [-delta, 0]);
-  cachedBeta = beta;
-  cachedRoot = [-vDD[0], -vDD[1]];
   return cachedRoot;
 }
 
 /**
- * 1 + beta w e^{-w} near its zero w0, from the exact identity beta e^{-w0} = -1/w0:
- * with d = w - w0, it equals -expm1(-d) - (d / w0) e^{-d}. Both terms have the sign of d (w0 < 0), so
- * there is no cancellation at all; d itself is formed from w = gamma x and w0 in double-double.
- * Returns undefined outside the window.
+ * 1 + beta w e^{-w} near its zero w0 = -v, from the exact identity beta e^{v} = 1/v: with d = w - w0,
+ * it equals -expm1(-d) + (d / v) e^{-d}. Both terms have the sign of d, so there is no cancellation;
+ * d = (wh + wl) + (v0 + v1 + v2) is formed exactly (twoSum) and the rest runs in double-double, so the
+ * factor carries ~1e-30 relative error into the final product. Returns undefined outside the window.
  */
-function goluFactorNearRoot(x: number, beta: number, gamma: number): number | undefined {
+function goluFactorNearRoot(x: number, beta: number, gamma: number): DD | undefined {
   const [wh, wl] = twoProd(gamma, x);
-  const w0 = goluRoot(beta);
-  const dd = ddAdd([wh, wl], [-w0[0], -w0[1]]);
-  const d = dd[0] + dd[1];
-  if (!(Math.abs(d) <= ROOT_WINDOW)) return undefined;
-  return -Math.expm1(-d) - (d / w0[0]) * Math.exp(-d);
+  const [v0, v1, v2] = goluRoot(beta);
+  const [s, e] = twoSum(wh, v0);
+  if (!(Math.abs(s) <= ROOT_WINDOW)) return undefined;
+  // wl and v1 are both up to ~1e-16 and may cancel: add each exactly, then the ~1e-32 remainders.
+  const [t, f] = twoSum(s, v1);
+  const [u, g] = twoSum(t, wl);
+  const d = twoSum(u, g + f + e + v2);
+  const minusD: DD = [-d[0], -d[1]];
+  const em1 = expm1DD(minusD); // e^{-d} - 1
+  const dOverV = ddDiv(d, [v0, v1]);
+  return ddAdd([-em1[0], -em1[1]], ddMul(dOverV, ddAdd([1, 0], em1)));
 }
 
 /** alpha * g(x): the Gompertz gate. */

@@ -8,14 +8,24 @@
  * temporary folder. Without Chromium the file is skipped with the reason; WebGPU training is skipped
  * with the reason where the browser offers no adapter.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  groupOutcomes,
+  judgeComparison,
+  type RunOutcome,
+  verdictGroups,
+} from '../../src/lab/compare/stats.js';
+import { formatCompareTable } from '../../src/lab/compare/table.js';
 import { activationStats } from '../../src/lab/fn/stats.js';
-import { writeRunsReport } from '../../src/lab/report/write.js';
+import { readJsonObject } from '../../src/lab/runs/files.js';
 import { findRunDirs, loadRun } from '../../src/lab/runs/read.js';
+import type { RunSummary } from '../../src/lab/train/run.js';
 import {
   buildExplorerSite,
   canvasHash,
@@ -24,6 +34,19 @@ import {
   openExplorer,
 } from './explorer-harness.js';
 import { chromiumMissingReason } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the gatelab CLI from source (as the other CLI tests do); returns stdout, throws with stderr. */
+function gatelab(args: string[]): string {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (run.status !== 0) throw new Error(`gatelab ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
+  return run.stdout;
+}
 
 const missing = chromiumMissingReason();
 if (missing !== undefined) console.warn(`SKIPPED explorer browser tests: ${missing}`);
@@ -88,21 +111,55 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     // Hover: the legend shows x and every value at the cursor.
     const box = (await session.page.locator('#chart-f .u-over').boundingBox())!;
     await session.page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2);
-    const legend = await session.page.locator('#chart-f .u-legend').innerText();
+    const legend = await session.page.locator('#chart-f .u-legend').textContent();
     expect(legend).toMatch(/golu:?\s*-?\d/);
     await session.page.mouse.move(0, 0);
     await session.page.screenshot({ path: join(shots, 'curves.png') });
+    // The mouse wheel zooms around the cursor, dragging pans (real input events).
+    const range = () => probe((p) => p.state().range);
+    await session.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await session.page.mouse.wheel(0, -100);
+    await expect.poll(async () => (await range())[1] - (await range())[0]).toBeLessThan(9);
+    const zoomed = await range();
+    await session.page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await session.page.mouse.down();
+    await session.page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 5 });
+    await session.page.mouse.up();
+    await expect.poll(async () => (await range())[0]).toBeGreaterThan(zoomed[0] + 0.5);
+    const panned = await range();
+    expect(panned[1] - panned[0]).toBeCloseTo(zoomed[1] - zoomed[0], 4); // a pan keeps the width
     expect(session.errors).toEqual([]);
   });
 
   it('a parameter slider changes the curve and the URL; the text box takes exact values', async () => {
-    await goto('act=golu,golu,relu');
+    await goto('act=golu,relu');
+    // The same activation twice: "copy" duplicates golu, then its copy gets another gamma.
+    await session.page.getByRole('button', { name: 'Duplicate golu' }).click();
+    await expect
+      .poll(() => probe((p) => p.state().entries.map((e) => e.name)))
+      .toEqual(['golu', 'golu', 'relu']);
     const before = await canvasHash(session.page, 'chart-f');
     await session.page.locator('#curves-1-gamma-slider').fill('800');
-    await session.page.waitForFunction(() => location.hash.includes('golu:gamma='));
+    await session.page.waitForFunction(() => location.hash.includes('act=golu,golu:gamma='));
     const gamma = await probe((p) => p.state().entries[1].params.gamma);
     expect(gamma).toBeGreaterThan(1);
     expect(await canvasHash(session.page, 'chart-f')).not.toBe(before);
+    // Every chart's legend names both entries (labels change in place, the charts are not rebuilt).
+    for (const id of ['chart-f', 'chart-d1', 'chart-d2', 'chart-gate']) {
+      const legend = (await session.page.locator(`#${id} .u-legend`).textContent()) ?? '';
+      expect(legend, id).toContain(`golu(gamma=${gamma})`);
+      expect(legend.match(/golu/g)?.length, id).toBe(2);
+    }
+    // GoLU's gamma slider is log-scaled over the catalog's range (0.01 .. 100 around the default 1).
+    await expect
+      .poll(() => session.page.locator('label[for="curves-1-gamma-slider"]').textContent())
+      .toContain('log');
+    await session.page.locator('#curves-1-gamma-slider').fill('0');
+    await expect.poll(() => probe((p) => p.state().entries[1].params.gamma)).toBe(0.01);
+    await session.page.locator('#curves-1-gamma-slider').fill('500');
+    await expect.poll(() => probe((p) => p.state().entries[1].params.gamma ?? 1)).toBe(1);
+    await session.page.locator('#curves-1-gamma-slider').fill('1000');
+    await expect.poll(() => probe((p) => p.state().entries[1].params.gamma)).toBe(100);
     // Exact value, and an invalid one is refused with the catalog's message.
     await session.page.locator('#curves-1-gamma-text').fill('2.5');
     await session.page.locator('#curves-1-gamma-text').press('Enter');
@@ -110,7 +167,7 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     await session.page.locator('#curves-1-gamma-text').fill('-1');
     await session.page.locator('#curves-1-gamma-text').press('Enter');
     await expect
-      .poll(() => session.page.locator('.param .error').innerText())
+      .poll(() => session.page.locator('.param .error').textContent())
       .toMatch(/gamma.*\(0, Infinity\).*-1/);
     // Duplicate, zoom, pan by keyboard-operable buttons.
     await session.page.getByRole('button', { name: 'Zoom in' }).click();
@@ -118,6 +175,21 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     const range = await probe((p) => p.state().range);
     expect(range[0]).toBeCloseTo(-3.2, 6); // zoom: [-4, 4]; pan by a tenth: + 0.8
     expect(range[1]).toBeCloseTo(4.8, 6);
+    // GEM's n moves in whole steps over 1..64, by keyboard too (real key presses on the slider).
+    await goto('act=gem');
+    const n = session.page.locator('#curves-0-n-slider');
+    await expect
+      .poll(() => session.page.locator('label[for="curves-0-n-slider"]').textContent())
+      .toContain('integer');
+    expect(await n.getAttribute('max')).toBe('63');
+    const n0 = await probe((p) => p.state().entries[0].params.n ?? null);
+    const start = Number(await session.page.locator('#curves-0-n-text').inputValue());
+    expect(n0).toBeNull(); // the default is not written into the state
+    await n.focus();
+    await session.page.keyboard.press('ArrowRight');
+    await session.page.keyboard.press('ArrowRight');
+    await expect.poll(() => probe((p) => p.state().entries[0].params.n)).toBe(start + 2);
+    await expect.poll(() => session.page.locator('#curves-0-n-text').inputValue()).toBe(String(start + 2));
     expect(session.errors).toEqual([]);
   });
 
@@ -141,6 +213,18 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     expect(await session.page.locator('#train-preset').inputValue()).toBe('text-gpt');
     expect(await session.page.locator('#train-seeds').inputValue()).toBe('3,4');
     expect(await session.page.locator('#train-optimizer').inputValue()).toBe('sgd');
+    // A URL pasted into the same tab (a hash change, no reload) restores its state too.
+    await session.page.evaluate(() => {
+      location.hash = 'panel=curves&act=relu,gem:n=3&x=-1,1&theme=light';
+    });
+    await expect
+      .poll(() => probe((p) => p.state().entries))
+      .toEqual([
+        { name: 'relu', params: {} },
+        { name: 'gem', params: { n: 3 } },
+      ]);
+    expect(await probe((p) => p.state().range)).toEqual([-1, 1]);
+    expect(await session.page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     expect(session.errors).toEqual([]);
   });
 
@@ -162,7 +246,33 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
       expect(row.variance).toBeCloseTo(node.moments.variance.value, 9);
       expect(row.meanSquaredSlope).toBeCloseTo(node.moments.meanSquaredSlope.value, 9);
     }
+    // Cell for cell the table of `gatelab stats` (the CLI itself, in a child process), in its order.
+    await goto('panel=stats&act=golu,gelu,relu,elu&mu=0.5&sigma=2');
+    await session.page.waitForSelector('#stats-table tbody tr[data-activation="elu"]');
+    const cli = gatelab(['stats', 'golu', 'gelu', 'relu', 'elu', '--mu', '0.5', '--sigma', '2']);
+    const lines = cli.split('\n');
+    const ruler = lines.findIndex((line) => /^-+( +-+)+$/.test(line));
+    const cliRows = lines.slice(ruler + 1, ruler + 5).map((line) => line.trim().split(/\s{2,}/));
+    expect(cliRows.map((r) => r[0]).sort()).toEqual(['elu', 'gelu', 'golu', 'relu']);
+    const pageRows = await session.page.evaluate(() =>
+      Array.from(document.querySelectorAll('#stats-table tbody tr')).map((tr) =>
+        Array.from(tr.querySelectorAll('td, th'))
+          .slice(1) // the rank
+          .flatMap((cell) =>
+            (cell as HTMLTableCellElement).colSpan === 4 ? ['-', '-', '-', '-'] : [cell.textContent],
+          ),
+      ),
+    );
+    expect(pageRows).toEqual(cliRows);
+    await goto('panel=stats&act=golu,gelu,relu&mu=0&sigma=1');
+    await session.page.waitForSelector('#stats-table tbody tr[data-activation="golu"]');
     await session.page.waitForSelector('#stats-figure svg .mark-rect path', { state: 'attached' });
+    const [svg] = await Promise.all([
+      session.page.waitForEvent('download'),
+      session.page.getByRole('button', { name: 'Export stats as SVG' }).click(),
+    ]);
+    expect(svg.suggestedFilename()).toBe('stats.svg');
+    expect(await probe((p) => p.exports.stats)).toContain('Var[f(X)]');
     await session.page.locator('#sigma-slider').fill('700');
     await expect.poll(() => session.page.evaluate(() => location.hash)).toMatch(/sigma=(?!1&)/);
     const sigma = await probe((p) => p.state().sigma);
@@ -209,6 +319,9 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
   }, async () => {
     await train('wasm', 'golu,relu');
     expect(await colouredPixels(session.page, 'chart-loss')).toBeGreaterThan(200);
+    await expect
+      .poll(() => session.page.locator('#train-status').textContent())
+      .toMatch(/^done · device wasm .*· 40\/40 steps · \d+(\.\d)? steps\/s$/);
     await session.page.screenshot({ path: join(shots, 'train.png'), fullPage: true });
     const [download] = await Promise.all([
       session.page.waitForEvent('download'),
@@ -222,18 +335,42 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
       mkdirSync(dirname(join(unpacked, path)), { recursive: true });
       writeFileSync(join(unpacked, path), bytes);
     }
-    const runs = findRunDirs([unpacked]).map(loadRun);
+    const runDirs = findRunDirs([unpacked]);
+    const runs = runDirs.map(loadRun);
     expect(runs.map((r) => r.label).sort()).toEqual(['golu', 'relu']);
     for (const run of runs) {
       expect(run.status).toBe('completed');
       expect(run.steps).toHaveLength(20);
       expect(run.test!.accuracy).toBeGreaterThan(0.5);
     }
-    const report = await writeRunsReport([unpacked], join(work, 'report.html'));
-    expect(report.damaged).toEqual([]);
-    const html = readFileSync(report.file, 'utf8');
+    // The page's table is the lab's: grouped, judged and laid out by src/lab/compare/ from the
+    // downloaded run folders' summaries alone, it comes out the same, byte for byte.
+    const compareDir = dirname(runDirs[0]);
+    const tableText = readFileSync(join(compareDir, 'table.txt'), 'utf8');
+    const outcomes: RunOutcome[] = ['golu', 'relu'].map((label) => {
+      const i = runs.findIndex((r) => r.label === label);
+      const summary = readJsonObject(join(runDirs[i], 'summary.json')) as unknown as RunSummary;
+      return { label, name: label, params: {}, seed: runs[i].seed, summary };
+    });
+    const groups = groupOutcomes(outcomes);
+    const verdict = judgeComparison(verdictGroups(groups, 'classification'), 'classification');
+    const head = tableText.split('\n');
+    const details = head.slice(1, head.indexOf('')).map((line) => line.replace(/^ {2}/, ''));
+    expect(formatCompareTable({ title: head[0], details, kind: 'classification', groups, verdict })).toBe(
+      tableText,
+    );
+    const compareJson = JSON.parse(readFileSync(join(compareDir, 'compare.json'), 'utf8'));
+    expect(compareJson.verdict.ranking.map((r: { label: string }) => r.label)).toEqual(
+      verdict.ranking.map((r) => r.label),
+    );
+    // `gatelab report` itself (the CLI, in a child process) renders the unpacked folder.
+    const reportFile = join(work, 'report.html');
+    expect(gatelab(['report', compareDir, '--out', reportFile])).toContain(`wrote ${reportFile}`);
+    const html = readFileSync(reportFile, 'utf8');
     expect(html).toContain('golu');
+    expect(html).toContain('relu');
     expect(html).toContain('<svg');
+    expect(html).not.toMatch(/damaged/i);
     expect(session.errors).toEqual([]);
   });
 
@@ -262,6 +399,18 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     await session.page.locator('#train-start').click();
     const done = () => probe((p) => p.training.live?.doneSteps ?? 0);
     await expect.poll(done, { timeout: 120_000 }).toBeGreaterThan(4);
+    // Two seeds: one mean line and a min..max band (two hidden edge series) per activation.
+    const legend = await session.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('#chart-loss .u-legend .u-series')).map((row) => ({
+        label: row.querySelector('.u-label')?.textContent,
+        shown: row.style.display !== 'none',
+      })),
+    );
+    expect(legend.slice(1)).toEqual([
+      { label: 'relu', shown: true },
+      { label: 'relu low', shown: false },
+      { label: 'relu high', shown: false },
+    ]);
     await session.page.locator('#train-pause').click();
     await expect.poll(() => probe((p) => p.training.phase)).toBe('paused');
     const held = await done();
@@ -325,7 +474,7 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
       );
     await drop('compare.json', Buffer.from(files[comparePath]).toString('base64'));
     await session.page.waitForSelector('.compare-table');
-    const table = await session.page.locator('.compare-table').innerText();
+    const table = await session.page.locator('.compare-table').textContent();
     expect(table).toMatch(/golu/);
     expect(table).toMatch(/Ranking by mean test accuracy/);
     await session.page.waitForSelector('[data-comparison] svg .mark-rect path', { state: 'attached' });
@@ -369,6 +518,39 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     expect(session.errors).toEqual([]);
   });
 
+  it("opens run folders as files: a picked folder, one run folder's files; files without folders are named", async () => {
+    const unpacked = join(work, 'unzipped');
+    expect(existsSync(unpacked), 'needs the unzipped download of the WebAssembly training test').toBe(true);
+    await goto('panel=results');
+    const status = session.page.locator('#results-status');
+    // The folder picker (webkitdirectory): the comparison folder with compare.json and two run folders.
+    await session.page.locator('#results-folder').setInputFiles(unpacked);
+    await expect.poll(() => status.textContent()).toContain('1 comparison(s), 2 run folder(s)');
+    await expect
+      .poll(() => session.page.locator('.compare-table').textContent())
+      .toContain('Ranking by mean test accuracy');
+    expect(await session.page.locator('#results-report').getAttribute('srcdoc')).toContain('training curves');
+    // One run folder's files chosen as files.
+    const run = findRunDirs([unpacked]).find((dir) => loadRun(dir).label === 'golu')!;
+    await session.page
+      .locator('#results-files')
+      .setInputFiles(['config.json', 'summary.json', 'metrics.jsonl'].map((f) => join(run, f)));
+    await expect.poll(() => status.textContent()).toContain('0 comparison(s), 1 run folder(s)');
+    const srcdoc = await session.page.locator('#results-report').getAttribute('srcdoc');
+    expect(srcdoc).toContain('golu');
+    expect(srcdoc).toContain('<svg');
+    // Two runs' files without their folders cannot be told apart: the page says so.
+    const both = findRunDirs([unpacked]).flatMap((dir) =>
+      ['config.json', 'summary.json'].map((f) => join(dir, f)),
+    );
+    expect(new Set(both.map((f) => basename(f))).size).toBe(2);
+    await session.page.locator('#results-files').setInputFiles(both);
+    await expect
+      .poll(() => session.page.locator('.results .error').first().textContent())
+      .toContain("2 files are named 'config.json' (files without their folders)");
+    expect(session.errors).toEqual([]);
+  });
+
   it('exports figures as SVG and PNG', async () => {
     await goto('act=golu,gelu');
     const [svg] = await Promise.all([
@@ -391,31 +573,55 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
 
   it('is usable on a phone-sized viewport and by keyboard, with every control labelled', async () => {
     await session.page.setViewportSize({ width: 390, height: 844 });
+    for (const panel of ['curves', 'stats', 'train', 'results']) {
+      await goto(`panel=${panel}`);
+      if (panel === 'stats') await session.page.waitForSelector('#stats-table tbody tr');
+      const overflow = await session.page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow, panel).toBeLessThanOrEqual(1);
+      if (panel === 'curves') {
+        expect(await colouredPixels(session.page, 'chart-f')).toBeGreaterThan(200);
+        await session.page.screenshot({ path: join(shots, 'phone.png') });
+      }
+      const unlabelled = await session.page.evaluate(() =>
+        Array.from(document.querySelectorAll('input, select, button'))
+          .filter((el) => {
+            const e = el as HTMLInputElement;
+            const named =
+              e.labels?.length ||
+              e.getAttribute('aria-label') ||
+              (el.tagName === 'BUTTON' && el.textContent?.trim());
+            return !named;
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+      expect(unlabelled, panel).toEqual([]);
+    }
     await goto('');
-    const overflow = await session.page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
-    );
-    expect(overflow).toBeLessThanOrEqual(1);
-    expect(await colouredPixels(session.page, 'chart-f')).toBeGreaterThan(200);
-    await session.page.screenshot({ path: join(shots, 'phone.png') });
-    const unlabelled = await session.page.evaluate(() =>
-      Array.from(document.querySelectorAll('input, select, button'))
-        .filter((el) => {
-          const e = el as HTMLInputElement;
-          const named =
-            e.labels?.length ||
-            e.getAttribute('aria-label') ||
-            (el.tagName === 'BUTTON' && el.textContent?.trim());
-          return !named;
-        })
-        .map((el) => el.outerHTML.slice(0, 80)),
-    );
-    expect(unlabelled).toEqual([]);
     // Tabs move with the arrow keys.
     await session.page.locator('#tab-curves').focus();
     await session.page.keyboard.press('ArrowRight');
     await expect.poll(() => probe((p) => p.state().panel)).toBe('stats');
     await session.page.setViewportSize({ width: 1200, height: 860 });
+  });
+
+  it('switches between light and dark themes (and follows the system in auto)', async () => {
+    const background = () => session.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await goto('theme=light');
+    const light = await background();
+    await session.page.locator('#theme-select').selectOption('dark');
+    await expect.poll(() => session.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).not.toBe(light);
+    await expect.poll(() => session.page.evaluate(() => location.hash)).toContain('theme=dark');
+    expect(await colouredPixels(session.page, 'chart-f')).toBeGreaterThan(500); // charts rebuilt, drawn
+    await session.page.emulateMedia({ colorScheme: 'dark' });
+    await goto('theme=auto');
+    expect(await session.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await session.page.emulateMedia({ colorScheme: 'light' });
+    await goto('theme=auto');
+    expect(await session.page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(session.errors).toEqual([]);
   });
 
   it('made no request outside its own server (network cut off throughout)', () => {

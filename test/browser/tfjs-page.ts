@@ -15,7 +15,7 @@ import {
   registerActivations,
   wasmKernelPath,
 } from '../../src/adapters/tfjs/index.js';
-import { paramSetsFor, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
+import { paramSetsFor, regressionTask, TEST_INPUTS } from '../adapter-tfjs-fixtures.js';
 
 export interface BackendProbe {
   backend: string;
@@ -137,16 +137,9 @@ const page: Omit<GatelabTfjsPage, 'train'> & Partial<Pick<GatelabTfjsPage, 'trai
   },
 };
 
-/** y = sin(2 x0) x1 + 0.5 x0 on 64 fixed points of [-2, 2]^2 (the Node training test's task). */
+/** The shared regression task (test/adapter-tfjs-fixtures.ts) as tensors. */
 function task(): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
-  const inputs: number[][] = [];
-  const targets: number[][] = [];
-  for (let i = 0; i < 64; i++) {
-    const x0 = -2 + ((i * 29) % 64) / 16;
-    const x1 = -2 + ((i * 13 + 7) % 64) / 16;
-    inputs.push([x0, x1]);
-    targets.push([Math.sin(2 * x0) * x1 + 0.5 * x0]);
-  }
+  const { inputs, targets } = regressionTask();
   return { xs: tf.tensor2d(inputs), ys: tf.tensor2d(targets) };
 }
 

@@ -2,7 +2,7 @@
  * Turns a kernel (a jax-js composition over resolved parameters) into a public activation function:
  * catalog validation of the options, learnable parameters as arrays, a jit cache, dtype handling.
  */
-import { jit, lax, numpy as np, type OwnedFunction } from '@jax-js/jax';
+import { defaultDevice, jit, lax, numpy as np, type OwnedFunction } from '@jax-js/jax';
 import type { ActivationName } from '../../activations/index.js';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import type { ActivationSpec } from '../../activations/spec.js';
@@ -110,7 +110,10 @@ function prepare(name: string, options: Readonly<Record<string, unknown>> | unde
 }
 
 function compiled(prepared: Prepared, kernel: Kernel) {
-  let f = jitCache.get(prepared.key);
+  // Per device: a compiled function keeps the constants it made at trace time on the device that was the
+  // default then, and moving them to another device later needs a synchronous read (none on webgpu).
+  const key = `${defaultDevice()}|${prepared.key}`;
+  let f = jitCache.get(key);
   if (f === undefined) {
     const { numbers, arrayNames, spec } = prepared;
     const traced = (x: JaxArray, ...arrays: JaxArray[]): JaxArray => {
@@ -122,7 +125,7 @@ function compiled(prepared: Prepared, kernel: Kernel) {
     };
     Object.defineProperty(traced, 'name', { value: spec.name });
     f = jit(traced);
-    jitCache.set(prepared.key, f);
+    jitCache.set(key, f);
   }
   return f;
 }
@@ -148,23 +151,29 @@ function run(
 /**
  * The first-order form of `rule`: y = f(s) + (x - s) f'(s) with s = stop_gradient(x). (x - s) is 0
  * but carries the tangent, so y equals f(x) and dy/dx = f'(x), while f and f' are computed once, in
- * the forward pass. At x = +-Infinity (where x - s is NaN and products like x * gate are Inf * 0) the
- * value is the catalog's limit and the tangent term is dropped.
+ * the forward pass. At x = +-Infinity x - s is NaN (and products like x * gate are Inf * 0), so there
+ * y is the catalog's limit: slope * x where the limiting slope is not 0 (the limit is then infinite,
+ * and the gradient is that slope), else the constant limit (gradient 0).
  */
 function firstOrderKernel(rule: FirstOrderRule, spec: ActivationSpec): Kernel {
   return (x, p) => {
     const numbers = p as Readonly<Record<string, number>>;
+    const limit = (at: number): JaxArray | number => {
+      const slope = spec.derivative(at, numbers);
+      const value = spec.value(at, numbers);
+      return slope !== 0 && !Number.isFinite(value) ? x.ref.mul(slope) : Math.fround(value);
+    };
     const s = lax.stopGradient(x.ref);
-    const { value, derivative } = rule(s.ref, numbers);
-    // The catalog's limits at +-Infinity, where products like x * gate would give Inf * 0.
+    const infinite = np.abs(s.ref).equal(Number.POSITIVE_INFINITY); // false for NaN: NaN propagates
+    // The rule sees 0 at +-Infinity: its unselected derivative must be finite there, since reverse
+    // mode multiplies it by the zero cotangent of the unselected branch.
+    const { value, derivative } = rule(np.where(infinite.ref, 0, s.ref), numbers);
     const atInfinity = np.where(
       s.ref.greater(0),
-      Math.fround(spec.value(Number.POSITIVE_INFINITY, numbers)),
-      Math.fround(spec.value(Number.NEGATIVE_INFINITY, numbers)),
+      limit(Number.POSITIVE_INFINITY),
+      limit(Number.NEGATIVE_INFINITY),
     );
-    const infinite = np.abs(s.ref).equal(Number.POSITIVE_INFINITY); // false for NaN: NaN propagates
-    const y = np.where(infinite.ref, atInfinity, value);
-    return y.add(np.where(infinite, 0, x.sub(s).mul(derivative)));
+    return np.where(infinite, atInfinity, value.add(x.sub(s).mul(derivative)));
   };
 }
 

@@ -49,14 +49,18 @@ export const softplus: ActivationFunction<SoftplusOptions> = defineActivation(
     const smooth = beta === 1 ? stable.softplus(z.ref) : stable.softplus(z.ref).div(beta);
     return np.where(z.greater(threshold), x, smooth);
   },
-  // softplus' = sigmoid(beta x), 1 above the threshold; the log1p shares sigmoid's exponential.
+  // softplus' = sigmoid(beta x), 1 above the threshold; the log1p shares sigmoid's exponential, and one
+  // division gives both 1/(1 + e) and log1p's e/(2 + e): R = 1/((1 + e)(2 + e)).
   (x, p) => {
     const { beta, threshold } = p;
     const z = beta === 1 ? x.ref : x.ref.mul(beta);
     const negative = z.ref.less(0);
     const e = stable.expFlushed(np.where(negative.ref, z.ref, z.ref.neg()));
-    const inverse = np.reciprocal(e.ref.add(1));
-    const logPart = stable.log1pUnit(e.ref);
+    const onePlusE = e.ref.add(1);
+    const twoPlusE = e.ref.add(2);
+    const r = np.reciprocal(onePlusE.ref.mul(twoPlusE.ref));
+    const inverse = twoPlusE.mul(r.ref);
+    const logPart = stable.log1pOfRatio(e.ref.mul(onePlusE).mul(r));
     const smooth0 = np.where(negative.ref, 0, z.ref).add(logPart);
     const smooth = beta === 1 ? smooth0 : smooth0.div(beta);
     const above = z.greater(threshold);

@@ -22,17 +22,26 @@ import { lax, numpy as np } from '@jax-js/jax';
 
 export type JaxArray = np.Array;
 
-/** The largest finite float32, 2^128 - 2^104. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
- * x with -Infinity replaced by the most negative finite value of its dtype (NaN stays NaN). For a
- * self-gated x * g(x) whose gate g(-Inf) = 0, the product is then 0 (the limit) instead of
- * -Inf * 0 = NaN; the derivative there is g + x g' = 0 as before. Consumes x.
+ * x with -Infinity replaced by 0 (NaN stays NaN). For a self-gated x * g(x) whose gate g(-Inf) = 0,
+ * the product is then 0 (the limit) instead of -Inf * 0 = NaN, on every device (the most negative
+ * finite float instead of 0 gave -2.3e-7 on the cpu device, which keeps float64 intermediates); the
+ * derivative there is g + 0 g' = 0 as before. Consumes x.
  */
 export function finiteBelow(x: JaxArray): JaxArray {
-  const lowest = x.dtype === np.float64 ? -Number.MAX_VALUE : -FLOAT32_MAX;
-  return np.where(x.ref.less(lowest), lowest, x);
+  return np.where(x.ref.equal(Number.NEGATIVE_INFINITY), 0, x);
+}
+
+/**
+ * y, except where x is NaN: there NaN for the value and for the gradient. For piecewise-linear
+ * activations written with `where(x <= 0, ...)`, whose gradient at NaN would otherwise be the slope
+ * of the branch NaN falls into. At NaN y is q * q with q = x (derivative 2q = NaN); elsewhere q = 0,
+ * so that unselected branch contributes 0 to the gradient, also at +-Infinity. Consumes x and y.
+ */
+export function withNaNGradient(x: JaxArray, y: JaxArray): JaxArray {
+  const notANumber = x.ref.notEqual(x.ref);
+  const q = np.where(notANumber.ref, x, 0);
+  return np.where(notANumber, q.ref.mul(q), y);
 }
 
 /**
@@ -107,13 +116,15 @@ function powerOfTwo(k: JaxArray): JaxArray {
  * applied as two powers of two so that subnormal results round once.
  */
 export function exp(x: JaxArray): JaxArray {
-  const clamped = np.clip(x, EXP_MIN_ARGUMENT, EXP_MAX_ARGUMENT);
+  const clamped = np.clip(x.ref, EXP_MIN_ARGUMENT, EXP_MAX_ARGUMENT);
   const k = np.floor(clamped.ref.mul(Math.LOG2E).add(0.5));
   const r = clamped.sub(k.ref.mul(LN2_HI)).sub(k.ref.mul(LN2_LO));
   const p = polynomial(r, EXP_TAYLOR);
   const kHalf = np.floor(k.ref.mul(0.5));
   const kRest = k.sub(kHalf.ref);
-  return p.mul(powerOfTwo(kHalf)).mul(powerOfTwo(kRest));
+  // Exactly 0 below the clamp: the cpu device keeps float64 intermediates, where e^-104 (6.8e-46,
+  // 0 in float32) times a factor of 2 would still round to the smallest subnormal.
+  return np.where(x.less(EXP_MIN_ARGUMENT), 0, p.mul(powerOfTwo(kHalf)).mul(powerOfTwo(kRest)));
 }
 
 /** Taylor coefficients of e^r to degree 7: remainder 0.347^8/8! < 5.3e-9 (0.09 float32 ulp). */
@@ -123,8 +134,18 @@ const EXP_NORMAL_MIN = -87.33654475055310898657;
 
 /**
  * e^x to about 1 float32 ulp for x <= 88, for the first-order forms, which never differentiate through
- * it: a degree-7 polynomial and one power of two; results below 2^-126 (subnormal) are flushed to 0,
- * as in most SIMD math (the exact form's `exp` keeps them). Consumes x.
+ * it: a degree-7 polynomial and one power of two; results below 2^-126 (subnormal) are flushed to 0, as
+ * in most SIMD math (the exact form's `exp` keeps them). Consumes x.
+ *
+ * Its power of two is a bit-cast, which jax-js 0.1.25's wasm backend does not vectorise: the fused
+ * kernel around an exponential runs scalar. That backend emits SIMD code (f32x4) only for kernels made
+ * of add, sub, mul, min, max, floor, ceil, sqrt, compare and where (`npx tsx bench/wasm-simd.ts`: a
+ * degree-32 polynomial about 3x slower with one bit-cast in the kernel); a power of two from compares
+ * and selects alone (eight steps) costs more than the scalar bit-cast. So the first-order forms keep each exponential
+ * in a small kernel of its own (jax-js materialises a value that two outputs need), and GELU builds the
+ * rest of its normal CDF from vectorisable operations (reciprocalBounded instead of a division, a
+ * polynomial instead of a second exponential). A division in a small kernel of its own costs less than
+ * the Newton steps, so the sigmoid-based forms keep theirs.
  */
 export function expFlushed(x: JaxArray): JaxArray {
   const clamped = np.clip(x.ref, EXP_NORMAL_MIN, EXP_MAX_ARGUMENT);
@@ -132,6 +153,32 @@ export function expFlushed(x: JaxArray): JaxArray {
   const r = clamped.sub(k.ref.mul(LN2_HI)).sub(k.ref.mul(LN2_LO));
   const value = polynomial(r, EXP_TAYLOR_FIRST_ORDER).mul(powerOfTwo(np.maximum(k, -126)));
   return np.where(x.less(EXP_NORMAL_MIN), 0, value);
+}
+
+/**
+ * 1/a for a in [1, limit] (limit <= 16), without a division, for the first-order forms: jax-js's wasm
+ * backend does not vectorise division (see expFlushed). a is scaled into [1, 2) by exact
+ * powers of two chosen by comparison, then Newton's iteration y <- y + y (1 - d y) runs from the
+ * linear start 24/17 - 8/17 d (relative error <= 1/17, squared by each step: 1/17^8 < 1.4e-10 after
+ * three, below float32 rounding). About 1 ulp (a division rounds to 0.5). NaN stays NaN. Consumes a.
+ */
+export function reciprocalBounded(a: JaxArray, limit: number): JaxArray {
+  if (!(limit >= 1 && limit <= 16)) throw new RangeError(`reciprocalBounded: limit ${limit} not in [1, 16]`);
+  let d = a;
+  let scale: JaxArray | number = 1;
+  for (const step of [8, 4, 2].filter((s) => s < limit)) {
+    const large = d.ref.greaterEqual(step);
+    const factor = np.where(large, 1 / step, 1);
+    scale = typeof scale === 'number' ? factor.ref : scale.mul(factor.ref);
+    d = d.mul(factor);
+  }
+  let y = d.ref.mul(-8 / 17).add(24 / 17);
+  for (let i = 0; i < 3; i++) {
+    const residual = d.ref.mul(y.ref).neg().add(1);
+    y = y.ref.add(y.mul(residual));
+  }
+  d.dispose();
+  return typeof scale === 'number' ? y : y.mul(scale);
 }
 
 /** expm1(x)/x = sum x^k/(k+1)! for |x| < 0.7: the degree-10 remainder is 0.7^11/12! < 5e-12. */
@@ -157,7 +204,11 @@ const LOG1P_ATANH = [2, 2 / 3, 2 / 5, 2 / 7, 2 / 9, 2 / 11, 2 / 13, 2 / 15];
  * kept for tiny u. Consumes u.
  */
 export function log1pUnit(u: JaxArray): JaxArray {
-  const s = u.ref.div(u.add(2));
+  return log1pOfRatio(u.ref.div(u.add(2)));
+}
+
+/** log(1 + u) = 2 atanh(s) from s = u / (2 + u), u in [0, 1] (for a caller that has 1/(2 + u)). Consumes s. */
+export function log1pOfRatio(s: JaxArray): JaxArray {
   return polynomial(s.ref.mul(s.ref), LOG1P_ATANH).mul(s);
 }
 
@@ -379,11 +430,25 @@ const ERFC_CHEBYSHEV = [
   -0.82215223, 0.17087277,
 ];
 
+/** Centre of the range [-1.2656, 0.0001] of the Chebyshev fit P(t) below, for t in [0.14, 1]. */
+const ERFC_EXPONENT_CENTRE = -0.63;
+/**
+ * e^y for y within 0.65 of ERFC_EXPONENT_CENTRE, by its Taylor polynomial around that centre: the
+ * degree-9 remainder is 0.65^10 / 10! < 3.7e-9 (0.06 float32 ulp). No range reduction, no power of
+ * two: vectorisable (see expFlushed). Consumes y.
+ */
+function expNearErfcCentre(y: JaxArray): JaxArray {
+  const coefficients = inverseFactorials(9).map((c) => c * Math.exp(ERFC_EXPONENT_CENTRE));
+  return polynomial(y.sub(ERFC_EXPONENT_CENTRE), coefficients);
+}
+
 /**
  * Phi(x) and phi(x) together, for GELU's first-order form: both take e^(-x^2/2), formed once from an
  * exact split of x (hi^2 exact; e^small by a short series, |small| < 0.08), and Phi's tail is
- * erfc(|x|/sqrt2)/2 with the fit above: relative accuracy in the left tail, two exponentials in all
- * (the exact form's normalCdf and normalPdf take five). Subnormal results flush to 0. Consumes x.
+ * erfc(|x|/sqrt2)/2 with the fit above, erfc(z) = t e^(-z^2) e^(P(t)): relative accuracy in the left
+ * tail. One exponential with a power of two (in a kernel of its own, since Phi and phi both need it);
+ * e^(P(t)) is a polynomial (P(t) lies in [-1.27, 0] for the t in [1/8, 1] that occur) and 1/(1 + z/2)
+ * a division-free reciprocal, so Phi's kernel is vectorised. Subnormal results flush to 0. Consumes x.
  */
 export function normalCdfAndPdf(x: JaxArray): { cdf: JaxArray; pdf: JaxArray } {
   const xc = np.clip(x, -NORMAL_CDF_CLAMP, NORMAL_CDF_CLAMP);
@@ -394,10 +459,11 @@ export function normalCdfAndPdf(x: JaxArray): { cdf: JaxArray; pdf: JaxArray } {
   const small = hi.mul(lo.ref).add(lo.ref.mul(lo).mul(0.5)).neg();
   // e^small to 1.4e-8 relative: degree 4, |small| <= 17^2 2^-12 < 0.08.
   const gaussian = expFlushed(bigExponent).mul(polynomial(small, EXP_TAYLOR.slice(0, 5)));
-  const t = np.reciprocal(z.mul(0.5).add(1));
+  // 1 + z/2 <= 1 + 17/(2 sqrt 2) < 8.
+  const t = reciprocalBounded(z.mul(0.5).add(1), 8);
   const halfErfc = gaussian.ref
     .mul(t.ref)
-    .mul(expFlushed(polynomial(t, ERFC_CHEBYSHEV)))
+    .mul(expNearErfcCentre(polynomial(t, ERFC_CHEBYSHEV)))
     .mul(0.5);
   const cdf = np.where(negative, halfErfc.ref, halfErfc.neg().add(1));
   return { cdf, pdf: gaussian.mul(INV_SQRT_2PI) };

@@ -32,21 +32,21 @@ export const mish: ActivationFunction<Record<string, never>> = defineActivation(
   },
   (x) => {
     // mish' = G + x (1 - G^2) sigmoid(x), G = tanh(softplus(x)); 1 - G is formed without cancellation:
-    // 2w^2 / (1 + 2w + 2w^2) for x >= 0, 2 / (n + 2) for x < 0, and sigmoid(x) = 1/(1 + w) or w/(1 + w).
+    // with n = w (w + 2): x < 0: G = n / (n + 2), 1 - G = 2 / (n + 2), sigmoid(x) = w / (1 + w);
+    // x >= 0: G = (1 + 2w) / D, 1 - G = 2w^2 / D, sigmoid(x) = 1 / (1 + w), D = 1 + 2w + 2w^2.
+    // One division serves both denominators: R = 1 / (den (1 + w)), 1/den = (1 + w) R, 1/(1 + w) = den R.
     const { negative, w } = decay(x.ref, expFlushed);
     const w2 = w.ref.mul(w.ref);
-    const positiveDenominator = np.reciprocal(w.ref.mul(2).add(1).add(w2.ref.mul(2)));
-    const n = w.ref.mul(2).add(w2);
-    const negativeDenominator = np.reciprocal(n.ref.add(2));
-    const gate = np.where(
-      negative.ref,
-      n.mul(negativeDenominator.ref),
-      w.ref.mul(2).add(1).mul(positiveDenominator.ref),
-    );
-    const positiveComplement = w.ref.mul(w.ref).mul(2).mul(positiveDenominator);
-    const complement = np.where(negative.ref, negativeDenominator.mul(2), positiveComplement);
-    const logistic = np.reciprocal(w.ref.add(1));
-    const sig = np.where(negative, w.mul(logistic.ref), logistic);
+    const n = w.ref.mul(2).add(w2.ref);
+    const onePlusTwoW = w.ref.mul(2).add(1);
+    const denominator = np.where(negative.ref, n.ref.add(2), onePlusTwoW.ref.add(w2.ref.mul(2)));
+    const onePlusW = w.ref.add(1);
+    const r = np.reciprocal(denominator.ref.mul(onePlusW.ref));
+    const inverseDenominator = onePlusW.mul(r.ref);
+    const logistic = denominator.mul(r);
+    const gate = np.where(negative.ref, n, onePlusTwoW).mul(inverseDenominator.ref);
+    const complement = np.where(negative.ref, 2, w2.mul(2)).mul(inverseDenominator);
+    const sig = np.where(negative, w, 1).mul(logistic);
     const value = x.ref.mul(gate.ref);
     const derivative = x.mul(complement.mul(gate.ref.add(1)).mul(sig)).add(gate);
     return { value, derivative };
@@ -69,13 +69,16 @@ export const fmish: ActivationFunction<Record<string, never>> = defineActivation
   },
   (x) => {
     // fmish = x H(x), H(x) = 1 - tanh(softplus(-x)); H' = (1 - G(-x)^2) sigmoid(-x) = H (2 - H) sigmoid(-x).
+    // x >= 0: H = 2 / (w^2 + 2w + 2), sigmoid(-x) = w / (1 + w); x < 0: H = 2w^2 / (2w^2 + 2w + 1),
+    // sigmoid(-x) = 1 / (1 + w); one division for both denominators, as in mish.
     const { negative, w } = decay(x.ref, expFlushed);
     const w2 = w.ref.mul(w.ref);
-    const positiveGate = np.reciprocal(w2.ref.add(w.ref.mul(2)).add(2)).mul(2);
-    const negativeGate = w2.ref.mul(2).div(w2.mul(2).add(w.ref.mul(2)).add(1));
-    const gate = np.where(negative.ref, negativeGate, positiveGate);
-    const logistic = np.reciprocal(w.ref.add(1));
-    const sigNeg = np.where(negative, logistic.ref, w.mul(logistic));
+    const twoW = w.ref.mul(2);
+    const denominator = np.where(negative.ref, w2.ref.mul(2).add(twoW.ref).add(1), w2.ref.add(twoW).add(2));
+    const onePlusW = w.ref.add(1);
+    const r = np.reciprocal(denominator.ref.mul(onePlusW.ref));
+    const gate = np.where(negative.ref, w2.mul(2), 2).mul(onePlusW.mul(r.ref));
+    const sigNeg = np.where(negative, 1, w).mul(denominator.mul(r));
     const value = x.ref.mul(gate.ref);
     const slope = gate.ref.neg().add(2).mul(gate.ref).mul(sigNeg);
     return { value, derivative: x.mul(slope).add(gate) };

@@ -1,10 +1,12 @@
 /**
  * Rectifiers for jax-js: ReLU, leaky ReLU, PReLU (learnable slope), ReLU6 and hard swish.
- * Written with `where(x <= 0, ...)` so NaN propagates and the kink derivatives follow PyTorch.
+ * Written with `where(x <= 0, ...)` so the kink derivatives follow PyTorch; NaN in gives NaN out for
+ * the value and the gradient (withNaNGradient: `where` alone would route NaN's cotangent into the
+ * x > 0 branch, slope 1).
  */
 import { lax, numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
-import { type JaxArray, withInfiniteLimits } from './math.js';
+import { type JaxArray, withInfiniteLimits, withNaNGradient } from './math.js';
 
 export interface LeakyReluOptions {
   /** Slope for x < 0, in [0, 1) (default 0.01). */
@@ -18,11 +20,11 @@ export interface PreluOptions {
 
 /** ReLU: `relu(x) = max(x, 0)`; relu'(0) = 0. Nair & Hinton, ICML 2010. */
 export const relu: ActivationFunction<Record<string, never>> = defineActivation('relu', (x) =>
-  np.where(x.ref.lessEqual(0), 0, x),
+  withNaNGradient(x.ref, np.where(x.ref.lessEqual(0), 0, x)),
 );
 
 function leaky(x: JaxArray, p: KernelParams): JaxArray {
-  return np.where(x.ref.lessEqual(0), x.ref.mul(p.slope), x);
+  return withNaNGradient(x.ref, np.where(x.ref.lessEqual(0), x.ref.mul(p.slope), x));
 }
 
 /** Leaky ReLU: `x if x > 0 else slope * x`; derivative at 0 is slope. Maas et al., 2013. */
@@ -36,7 +38,7 @@ export const prelu: ActivationFunction<PreluOptions> = defineActivation('prelu',
 
 /** ReLU6: `min(max(x, 0), 6)`; derivative 0 at both kinks. */
 export const relu6: ActivationFunction<Record<string, never>> = defineActivation('relu6', (x) =>
-  np.where(x.ref.lessEqual(0), 0, np.where(x.ref.greaterEqual(6), 6, x)),
+  withNaNGradient(x.ref, np.where(x.ref.lessEqual(0), 0, np.where(x.ref.greaterEqual(6), 6, x))),
 );
 
 /**

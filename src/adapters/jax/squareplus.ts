@@ -3,7 +3,8 @@
  * b = 4). For x < 0 it is evaluated as b / (2 (sqrt(x^2 + b) - x)), the same value without the
  * cancellation of x + sqrt(x^2 + b) (jax-js's nn.squareplus returns 0 below x ~ -2900 in float32).
  * Autodiff of these forms is stable too: f' = (1 + x/r) / 2 on x >= 0 and b (1 - x/r) / (2 (r - x)^2)
- * on x < 0, with r = sqrt(x^2 + b); second derivatives are exact.
+ * on x < 0, with r = sqrt(x^2 + b); second derivatives are exact. The first-order form (training) takes
+ * f' = f / r beside the value.
  */
 import { numpy as np } from '@jax-js/jax';
 import { type ActivationFunction, defineActivation, type KernelParams } from './define.js';
@@ -34,6 +35,16 @@ function hypotenuse(v: JaxArray, b: number): JaxArray {
 export const squareplus: ActivationFunction<SquareplusOptions> = defineActivation(
   'squareplus',
   (x, p: KernelParams) => withInfiniteLimits(x, (finite) => squareplusFinite(finite, p.b as number), 'zero'),
+  // f' = (1 + x/r) / 2 = f / r on both branches, r = sqrt(x^2 + b): no cancellation for x < 0 either.
+  (x, p) => {
+    const nonNegative = x.ref.greaterEqual(0);
+    const r = hypotenuse(x.ref, p.b);
+    const upper = x.ref.mul(0.5).add(r.ref.mul(0.5));
+    // NaN takes this branch (x >= 0 is false) and keeps it; r - x > 0 here.
+    const lower = np.reciprocal(r.ref.mul(0.5).sub(x.mul(0.5))).mul(p.b / 4);
+    const value = np.where(nonNegative, upper, lower);
+    return { value: value.ref, derivative: value.mul(np.reciprocal(r)) };
+  },
 );
 
 /** Squareplus of finite x (the limits at +-Infinity are set by `withInfiniteLimits`). Consumes x. */

@@ -98,6 +98,45 @@ export function givenRunFlags(opts: Record<string, unknown>, choice: RunFlagChoi
   return flags;
 }
 
+/** One option's value from commander's parsed text (or boolean, for a flag without a value). */
+function parseFlagValue(option: RunOption, raw: unknown): unknown {
+  if (typeof raw === 'boolean') {
+    // A flag without a value: on/off, or an optional value's implied one (--diagnostics).
+    const value = option.valueName === undefined ? raw : raw ? option.impliedValue : option.default;
+    if (value === undefined) throw new Error(`${option.flag} needs a value: ${option.type.accepts}`);
+    return value;
+  }
+  try {
+    return option.type.parse(String(raw));
+  } catch {
+    throw new RangeError(optionMessage(option, String(raw)));
+  }
+}
+
+/**
+ * A few schema options on a command that does not train (`landscape`: --device, --threads), with the
+ * same flags, help and checks as on `train`.
+ */
+export function addSchemaOptions(command: Command, keys: readonly RunOptionKey[]): Command {
+  for (const option of OPTIONS.filter((o) => keys.includes(o.key as RunOptionKey))) {
+    command.addOption(new Option(flagText(option), helpText(option)));
+  }
+  return command;
+}
+
+/** The values of those options (the schema's default where a flag was not given). */
+export function schemaOptionsFromCli(
+  opts: Record<string, unknown>,
+  keys: readonly RunOptionKey[],
+): Partial<Record<RunOptionKey, unknown>> {
+  const values: Partial<Record<RunOptionKey, unknown>> = {};
+  for (const option of OPTIONS.filter((o) => keys.includes(o.key as RunOptionKey))) {
+    const raw = opts[attribute(option)];
+    values[option.key as RunOptionKey] = raw === undefined ? option.default : parseFlagValue(option, raw);
+  }
+  return values;
+}
+
 /**
  * Reads the run options from commander's parsed values and checks each against the schema and the
  * task: a bad value names the flag, the accepted values and the text received; an option that does
@@ -115,19 +154,7 @@ export function runOptionsFromCli(
     const raw = opts[attribute(option)];
     if (raw === undefined) continue;
     if (!appliesTo(option, spec)) throw new Error(notApplicableMessage(option, spec));
-    let value: unknown;
-    if (typeof raw === 'boolean') {
-      // A flag without a value: on/off, or an optional value's implied one (--diagnostics).
-      value = option.valueName === undefined ? raw : raw ? option.impliedValue : option.default;
-      if (value === undefined) throw new Error(`${option.flag} needs a value: ${option.type.accepts}`);
-    } else {
-      try {
-        value = option.type.parse(String(raw));
-      } catch {
-        throw new RangeError(optionMessage(option, String(raw)));
-      }
-    }
-    (option.group === 'data' ? data : run)[option.key] = value;
+    (option.group === 'data' ? data : run)[option.key] = parseFlagValue(option, raw);
   }
   const model = parseModelOptions((opts.model as string[] | undefined) ?? []);
   return { ...run, model, data } as RunOverrides;

@@ -1,11 +1,12 @@
 /** Curves: f, f', f'' and the gate f(x)/x of the chosen activations, with zoom, pan and hover. */
-import { useMemo } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import { lineFigure } from '../../lab/report/figures.js';
 import { grid, type SampledCurves, sampleEntry } from '../catalog-view.js';
-import { type Entry, entryLabel } from '../state.js';
+import { type Entry, entryLabel, formatEntry } from '../state.js';
 import { Chart } from '../ui/chart.js';
 import { EntryList, entryColor } from '../ui/entry-list.js';
 import { ExportButtons } from '../ui/export-buttons.js';
+import { perFrame } from '../ui/per-frame.js';
 
 export const CURVE_POINTS = 1000;
 
@@ -34,13 +35,28 @@ function rounded(range: [number, number]): [number, number] {
 
 export function CurvesPanel(props: CurvesPanelProps) {
   const [lo, hi] = props.range;
+  // Curves of the last redraw by entry, so a slider move samples only the entry it changed.
+  const cache = useRef<{ range: string; x: Float64Array; byEntry: Map<string, SampledCurves> } | null>(null);
   const samples = useMemo(() => {
     const t0 = performance.now();
-    const x = grid(lo, hi, CURVE_POINTS);
-    const out = props.entries.map((entry) => sampleEntry(entry, x));
+    const range = `${lo},${hi}`;
+    const last = cache.current?.range === range ? cache.current : null;
+    const x = last?.x ?? grid(lo, hi, CURVE_POINTS);
+    const byEntry = new Map<string, SampledCurves>();
+    const out = props.entries.map((entry) => {
+      const key = formatEntry(entry);
+      const curves = byEntry.get(key) ?? last?.byEntry.get(key) ?? sampleEntry(entry, x);
+      byEntry.set(key, curves);
+      return curves;
+    });
+    cache.current = { range, x, byEntry };
     curveTiming.sampleMs = performance.now() - t0;
     return { x, out };
   }, [props.entries, lo, hi]);
+  const onRange = useRef(props.onRange);
+  onRange.current = props.onRange;
+  // Wheel zoom and drag pan fire faster than frames on some devices: one range per frame.
+  const setRangePerFrame = useMemo(() => perFrame((r: [number, number]) => onRange.current(rounded(r))), []);
   const setRange = (r: [number, number]) => props.onRange(rounded(r));
   const zoom = (factor: number) => {
     const mid = (lo + hi) / 2;
@@ -121,7 +137,7 @@ export function CurvesPanel(props: CurvesPanelProps) {
                 values: s[pane.key],
               }))}
               xRange={props.range}
-              onXRange={setRange}
+              onXRange={setRangePerFrame}
               syncKey="curves"
               theme={props.theme}
             />

@@ -208,7 +208,8 @@ export function ResultsPanel() {
         <input
           id="results-folder"
           type="file"
-          {...{ webkitdirectory: '' }}
+          // A boolean property: Preact assigns it, and '' would turn the folder picker off.
+          {...{ webkitdirectory: true }}
           onChange={(e) => {
             const input = e.currentTarget as HTMLInputElement;
             if (input.files) void open(filesFromInput(input.files));

@@ -4,6 +4,7 @@
  * same modules in a worker and shown with the same significant digits.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { GlobalMinimum } from '../../lab/fn/minimize.js';
 import type { ActivationStats } from '../../lab/fn/stats.js';
 import { barFigure } from '../../lab/report/figures.js';
 import { type Entry, entryLabel } from '../state.js';
@@ -19,6 +20,18 @@ export function significant(x: number, digits: number): string {
   return Number(x.toPrecision(digits)).toString();
 }
 
+/** min f and where it is reached, written as `gatelab stats` writes them. */
+function minimumCells(m: GlobalMinimum): [string, string] {
+  if (m.kind === 'unbounded') return ['-inf', 'x->-inf'];
+  const where =
+    m.kind === 'attained'
+      ? significant(m.x, 6)
+      : m.kind === 'flat'
+        ? `x<=${significant(m.upTo, 6)}`
+        : 'x->-inf';
+  return [significant(m.value, 6), where];
+}
+
 export interface StatsPanelProps {
   entries: Entry[];
   mu: number;
@@ -32,6 +45,8 @@ interface Row {
 }
 
 let worker: Worker | undefined;
+/** Request ids are unique across mounts of the panel (they share the worker). */
+let lastRequestId = 0;
 function statsWorker(): Worker {
   worker ??= new Worker(new URL('../workers/stats-worker.ts', import.meta.url), { type: 'module' });
   return worker;
@@ -51,26 +66,56 @@ export function StatsPanel(props: StatsPanelProps) {
   const [status, setStatus] = useState('computing…');
   const [svg, setSvg] = useState('');
   const request = useRef(0);
+  const schedule = useRef<((message: StatsRequest) => void) | null>(null);
 
+  // One request in flight: while the worker computes, newer slider values replace each other and
+  // only the latest is sent next, so the table never lags behind a queue of stale requests.
+  const inFlight = useRef(false);
+  const latest = useRef<StatsRequest | null>(null);
+  const entriesOf = useRef(new Map<number, Entry[]>());
   useEffect(() => {
-    const id = ++request.current;
     const w = statsWorker();
+    const send = () => {
+      const next = latest.current;
+      if (next === null) return;
+      latest.current = null;
+      inFlight.current = true;
+      w.postMessage(next);
+    };
     const listener = (event: MessageEvent<StatsResponse>) => {
-      if (event.data.id !== id) return;
+      const entries = entriesOf.current.get(event.data.id);
+      if (entries === undefined) return; // an answer to an earlier mount of the panel
+      entriesOf.current.delete(event.data.id);
+      inFlight.current = false;
+      send();
+      if (event.data.id !== request.current) return; // superseded while computing
       if (event.data.error) {
         setStatus(`error: ${event.data.error}`);
         return;
       }
-      const labelled = event.data.rows.map((stats, i) => ({ label: entryLabel(props.entries[i]), stats }));
+      const labelled = event.data.rows.map((stats, i) => ({ label: entryLabel(entries[i]), stats }));
       labelled.sort((a, b) => a.stats.moments.variance.value - b.stats.moments.variance.value);
       setRows(labelled);
       setStatus(`computed in ${event.data.ms.toFixed(0)} ms`);
     };
     w.addEventListener('message', listener);
-    const message: StatsRequest = { id, entries: props.entries, mu: props.mu, sigma: props.sigma };
-    w.postMessage(message);
+    schedule.current = (message: StatsRequest) => {
+      if (latest.current !== null) entriesOf.current.delete(latest.current.id); // never sent
+      latest.current = message;
+      if (!inFlight.current) send();
+    };
+    return () => {
+      w.removeEventListener('message', listener);
+      schedule.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const id = ++lastRequestId;
+    request.current = id;
+    entriesOf.current.set(id, props.entries);
+    schedule.current?.({ id, entries: props.entries, mu: props.mu, sigma: props.sigma });
     setStatus('computing…');
-    return () => w.removeEventListener('message', listener);
   }, [props.entries, props.mu, props.sigma]);
 
   const figure = () =>
@@ -168,40 +213,47 @@ export function StatsPanel(props: StatsPanelProps) {
               <th scope="col">activation</th>
               <th scope="col">f(0)</th>
               <th scope="col">f'(0)</th>
+              <th scope="col">min f</th>
+              <th scope="col">at x</th>
+              <th scope="col">gate median</th>
+              <th scope="col">gate mean</th>
+              <th scope="col">gate sd</th>
+              <th scope="col">gate skew</th>
               <th scope="col">E[f(X)]</th>
               <th scope="col">Var[f(X)]</th>
               <th scope="col">E[f'(X)]</th>
               <th scope="col">E[f'(X)^2]</th>
-              <th scope="col">gate median</th>
-              <th scope="col">gate mean</th>
-              <th scope="col">gate skew</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r, i) => {
               const m = r.stats.moments;
               const g = r.stats.gate;
+              const [minimum, minimumAt] = minimumCells(r.stats.minimum);
               return (
                 <tr key={r.label} data-activation={r.label}>
                   <td>{i + 1}</td>
                   <th scope="row">{r.label}</th>
                   <td>{significant(r.stats.valueAtZero, 5)}</td>
                   <td>{significant(r.stats.slopeAtZero, 5)}</td>
+                  <td>{minimum}</td>
+                  <td>{minimumAt}</td>
+                  {g.applies ? (
+                    <>
+                      <td data-key="gateMedian">{significant(g.median, 5)}</td>
+                      <td data-key="gateMean">{significant(g.mean, 5)}</td>
+                      <td data-key="gateSd">{significant(g.std, 5)}</td>
+                      <td data-key="gateSkewness">{significant(g.skewness, 5)}</td>
+                    </>
+                  ) : (
+                    <td colSpan={4} class="muted small">
+                      no CDF gate: {g.reason}
+                    </td>
+                  )}
                   <td data-key="mean">{significant(m.mean.value, 10)}</td>
                   <td data-key="variance">{significant(m.variance.value, 10)}</td>
                   <td data-key="meanSlope">{significant(m.meanSlope.value, 10)}</td>
                   <td data-key="meanSquaredSlope">{significant(m.meanSquaredSlope.value, 10)}</td>
-                  {g.applies ? (
-                    <>
-                      <td>{significant(g.median, 5)}</td>
-                      <td>{significant(g.mean, 5)}</td>
-                      <td>{significant(g.skewness, 5)}</td>
-                    </>
-                  ) : (
-                    <td colSpan={3} class="muted small">
-                      no CDF gate: {g.reason}
-                    </td>
-                  )}
                 </tr>
               );
             })}

@@ -65,6 +65,15 @@ export function classify(input: readonly DroppedFile[]): OpenedResults {
   const files = expandArchives(input);
   const result: OpenedResults = { runs: [], comparisons: [], other: [], problems: [] };
   const byPath = new Map(files.map((f) => [f.path, f]));
+  // Files chosen without their folders (several runs' config.json...) cannot be told apart.
+  const counts = new Map<string, number>();
+  for (const f of files) counts.set(f.path, (counts.get(f.path) ?? 0) + 1);
+  for (const [path, count] of counts) {
+    if (count > 1)
+      result.problems.push(
+        `${count} files are named '${path}' (files without their folders); only the last one is read: choose the folder ("A folder of run folders"), drop the folder itself, or a zip of it`,
+      );
+  }
   const text = (path: string) => {
     const f = byPath.get(path);
     return f === undefined ? undefined : decoder.decode(f.bytes);

@@ -1,8 +1,9 @@
 /** One parameter: a labelled slider on the catalog's range (log or integer where fitting) and a text box. */
-import { useEffect, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { describeRange } from '../../activations/resolve.js';
 import type { ParamSpec } from '../../activations/spec.js';
 import { fromPosition, type SliderScale, sliderScale, toPosition } from '../catalog-view.js';
+import { perFrame } from './per-frame.js';
 
 export interface ParamControlProps {
   id: string;
@@ -14,14 +15,25 @@ export interface ParamControlProps {
 
 export function ParamControl(props: ParamControlProps) {
   const scale: SliderScale = sliderScale(props.param);
-  const [text, setText] = useState(String(props.value));
+  // The text box shows the value unless the user is typing one (draft), without a re-render per move.
+  const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState('');
-  useEffect(() => setText(String(props.value)), [props.value]);
+  const onChange = useRef(props.onChange);
+  onChange.current = props.onChange;
+  const slide = useMemo(
+    () =>
+      perFrame((position: number) => {
+        setDraft(null);
+        setError(onChange.current(fromPosition(position, scale)));
+      }),
+    [props.param],
+  );
   const commit = (raw: string) => {
     const value = Number(raw);
     const message =
       raw.trim() === '' || Number.isNaN(value) ? `'${raw}' is not a number` : props.onChange(value);
     setError(message);
+    if (message === '') setDraft(null);
   };
   const range = describeRange(props.param);
   return (
@@ -39,10 +51,7 @@ export function ParamControl(props: ParamControlProps) {
         value={toPosition(props.value, scale)}
         aria-valuetext={String(props.value)}
         title={`${props.param.description}; valid ${range}`}
-        onInput={(e) => {
-          const value = fromPosition(Number((e.currentTarget as HTMLInputElement).value), scale);
-          setError(props.onChange(value));
-        }}
+        onInput={(e) => slide(Number((e.currentTarget as HTMLInputElement).value))}
       />
       <input
         id={`${props.id}-text`}
@@ -50,8 +59,8 @@ export function ParamControl(props: ParamControlProps) {
         type="text"
         inputMode="decimal"
         aria-label={`${props.param.name} exact value, valid ${range}`}
-        value={text}
-        onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+        value={draft ?? String(props.value)}
+        onInput={(e) => setDraft((e.currentTarget as HTMLInputElement).value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit((e.currentTarget as HTMLInputElement).value);
         }}

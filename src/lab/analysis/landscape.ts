@@ -12,13 +12,16 @@
  *
  * The loss is the mean cross-entropy on a fixed set of training examples, model in evaluation mode
  * (batch-norm running statistics, no dropout), so every evaluation sees the same function.
+ *
+ * Results are read back asynchronously (`readNumber`/`readArray`), so this runs on every device the
+ * lab starts, webgpu (no synchronous read in Node) and the wasm worker pool included.
  */
 // jvp is not among the names src/lab/runtime.ts re-exports; it is the same jax-js instance.
 import { jvp } from '@jax-js/jax';
 import { createRng } from '../data/random.js';
 import type { Model } from '../models/types.js';
 import { crossEntropy } from '../nn/loss.js';
-import { type ArrayTree, grad, type JaxArray, jit, np, tree } from '../runtime.js';
+import { type ArrayTree, grad, type JaxArray, jit, np, readArray, readNumber, tree } from '../runtime.js';
 import { evaluationContext } from '../train/context.js';
 
 export type DirectionNormalization = 'unit' | 'filter';
@@ -61,14 +64,15 @@ export interface VectorSpace<V> {
 
 /**
  * Power iteration for the eigenvalue of largest magnitude of a symmetric linear map. `start` must be
- * nonzero; `apply` returns A v. Each step: w = A v, lambda = v.w (v has unit norm), v = w / |w|.
+ * nonzero; `apply` returns A v (or a promise of it, for device arrays read back asynchronously). Each
+ * step: w = A v, lambda = v.w (v has unit norm), v = w / |w|.
  */
-export function powerIteration<V>(
-  apply: (v: V) => V,
+export async function powerIteration<V>(
+  apply: (v: V) => V | Promise<V>,
   start: V,
   space: VectorSpace<V>,
   options: PowerIterationOptions = {},
-): PowerIterationResult {
+): Promise<PowerIterationResult> {
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-3;
   const norm0 = Math.sqrt(space.dot(start, start));
@@ -77,7 +81,7 @@ export function powerIteration<V>(
   const history: number[] = [];
   let lastChange = Number.POSITIVE_INFINITY;
   for (let k = 0; k < maxIterations; k++) {
-    const w = apply(v);
+    const w = await apply(v);
     const lambda = space.dot(v, w);
     const wNorm = Math.sqrt(space.dot(w, w));
     history.push(lambda);
@@ -161,9 +165,13 @@ export function randomDirection(
 /** A fixed evaluation batch and the model's loss on it, as functions of host or device weights. */
 export interface LossSurface {
   /** Loss at w + sum_i c_i d_i (host vectors). */
-  lossAt(weights: HostTree, directions: readonly HostTree[], coefficients: readonly number[]): number;
+  lossAt(
+    weights: HostTree,
+    directions: readonly HostTree[],
+    coefficients: readonly number[],
+  ): Promise<number>;
   /** Hessian-vector product at w (forward-over-reverse), host in, host out. */
-  hvp(weights: HostTree, v: HostTree): HostTree;
+  hvp(weights: HostTree, v: HostTree): Promise<HostTree>;
   dispose(): void;
 }
 
@@ -206,17 +214,16 @@ export function lossSurface(
         });
         return out;
       });
-      return compiledLoss(toTree(moved), tree.ref(state as never), x.ref, y.ref).item();
+      return readNumber(compiledLoss(toTree(moved), tree.ref(state as never), x.ref, y.ref));
     },
-    hvp(weights, v) {
+    async hvp(weights, v) {
       const loss = (p: ArrayTree) => lossOf(p, tree.ref(state as never) as ArrayTree, x.ref, y.ref);
       const gradient = (grad as (f: unknown) => (p: ArrayTree) => ArrayTree)(loss);
       // jvp of the gradient map at w in direction v = H v.
       const [g, hv] = jvpTree(gradient, toTree(weights), toTree(v));
       tree.dispose(g as never);
-      return (tree.leaves(hv as never) as JaxArray[]).map((leaf) =>
-        Float32Array.from(leaf.dataSync() as ArrayLike<number>),
-      );
+      const leaves = tree.leaves(hv as never) as JaxArray[];
+      return Promise.all(leaves.map(async (leaf) => Float32Array.from(await readArray(leaf))));
     },
     dispose() {
       compiledLoss.dispose();
@@ -265,14 +272,14 @@ function linspace(lo: number, hi: number, n: number): number[] {
  * device arrays (consumed). `weights`/`state` are the saved host leaves in `tree.leaves` order of
  * `paramsLike`/`stateLike` (fresh inits of the same model, used for structure only; not consumed).
  */
-export function computeLandscape(
+export async function computeLandscape(
   model: Model,
   paramsLike: ArrayTree,
   state: ArrayTree,
   weights: HostTree,
   batch: (examples: number) => [JaxArray, JaxArray],
   options: LandscapeOptions = {},
-): LandscapeFile {
+): Promise<LandscapeFile> {
   const normalization = options.normalization ?? 'unit';
   const range = options.range ?? 1;
   const linePoints = options.linePoints ?? 41;
@@ -309,13 +316,13 @@ export function computeLandscape(
   const surface = lossSurface(model, paramsLike, state, x, y);
   let result: LandscapeFile;
   try {
-    const centerLoss = surface.lossAt(weights, [], []);
+    const centerLoss = await surface.lossAt(weights, [], []);
     const alphas = linspace(-range, range, linePoints);
-    const line = alphas.map((a, i) => {
-      const loss = surface.lossAt(weights, [d1], [a]);
-      progress('line', i + 1, alphas.length);
-      return loss;
-    });
+    const line: number[] = [];
+    for (const a of alphas) {
+      line.push(await surface.lossAt(weights, [d1], [a]));
+      progress('line', line.length, alphas.length);
+    }
     result = {
       version: 1,
       normalization,
@@ -329,7 +336,7 @@ export function computeLandscape(
       const losses: number[] = [];
       for (const b of axis) {
         for (const a of axis) {
-          losses.push(surface.lossAt(weights, [d1, d2], [a, b]));
+          losses.push(await surface.lossAt(weights, [d1, d2], [a, b]));
           progress('grid', losses.length, axis.length * axis.length);
         }
       }
@@ -346,9 +353,9 @@ export function computeLandscape(
     try {
       const start = randomDirection(weights, shapes, 'unit', seed * 2 + 3);
       let step = 0;
-      const power = powerIteration(
-        (v) => {
-          const hv = curvature.hvp(weights, v);
+      const power = await powerIteration(
+        async (v) => {
+          const hv = await curvature.hvp(weights, v);
           progress('hessian', ++step, options.power?.maxIterations ?? 50);
           return hv;
         },

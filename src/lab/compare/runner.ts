@@ -1,21 +1,37 @@
 /**
- * `compare`: every activation x seed as its own `gatelab train` child process (one per core by
- * default), then seed statistics and the table. Child processes keep runs independent (a crash or a
- * divergence affects one run) and use every core, since the jax-js wasm device is single-threaded.
+ * `compare`, a front end over the sweep engine: a comparison is a sweep whose axes are the activations
+ * (after the learning rates of `--lrs`, when given) and the seeds. It is planned by the sweep planner
+ * (every run a resolved configuration, its id the configuration's content hash), run on the sweep's
+ * local pool (one `gatelab sweep run DIR --index I` process per run, the path of every Slurm task and
+ * Kubernetes pod), locked, resumed and published like any trial, and its folder is a sweep folder
+ * (`gatelab sweep status|merge DIR` work on it).
+ *
+ * What compare adds on top: its run folders' names (relu-s0, lr-0.01/golu-s1), compare-plan.json (what
+ * was asked; a rerun with the same --id and another configuration is refused, naming the difference),
+ * the display, and the seed statistics, the verdict and the table of each comparison (compare.json,
+ * table.txt), which `--rebuild` makes again from compare-plan.json and the run folders alone.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { formatMetric, metricSpec } from '../metrics/kinds.js';
 import { type ActivationChoice, activationLabel } from '../models/activation-spec.js';
-import { readCheckpoint } from '../runs/checkpoint.js';
+import { activationSpecText } from '../options/activation.js';
 import { FileWriteError, makeFolder, readJsonObject, writeFileSafely, writeJsonFile } from '../runs/files.js';
-import type { StopMessage } from '../runs/lifecycle.js';
-import { COMPARE_FILES, makeRunId, RUN_FILES, RunDirectory, safeName } from '../runs/run-folder.js';
-import { type RunConfig, type RunOverrides, resolveRunConfig, runConfigJson } from '../train/config.js';
-import { type RunSummary, readRunJson } from '../train/run.js';
+import { COMPARE_FILES, makeRunId, RUN_FILES, safeName } from '../runs/run-folder.js';
+import type { SweepFile } from '../sweep/file.js';
+import { SweepFolder } from '../sweep/folder.js';
+import { runLocal } from '../sweep/local.js';
+import { schemaTrialResolver } from '../sweep/options.js';
+import { planSweep, type SweepPlan, type Trial } from '../sweep/plan.js';
+import {
+  describeDifferences,
+  inspectRunFolder,
+  readRunSummary,
+  withoutCheckpointEvery,
+} from '../sweep/resume.js';
+import { describeRunConfig, type RunConfig, type RunOverrides, resolveRunConfig } from '../train/config.js';
 import {
   type GroupStats,
   groupOutcomes,
@@ -32,45 +48,49 @@ export interface CompareOptions {
   kind: MetricKind;
   activations: ActivationChoice[];
   seeds: number[];
+  /** Learning-rate ablation: the comparison once per rate (an axis before the activations), in lr-<rate>/. */
+  lrs?: number[];
   /** Parallel child processes. Default: available cores. */
   jobs?: number;
   /** The run options shared by every run (epochs, lr, model options...); seed and activation vary. */
   overrides: RunOverrides;
   runsDir: string;
-  /** Folder name of this comparison under runsDir (default compare-TASK-timestamp). */
+  /** Folder name of this comparison under runsDir (default compare-TASK-timestamp, lrs-TASK-... with lrs). */
   id?: string;
-  /** How to start the CLI: [executable, ...args]; `train ...` is appended. */
+  /** How to start the CLI: [executable, ...args]; `sweep run DIR --index I ...` is appended. */
   launcher: string[];
-  /** Lines describing the setup, printed under the table title. */
-  details: string[];
+  /** Extra lines under the table title (the training setup is described from the configuration). */
+  details?: string[];
   /** Progress display: bars on a TTY, lines otherwise, or none. */
   progress?: 'auto' | 'bar' | 'lines' | 'none';
-  /** Polled between jobs: a reason stops the comparison (running children are asked to stop too). */
+  /** Polled between runs: a reason stops the comparison (running children are asked to stop too). */
   stopRequested?: () => string | null;
   /** Registers a listener for the first stop request (sends the stop to the running children). */
   onStop?: (listener: (reason: string) => void) => void;
 }
 
-/** compare-plan.json: written before the first child starts; a rerun with the same id checks it. */
+/**
+ * compare-plan.json: what the comparison is, written before the first run starts; a rerun with the same
+ * id checks it (the checkpoint interval aside, which changes no result). Version 1 (before compare ran on
+ * the sweep engine) had no `lrs` and held the setup line in `details`; both are still read.
+ */
 export interface ComparePlan {
-  version: 1;
+  version: 1 | 2;
   task: string;
   kind: MetricKind;
   activations: ActivationChoice[];
   seeds: number[];
+  lrs?: number[];
+  /** Extra lines under each table's title. */
   details: string[];
-  /**
-   * The resolved run configuration every run shares (activation and seed vary). With task, activations
-   * and seeds it makes two comparisons the same: an existing folder of the same id resumes only when
-   * they match (the checkpoint interval aside, which does not change results).
-   */
+  /** The resolved run configuration every run shares (activation and seed vary; with lrs, the first rate). */
   config: Omit<RunConfig, 'activation' | 'seed'>;
 }
 
 export const PLAN_FILE = COMPARE_FILES.plan;
 
 export interface CompareResult {
-  /** 'interrupted': a signal stopped it; rerunning the same command resumes it. */
+  /** 'interrupted': a signal stopped it before every run finished; rerunning the same command resumes it. */
   status: 'completed' | 'interrupted';
   /** The signal (or reason) that interrupted it. */
   interruptedBy: string | null;
@@ -80,6 +100,8 @@ export interface CompareResult {
   dir: string;
   task: string;
   seeds: number[];
+  /** The learning rate of this comparison, with --lrs. */
+  lr?: number;
   jobs: number;
   wallSeconds: number;
   outcomes: RunOutcome[];
@@ -91,19 +113,27 @@ export interface CompareResult {
   writeError?: string;
 }
 
-/** The command that starts this very CLI again (node + loader flags + entry script). */
-export function currentLauncher(): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1]];
+/** A comparison run: its folder and one result per learning rate (one without --lrs). */
+export interface CompareRun {
+  dir: string;
+  results: CompareResult[];
 }
 
+/** A run's folder in the comparison folder: relu-s0, golu_gamma=2-s1, lr-0.01/relu-s0. */
+export function compareRunFolder(choice: ActivationChoice, seed: number, lr: number | null): string {
+  const name = `${safeName(activationLabel(choice))}-s${seed}`;
+  return lr === null ? name : `lr-${lr}/${name}`;
+}
+
+/** What one run is in the tables. */
 interface Job {
-  choice: ActivationChoice;
-  /** The run's resolved configuration (null when only reading the folders back: --rebuild). */
-  config: RunConfig | null;
   label: string;
+  name: string;
+  params: Record<string, number>;
   seed: number;
-  runId: string;
-  /** How this job starts: a new run, a resumed one, or one kept from an earlier attempt. */
+  lr: number | null;
+  key: string;
+  /** How it starts: a new run, a resumed one, or one kept from an earlier attempt. */
   start: 'fresh' | 'resume' | 'kept';
 }
 
@@ -160,150 +190,24 @@ function barDisplay(total: number): Display {
   const bars = new Map<string, cliProgress.SingleBar>();
   return {
     started(job) {
-      bars.set(job.runId, multi.create(1, 0, { name: `${job.label} s${job.seed}`.slice(0, 20).padEnd(20) }));
+      bars.set(job.key, multi.create(1, 0, { name: `${job.label} s${job.seed}`.slice(0, 20).padEnd(20) }));
     },
     progress(job, step, t) {
-      const bar = bars.get(job.runId);
+      const bar = bars.get(job.key);
       if (bar) {
         bar.setTotal(t);
         bar.update(step);
       }
     },
     finished(job, outcome, done) {
-      const bar = bars.get(job.runId);
+      const bar = bars.get(job.key);
       if (bar) multi.remove(bar);
-      bars.delete(job.runId);
+      bars.delete(job.key);
       overall.update(done);
       multi.log(`${job.label} seed ${job.seed}: ${describeOutcome(outcome)}\n`);
     },
     stop: () => multi.stop(),
   };
-}
-
-/** The last `count` non-empty lines of a process's stderr, joined for a message. */
-function lastLines(text: string, count = 5): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l.length > 0);
-  return lines.slice(-count).join(' | ');
-}
-
-function baseOf(job: Job) {
-  return { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
-}
-
-/**
- * Runs one child `train` process; resolves with its outcome (never rejects). A new run gets its resolved
- * run configuration as run.json in its prepared run folder, never as rebuilt arguments; an interrupted
- * one continues with `train --resume` from its checkpoint.
- */
-function runChild(
-  options: CompareOptions,
-  dir: string,
-  job: Job,
-  display: Display,
-  children: Set<ChildProcess>,
-): Promise<RunOutcome> {
-  const runDir = join(dir, job.runId);
-  let args: string[];
-  if (job.start === 'resume') {
-    args = [...options.launcher.slice(1), 'train', '--resume', runDir, '--progress', 'json'];
-  } else {
-    let configFile: string;
-    try {
-      configFile = RunDirectory.prepare(runDir, runConfigJson(job.config!));
-    } catch (error) {
-      return Promise.resolve({ ...baseOf(job), summary: null, error: (error as Error).message });
-    }
-    args = [
-      ...options.launcher.slice(1),
-      'train',
-      '--config',
-      configFile,
-      '--run-dir',
-      runDir,
-      '--progress',
-      'json',
-    ];
-  }
-  const base = baseOf(job);
-  return new Promise((resolvePromise) => {
-    // An IPC channel: the child sees its 'disconnect' when this process dies, even by SIGKILL, and stops.
-    const child = spawn(options.launcher[0], args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    children.add(child);
-    let stderr = '';
-    let pending = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      pending += chunk;
-      let newline = pending.indexOf('\n');
-      while (newline >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        newline = pending.indexOf('\n');
-        try {
-          const event = JSON.parse(line) as { event?: string; step?: number; total?: number };
-          if (
-            (event.event === 'step' || event.event === 'start') &&
-            event.step !== undefined &&
-            event.total !== undefined
-          ) {
-            display.progress(job, event.step, event.total);
-          }
-        } catch {
-          // not a progress line
-        }
-      }
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-8000);
-    });
-    child.on('error', (error) => {
-      children.delete(child);
-      resolvePromise({ ...base, summary: null, error: error.message });
-    });
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      const file = join(runDir, RUN_FILES.summary);
-      const summary = readSummary(file);
-      // A run stopped by a signal writes an 'interrupted' summary and exits with 128 + the signal number.
-      if (summary !== null && (code === 0 || summary.status === 'interrupted')) {
-        resolvePromise({ ...base, summary });
-        return;
-      }
-      const how = signal !== null ? `killed by ${signal}` : `exit code ${code}`;
-      const tail = lastLines(stderr);
-      resolvePromise({ ...base, summary: null, error: tail ? `${how}: ${tail}` : how });
-    });
-  });
-}
-
-/** summary.json of a run, or null when it is missing or unreadable. */
-function readSummary(file: string): RunSummary | null {
-  if (!existsSync(file)) return null;
-  try {
-    return readJsonObject(file) as unknown as RunSummary;
-  } catch {
-    return null;
-  }
-}
-
-/** Dotted paths where two JSON values differ: "config.lr: 0.003 there, 0.01 now". */
-export function describeDifferences(before: unknown, now: unknown, path = ''): string[] {
-  const show = (v: unknown) => (v === undefined ? '(not set)' : JSON.stringify(v));
-  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (isObject(before) && isObject(now)) {
-    const a = before as Record<string, unknown>;
-    const b = now as Record<string, unknown>;
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) =>
-      describeDifferences(a[k], b[k], path ? `${path}.${k}` : k),
-    );
-  }
-  return JSON.stringify(before) === JSON.stringify(now)
-    ? []
-    : [`${path}: ${show(before)} there, ${show(now)} now`];
 }
 
 /** Reads compare-plan.json of an existing comparison folder; errors name the file. */
@@ -318,105 +222,108 @@ export function readPlan(dir: string): ComparePlan {
   return readJsonObject(file) as unknown as ComparePlan;
 }
 
-/** The jobs of a plan, in table order. */
-function planJobs(plan: Pick<ComparePlan, 'activations' | 'seeds'>): Job[] {
-  const jobs: Job[] = [];
-  for (const choice of plan.activations) {
-    const label = activationLabel(choice);
-    for (const seed of plan.seeds)
-      jobs.push({ choice, config: null, label, seed, runId: `${safeName(label)}-s${seed}`, start: 'fresh' });
-  }
-  return jobs;
+/** The lines under a comparison's title: the training setup (from the configuration) and the extras. */
+function setupLines(plan: ComparePlan, lr: number | null): string[] {
+  if (plan.version === 1) return plan.details;
+  const config = {
+    ...plan.config,
+    ...(lr === null ? {} : { lr }),
+    activation: plan.activations[0],
+    seed: plan.seeds[0],
+  } as RunConfig;
+  return [describeRunConfig(config), ...plan.details];
 }
 
-/**
- * How each job of a comparison folder continues: a finished run (completed or diverged) is kept, a run with
- * a readable checkpoint, run.json and metrics resumes, anything else (a folder killed before its first
- * checkpoint, a damaged file) starts again. A run folder whose run.json holds another configuration is
- * refused, naming the difference.
- */
-function classifyJob(dir: string, job: Job): { job: Job; summary: RunSummary | null; note?: string } {
-  const runDir = join(dir, job.runId);
-  if (!existsSync(runDir)) return { job, summary: null };
-  const again = (why: string) => {
-    rmSync(runDir, { recursive: true, force: true });
-    return { job, summary: null, note: `${job.label} seed ${job.seed} starts again: ${why}` };
+/** What makes two comparisons the same (an existing folder resumes only when they match). */
+function identity(p: ComparePlan): Record<string, unknown> {
+  return {
+    activations: p.activations,
+    seeds: p.seeds,
+    ...(p.lrs !== undefined ? { lrs: p.lrs } : {}),
+    ...withoutCheckpointEvery(p.config ?? {}),
   };
-  let config: RunConfig;
-  try {
-    config = readRunJson(runDir);
-  } catch (error) {
-    return again((error as Error).message);
-  }
-  const differences = describeDifferences(
-    withoutCheckpointEvery(config),
-    withoutCheckpointEvery(job.config!),
-  );
-  if (differences.length > 0) {
-    throw new Error(
-      `${join(runDir, 'run.json')} holds a different configuration (${differences.join('; ')}); rerun with the options of that comparison, or choose another --id`,
-    );
-  }
-  const summary = readSummary(join(runDir, 'summary.json'));
-  if (summary !== null && (summary.status === 'completed' || summary.status === 'diverged')) {
-    return { job: { ...job, start: 'kept' }, summary };
-  }
-  try {
-    const checkpoint = readCheckpoint(runDir);
-    const metrics = join(runDir, 'metrics.jsonl');
-    const size = existsSync(metrics) ? statSync(metrics).size : 0;
-    if (size < checkpoint.metricsBytes) {
-      return again(
-        `${metrics} holds ${size} bytes, fewer than the ${checkpoint.metricsBytes} its checkpoint recorded`,
-      );
-    }
-    return { job: { ...job, start: 'resume' }, summary: null };
-  } catch (error) {
-    return again((error as Error).message);
-  }
 }
 
-/** The configuration without the checkpoint interval (it changes no result). */
-function withoutCheckpointEvery(
-  config: Omit<RunConfig, 'activation' | 'seed'> | RunConfig,
-): Record<string, unknown> {
-  const { checkpointEvery: _c, ...rest } = config;
-  return rest;
+function jobOf(trial: Trial, plan: ComparePlan, start: Job['start'] = 'fresh'): Job {
+  const choice = trial.config.activation;
+  return {
+    label: activationLabel(choice),
+    name: choice.name,
+    params: choice.params ?? {},
+    seed: trial.config.seed,
+    lr: plan.lrs === undefined ? null : trial.config.lr,
+    key: trial.id,
+    start,
+  };
 }
+
+const outcomeBase = (job: Job) => ({ label: job.label, name: job.name, params: job.params, seed: job.seed });
 
 /**
- * Runs the whole comparison and writes runs/<id>/compare.json and table.txt next to the runs. An existing
- * folder of the same id is resumed when its compare-plan.json matches (and refused, naming the difference,
- * when it does not): finished runs are kept, interrupted ones continue from their checkpoints.
+ * Runs the whole comparison on the sweep engine and writes compare.json and table.txt of each
+ * comparison next to its runs. An existing folder of the same id is resumed when its compare-plan.json
+ * matches (and refused, naming the difference, when it does not): finished runs are kept, interrupted
+ * ones continue from their checkpoints, damaged ones start again (a line says why).
  */
-export async function runCompare(options: CompareOptions): Promise<CompareResult> {
+export async function runComparison(options: CompareOptions): Promise<CompareRun> {
   if (options.activations.length === 0) throw new Error('compare: give at least one activation');
   if (options.seeds.length === 0) throw new Error('compare: give at least one seed');
+  if (options.lrs !== undefined && options.lrs.length === 0)
+    throw new Error('compare: --lrs needs at least one rate');
   const jobsWanted = options.jobs ?? availableParallelism();
   if (!(Number.isInteger(jobsWanted) && jobsWanted >= 1))
     throw new RangeError(`--jobs (parallel runs) must be an integer in [1, Infinity), got ${jobsWanted}`);
-  // Every run's configuration is resolved (and checked) before the comparison folder exists.
-  const configs = new Map<string, RunConfig>();
-  for (const choice of options.activations) {
-    for (const seed of options.seeds) {
-      const runId = `${safeName(activationLabel(choice))}-s${seed}`;
-      configs.set(runId, resolveRunConfig(options.task, choice, { ...options.overrides, seed }));
-    }
-  }
-  const { activation: _a, seed: _s, ...shared } = configs.values().next().value as RunConfig;
+  const lrs = options.lrs ?? null;
   const started = new Date();
   const t0 = performance.now();
-  const id = options.id ?? makeRunId(['compare', options.task], started);
+  const id = options.id ?? makeRunId([lrs === null ? 'compare' : 'lrs', options.task], started);
   let dir = resolve(options.runsDir, id);
+  // Without --id the name carries a timestamp; a clash (two starts in one second) gets a suffix.
+  if (options.id === undefined)
+    for (let n = 2; existsSync(dir); n++) dir = resolve(options.runsDir, `${id}-${n}`);
+
+  // Every run's configuration is resolved (and checked) before the comparison folder exists.
+  const activations = options.activations.map(
+    (choice) => resolveRunConfig(options.task, choice, options.overrides).activation,
+  );
+  const file: SweepFile = {
+    name: basename(dir),
+    description: `gatelab compare: ${options.task}, ${activations.map(activationLabel).join(', ')}${lrs === null ? '' : ` at lr ${lrs.join(', ')}`}`,
+    tasks: [options.task],
+    fixed: {},
+    grid: [
+      ...(lrs === null ? [] : [{ key: 'lr', values: lrs }]),
+      { key: 'activation', values: activations.map(activationSpecText) },
+    ],
+    zip: [],
+    exclude: [],
+    seeds: options.seeds,
+    metric: 'auto',
+    lines: {},
+    source: 'compare',
+  };
+  const planned = planSweep(file, schemaTrialResolver(options.overrides));
+  const sweep: SweepPlan = {
+    ...planned,
+    trials: planned.trials.map((t) => ({
+      ...t,
+      folder: compareRunFolder(t.config.activation, t.config.seed, lrs === null ? null : t.config.lr),
+    })),
+  };
+  const { activation: _a, seed: _s, ...shared } = sweep.trials[0].config;
   const plan: ComparePlan = {
-    version: 1,
+    version: 2,
     task: options.task,
     kind: options.kind,
-    activations: options.activations,
+    activations,
     seeds: options.seeds,
-    details: options.details,
+    ...(lrs === null ? {} : { lrs }),
+    details: options.details ?? [],
     config: shared,
   };
+  const folder = new SweepFolder(dir);
+  const jobs = new Map<string, Job>();
+  const notes: string[] = [];
   let resuming = false;
   // A folder killed before it held anything is as good as none.
   if (existsSync(dir) && options.id !== undefined && readdirSync(dir).length > 0) {
@@ -425,16 +332,11 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
       before = readPlan(dir);
     } catch (error) {
       if (!existsSync(join(dir, PLAN_FILE))) throw error;
-      // Damaged: each run folder's run.json is still checked against this command (classifyJob).
+      // Damaged: each run folder's run.json is still checked against this command (below).
       process.stderr.write(`${(error as Error).message}; rewritten from this command\n`);
       writeJsonFile(join(dir, PLAN_FILE), plan);
       before = plan;
     }
-    const identity = (p: ComparePlan) => ({
-      activations: p.activations,
-      seeds: p.seeds,
-      ...withoutCheckpointEvery(p.config ?? {}),
-    });
     const differences = describeDifferences(identity(before), identity(plan));
     if (differences.length > 0) {
       throw new Error(
@@ -442,115 +344,121 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
       );
     }
     resuming = true;
+    for (const trial of sweep.trials) {
+      const job = jobOf(trial, plan);
+      if (folder.result(trial) !== null) {
+        jobs.set(trial.id, { ...job, start: 'kept' });
+        continue;
+      }
+      const runDir = folder.runDir(trial);
+      const found = inspectRunFolder(runDir, trial.config);
+      if (found.kind === 'different') {
+        throw new Error(
+          `${join(runDir, RUN_FILES.runConfig)} holds a different configuration (${found.differences.join('; ')}); rerun with the options of that comparison, or choose another --id`,
+        );
+      }
+      if (found.kind === 'restart') notes.push(`${job.label} seed ${job.seed} starts again: ${found.why}`);
+      const start = found.kind === 'finished' ? 'kept' : found.kind === 'resumable' ? 'resume' : 'fresh';
+      jobs.set(trial.id, { ...job, start });
+    }
   } else {
-    // Without --id the name carries a timestamp; a clash (two starts in one second) gets a suffix.
-    if (options.id === undefined)
-      for (let n = 2; existsSync(dir); n++) dir = resolve(options.runsDir, `${id}-${n}`);
     makeFolder(dir);
     writeJsonFile(join(dir, PLAN_FILE), plan);
   }
+  folder.write(sweep, null);
+  for (const trial of sweep.trials) if (!jobs.has(trial.id)) jobs.set(trial.id, jobOf(trial, plan));
 
-  const outcomes: RunOutcome[] = [];
-  const jobs: Job[] = [];
-  const notes: string[] = [];
-  planJobs(plan).forEach((planned, index) => {
-    const job = { ...planned, config: configs.get(planned.runId)! };
-    const c = resuming ? classifyJob(dir, job) : { job, summary: null };
-    jobs.push(c.job);
-    if (c.note) notes.push(c.note);
-    if (c.summary !== null) {
-      outcomes[index] = {
-        label: job.label,
-        name: job.choice.name,
-        params: job.choice.params ?? {},
-        seed: job.seed,
-        summary: c.summary,
-      };
-    }
-  });
-  const kept = jobs.filter((j) => j.start === 'kept').length;
-  const continued = jobs.filter((j) => j.start === 'resume').length;
+  const total = sweep.trials.length;
+  const kept = [...jobs.values()].filter((j) => j.start === 'kept').length;
+  const continued = [...jobs.values()].filter((j) => j.start === 'resume').length;
   const mode = options.progress ?? 'auto';
   const display =
     mode === 'none'
       ? lineDisplay(() => {})
       : (mode === 'auto' && process.stderr.isTTY) || mode === 'bar'
-        ? barDisplay(jobs.length)
+        ? barDisplay(total)
         : lineDisplay((line) => process.stderr.write(`${line}\n`));
   const say = (line: string) => {
     if (mode !== 'none') process.stderr.write(`${line}\n`);
   };
   if (resuming) {
     say(
-      `resuming ${dir}: ${kept} runs kept, ${continued} continue from checkpoints, ${jobs.length - kept - continued} start`,
+      `resuming ${dir}: ${kept} runs kept, ${continued} continue from checkpoints, ${total - kept - continued} start`,
     );
   }
   for (const note of notes) say(note);
-  const pending = jobs.map((job, index) => ({ job, index })).filter(({ job }) => job.start !== 'kept');
-  const workers = Math.max(1, Math.min(jobsWanted, pending.length));
-  const children = new Set<ChildProcess>();
+
   let interruptedBy: string | null = null;
-  let resend: NodeJS.Timeout | null = null;
-  options.onStop?.((reason) => {
-    interruptedBy = reason;
-    const message: StopMessage = { type: 'gatelab-stop', reason };
-    const send = () => {
-      for (const child of children) if (child.connected) child.send(message, () => {});
-    };
-    send();
-    // A child still starting up has no listener yet and drops the message: repeat it until all are gone
-    // (a repeated stop is harmless; only a second signal ends a run at once).
-    resend = setInterval(send, 250);
-  });
-  let next = 0;
+  const stopReason = () => options.stopRequested?.() ?? interruptedBy;
+  const failures = new Map<string, string>();
+  const outcomeOf = (trial: Trial): RunOutcome => {
+    const base = outcomeBase(jobs.get(trial.id)!);
+    const result = folder.result(trial);
+    if (result !== null) return { ...base, summary: result.summary };
+    const failure = failures.get(trial.id);
+    if (failure !== undefined) return { ...base, summary: null, error: failure };
+    const summary = readRunSummary(folder.runDir(trial));
+    if (summary?.status === 'interrupted') return { ...base, summary };
+    return { ...base, summary: null, error: 'not started (interrupted)' };
+  };
   let done = kept;
+  let pool: Awaited<ReturnType<typeof runLocal>>;
   try {
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        while (next < pending.length) {
-          if ((options.stopRequested?.() ?? interruptedBy) !== null) {
-            interruptedBy ??= options.stopRequested?.() ?? null;
-            break;
-          }
-          const { job, index } = pending[next++];
-          display.started(job);
-          const outcome = await runChild(options, dir, job, display, children);
-          outcomes[index] = outcome;
+    pool = await runLocal(folder, sweep, {
+      jobs: jobsWanted,
+      // A failed run is a result of the comparison (reported, exit 1); rerunning the command retries it.
+      retries: 0,
+      launcher: options.launcher,
+      stop: {
+        reason: stopReason,
+        onStop(listener) {
+          options.onStop?.((reason) => {
+            interruptedBy = reason;
+            listener(reason);
+          });
+        },
+      },
+      events: {
+        started: (trial) => display.started(jobs.get(trial.id)!),
+        progress: (trial, step, steps) => display.progress(jobs.get(trial.id)!, step, steps),
+        finished(trial, outcome) {
+          if (outcome.kind === 'held') return;
+          if (outcome.kind === 'failed') failures.set(trial.id, outcome.error);
           done++;
-          display.finished(job, outcome, done, jobs.length);
-        }
-      }),
-    );
+          display.finished(jobs.get(trial.id)!, outcomeOf(trial), done, total);
+        },
+      },
+    });
   } finally {
-    if (resend !== null) clearInterval(resend);
     display.stop();
   }
-  if (interruptedBy === null) interruptedBy = options.stopRequested?.() ?? null;
-  // Jobs never started (the comparison was interrupted first) are listed as such.
-  const all = jobs.map(
-    (job, index) =>
-      outcomes[index] ?? {
-        label: job.label,
-        name: job.choice.name,
-        params: job.choice.params ?? {},
-        seed: job.seed,
-        summary: null,
-        error: 'not started (interrupted)',
-      },
-  );
+  interruptedBy ??= options.stopRequested?.() ?? null;
   const wallSeconds = (performance.now() - t0) / 1000;
-  return finishCompare(dir, plan, all, {
-    wallSeconds,
-    workers,
-    interruptedBy,
-    resumed: resuming ? { kept, continued } : null,
+  const results = (lrs ?? [null]).map((lr) => {
+    const trials = sweep.trials.filter((t) => lr === null || t.config.lr === lr);
+    const outcomes = trials.map(outcomeOf);
+    const unfinished = trials.some((t) => folder.result(t) === null);
+    return finishCompare(lr === null ? dir : join(dir, `lr-${lr}`), plan, lr, outcomes, {
+      wallSeconds,
+      workers: pool.workers,
+      interruptedBy: interruptedBy !== null && unfinished ? interruptedBy : null,
+      resumed: resuming ? { kept, continued } : null,
+    });
   });
+  return { dir, results };
+}
+
+/** One comparison (no --lrs): runs it and returns its result. */
+export async function runCompare(options: Omit<CompareOptions, 'lrs'>): Promise<CompareResult> {
+  const run = await runComparison({ ...options, lrs: undefined });
+  return run.results[0];
 }
 
 /** Statistics, table, compare.json and table.txt of a comparison folder from its outcomes. */
 function finishCompare(
   dir: string,
   plan: ComparePlan,
+  lr: number | null,
   outcomes: RunOutcome[],
   run: {
     wallSeconds: number;
@@ -584,7 +492,7 @@ function finishCompare(
     : `${outcomes.length} runs on ${run.workers} parallel processes in ${run.wallSeconds.toFixed(1)} s wall time (ms/step measured under that load)${run.resumed ? `; resumed: ${run.resumed.kept} runs kept, ${run.resumed.continued} continued from checkpoints` : ''}`;
   const table = formatCompareTable({
     title: `gatelab compare: ${plan.task}, ${plan.activations.length} activations x ${plan.seeds.length} seeds (${plan.seeds.join(', ')})${run.interruptedBy !== null ? ` — INTERRUPTED (${run.interruptedBy})` : ''}`,
-    details: [...described, ...plan.details, how, `runs: ${dir}`],
+    details: [...described, ...setupLines(plan, lr), how, `runs: ${dir}`],
     kind: plan.kind,
     groups,
     verdict,
@@ -597,6 +505,7 @@ function finishCompare(
     dir,
     task: plan.task,
     seeds: plan.seeds,
+    ...(lr === null ? {} : { lr }),
     jobs: run.workers,
     wallSeconds: run.wallSeconds,
     outcomes,
@@ -606,6 +515,7 @@ function finishCompare(
   };
   // The table is the result: a failed write (full disk, read-only) is reported with it, not instead.
   try {
+    makeFolder(dir);
     writeJsonFile(join(dir, COMPARE_FILES.result), { ...result, table: undefined });
     writeFileSafely(join(dir, COMPARE_FILES.table), table);
   } catch (error) {
@@ -616,33 +526,40 @@ function finishCompare(
 }
 
 /**
- * Rebuilds compare.json and table.txt of a comparison folder from compare-plan.json and the run folders
- * alone (the summaries of the runs); a run without a readable summary is listed as failed.
+ * Rebuilds compare.json and table.txt of a comparison folder (of each learning rate's, with --lrs) from
+ * compare-plan.json and the run folders alone (the summaries of the runs); a run without a readable
+ * summary is listed as failed.
  */
-export function rebuildCompare(dir: string): CompareResult {
+export function rebuildCompare(dir: string): CompareResult[] {
   const plan = readPlan(dir);
-  const outcomes = planJobs(plan).map((job): RunOutcome => {
-    const file = join(dir, job.runId, 'summary.json');
-    const summary = readSummary(file);
-    const base = { label: job.label, name: job.choice.name, params: job.choice.params ?? {}, seed: job.seed };
-    if (summary !== null) return { ...base, summary };
-    return {
-      ...base,
-      summary: null,
-      error: existsSync(file) ? `${file} is damaged` : `no summary.json in ${join(dir, job.runId)}`,
-    };
-  });
-  let previous: { wallSeconds?: number; jobs?: number } = {};
-  try {
-    previous = readJsonObject(join(dir, COMPARE_FILES.result));
-  } catch {
-    // compare.json is what is being rebuilt: it may be missing or damaged.
-  }
-  return finishCompare(dir, plan, outcomes, {
-    wallSeconds: Number(previous.wallSeconds) || 0,
-    workers: Number(previous.jobs) || 0,
-    interruptedBy: null,
-    resumed: null,
-    rebuilt: true,
+  return (plan.lrs ?? [null]).map((lr) => {
+    const outcomes = plan.activations.flatMap((choice) =>
+      plan.seeds.map((seed): RunOutcome => {
+        const runDir = join(dir, compareRunFolder(choice, seed, lr));
+        const base = { label: activationLabel(choice), name: choice.name, params: choice.params ?? {}, seed };
+        const summary = readRunSummary(runDir);
+        if (summary !== null) return { ...base, summary };
+        const file = join(runDir, RUN_FILES.summary);
+        return {
+          ...base,
+          summary: null,
+          error: existsSync(file) ? `${file} is damaged` : `no summary.json in ${runDir}`,
+        };
+      }),
+    );
+    const target = lr === null ? dir : join(dir, `lr-${lr}`);
+    let previous: { wallSeconds?: number; jobs?: number } = {};
+    try {
+      previous = readJsonObject(join(target, COMPARE_FILES.result));
+    } catch {
+      // compare.json is what is being rebuilt: it may be missing or damaged.
+    }
+    return finishCompare(target, plan, lr, outcomes, {
+      wallSeconds: Number(previous.wallSeconds) || 0,
+      workers: Number(previous.jobs) || 0,
+      interruptedBy: null,
+      resumed: null,
+      rebuilt: true,
+    });
   });
 }

@@ -66,6 +66,11 @@ export interface TrainingData {
   readonly target?: { readonly shape: readonly number[]; readonly dtype: 'float32' };
   /** Task-specific metrics of the model's outputs on a split (segmentation, detection). */
   evaluation?(split: EvalSplit): TaskEvaluation;
+  /**
+   * Labels of -1 mark positions without a prediction (masked language modelling): the loss averages
+   * over the labelled positions only, and evaluation counts only those.
+   */
+  readonly maskedLabels?: boolean;
   /** Human-readable source, for config.json. */
   readonly description: string;
   /** Shape of one model input without the batch axis (NHWC image or [blockSize] tokens). */

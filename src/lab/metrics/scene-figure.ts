@@ -99,14 +99,16 @@ export function segmentationFigure(options: {
     body.push(imageElement(GAP + 2 * (cellW + GAP), y, width, height, labelsToRgb(ex.predicted)));
   });
   const legendY = HEADER + 20 + examples.length * (cellH + GAP) + 4;
+  // Legend entries as wide as their names (about 7 px per character at font size 12).
+  let x = GAP;
   classNames.forEach((name, c) => {
-    const x = GAP + c * 62;
     body.push(
       `<rect x="${x}" y="${legendY}" width="12" height="12" fill="${hex(CLASS_COLORS[c % CLASS_COLORS.length]!)}" stroke="#888"/>`,
       `<text x="${x + 16}" y="${legendY + 11}" ${FONT}>${escapeXml(name)}</text>`,
     );
+    x += 28 + 7 * name.length;
   });
-  const totalW = Math.max(GAP + 3 * (cellW + GAP), GAP + classNames.length * 62);
+  const totalW = Math.max(GAP + 3 * (cellW + GAP), x);
   return svgDocument(totalW, legendY + 24, options.title, body);
 }
 

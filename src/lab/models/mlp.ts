@@ -5,7 +5,7 @@
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import type { ArrayTree, JaxArray } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
+import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import type { Model } from './types.js';
 
 export interface MlpConfig {
@@ -23,7 +23,8 @@ export interface MlpConfig {
   dropout?: number;
 }
 
-type Block = { linear: LinearParams; norm: LayerNormParams } | { linear: LinearParams };
+/** `act`: learnable activation parameters (only with `activation.learnable`). */
+type Block = { linear: LinearParams; norm?: LayerNormParams; act?: Record<string, JaxArray> };
 type MlpParams = { blocks: Block[]; head: LinearParams };
 
 export function mlp(config: MlpConfig): Model {
@@ -34,7 +35,7 @@ export function mlp(config: MlpConfig): Model {
   checkPositiveInt('depth', depth);
   checkPositiveInt('width', width);
   const inputDim = config.inputShape.reduce((a, b) => a * b, 1);
-  const act = resolveActivation(config.activation);
+  const act = activationLayer(config.activation);
   const label = activationLabel(config.activation);
   return {
     kind: 'mlp',
@@ -46,6 +47,7 @@ export function mlp(config: MlpConfig): Model {
       dropout: dropoutRate,
       inputDim,
       numClasses: config.numClasses,
+      ...(act.learnable.length > 0 ? { learnable: act.learnable } : {}),
     },
     inputShape: config.inputShape,
     outputSize: config.numClasses,
@@ -54,7 +56,10 @@ export function mlp(config: MlpConfig): Model {
       let fanIn = inputDim;
       for (let i = 0; i < depth; i++) {
         const lin = linearInit(rand, fanIn, width);
-        blocks.push(useNorm ? { linear: lin, norm: layerNormInit(width) } : { linear: lin });
+        const block: Block = useNorm ? { linear: lin, norm: layerNormInit(width) } : { linear: lin };
+        const a = act.init(width);
+        if (a !== null) block.act = a;
+        blocks.push(block);
         fanIn = width;
       }
       const head = linearInit(rand, fanIn, config.numClasses, { init: 'xavier-uniform' });
@@ -66,9 +71,9 @@ export function mlp(config: MlpConfig): Model {
       let h: JaxArray = x.reshape([x.shape[0], inputDim]);
       p.blocks.forEach((block, i) => {
         h = linear(block.linear, h);
-        if ('norm' in block) h = layerNorm(block.norm, h);
+        if (block.norm !== undefined) h = layerNorm(block.norm, h);
         h = ctx.tap(`block${i}.preact`, h);
-        h = ctx.tap(`block${i}.act`, act(h));
+        h = ctx.tap(`block${i}.act`, act.apply(h, block.act));
         if (dropoutRate > 0) h = ctx.dropout(h, dropoutRate);
       });
       return { logits: linear(p.head, h), state };

@@ -17,7 +17,7 @@ export interface ForwardContext {
 }
 
 /** The kinds of model the lab builds. */
-export type ModelKind = 'mlp' | 'cnn' | 'resnet' | 'gpt' | 'unet' | 'ddpm-unet' | 'centernet';
+export type ModelKind = 'mlp' | 'cnn' | 'resnet' | 'gpt' | 'unet' | 'ddpm-unet' | 'vit' | 'mlm' | 'centernet';
 
 /** Initial trees of a model. `state` holds non-trained buffers (batch-norm running statistics). */
 export interface ModelInit {

@@ -1,6 +1,7 @@
 /**
- * Multi-head causal self-attention in the GPT-2 / nanoGPT layout: one [C, 3C] projection makes q, k, v;
- * softmax(q k^T / sqrt(d) + causal mask) v per head; an output projection [C, C].
+ * Multi-head self-attention in the GPT-2 / nanoGPT layout: one [C, 3C] projection makes q, k, v;
+ * softmax(q k^T / sqrt(d) [+ causal mask]) v per head; an output projection [C, C]. Causal for the
+ * GPT (position t sees positions <= t), bidirectional for the ViT and the masked language model.
  */
 import { type JaxArray, lax, np } from '../runtime.js';
 import type { Uniform } from './init.js';
@@ -25,8 +26,21 @@ export function softmax(x: JaxArray): JaxArray {
   return e.ref.div(e.sum(-1, { keepdims: true }));
 }
 
-/** x [B, T, C] -> [B, T, C]. `heads` must divide C. Consumes p and x. */
+/** Causal self-attention (GPT): x [B, T, C] -> [B, T, C]. Consumes p and x. */
 export function causalSelfAttention(p: AttentionParams, x: JaxArray, heads: number): JaxArray {
+  return selfAttention(p, x, heads, { causal: true });
+}
+
+/**
+ * x [B, T, C] -> [B, T, C]; `heads` must divide C. `causal: false` lets every position attend to
+ * every position (encoders: ViT, BERT). Consumes p and x.
+ */
+export function selfAttention(
+  p: AttentionParams,
+  x: JaxArray,
+  heads: number,
+  options: { causal: boolean },
+): JaxArray {
   const [batch, time, dim] = x.shape;
   if (dim % heads !== 0) throw new Error(`gatelab attention: ${heads} heads do not divide width ${dim}`);
   const headDim = dim / heads;
@@ -35,11 +49,13 @@ export function causalSelfAttention(p: AttentionParams, x: JaxArray, heads: numb
   const q = qkv.ref.slice(0);
   const k = qkv.ref.slice(1);
   const v = qkv.slice(2);
-  const scores = np.matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(headDim));
-  // Lower-triangular mask: position t attends to positions <= t. -1e9 (not -inf) keeps 0 * inf out of
-  // the backward pass.
-  const allowed = np.tri(time, time, 0, { dtype: np.bool });
-  const masked = np.where(allowed, scores, -1e9);
-  const mixed = np.matmul(softmax(masked), v); // [B, H, T, D]
+  let scores = np.matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(headDim));
+  if (options.causal) {
+    // Lower-triangular mask: position t attends to positions <= t. -1e9 (not -inf) keeps 0 * inf out
+    // of the backward pass.
+    const allowed = np.tri(time, time, 0, { dtype: np.bool });
+    scores = np.where(allowed, scores, -1e9);
+  }
+  const mixed = np.matmul(softmax(scores), v); // [B, H, T, D]
   return linear(p.proj, mixed.transpose([0, 2, 1, 3]).reshape([batch, time, dim]));
 }

@@ -49,10 +49,30 @@ export function activationChoice(name: string, paramEntries: readonly string[] =
     params[entry.key] = paramValue(spec, entry.key, entry.raw);
   }
   resolveParams(spec, params); // throws a RangeError naming the parameter, its range and the value
-  return Object.keys(params).length > 0 ? { name: spec.name, params } : { name: spec.name };
+  return choiceInSpecOrder(spec, params);
 }
 
-/** "golu:gamma=2:beta=0.5" -> { name: 'golu', params: { gamma: 2, beta: 0.5 } }. */
+/**
+ * The choice with its parameters in the catalog's order (golu: alpha, beta, gamma), whatever order they
+ * were written in: `golu:gamma=1:beta=2` and `golu:beta=2:gamma=1` are one activation, with one label,
+ * one run.json text and so one sweep trial id.
+ */
+export function choiceInSpecOrder(
+  spec: ActivationSpec,
+  params: Readonly<Record<string, number>>,
+): ActivationChoice {
+  const ordered = spec.params
+    .filter((p) => params[p.name] !== undefined)
+    .map((p) => [p.name, params[p.name]] as const);
+  return ordered.length > 0 ? { name: spec.name, params: Object.fromEntries(ordered) } : { name: spec.name };
+}
+
+/** The grammar's text of a choice: { name: 'golu', params: { gamma: 2 } } -> "golu:gamma=2". */
+export function activationSpecText(choice: ActivationChoice): string {
+  return [choice.name, ...Object.entries(choice.params ?? {}).map(([k, v]) => `${k}=${v}`)].join(':');
+}
+
+/** "golu:gamma=2:beta=0.5" -> { name: 'golu', params: { beta: 0.5, gamma: 2 } } (parameters in the catalog order). */
 export function parseActivationSpec(text: string): ActivationChoice {
   const [name, ...params] = text.trim().split(':');
   if (name.trim() === '') throw new Error(`activation '${text}' has no name, e.g. golu or golu:gamma=2`);

@@ -155,3 +155,21 @@ export function scheduleType(): ValueType<ScheduleSpec> {
           : `cosine:${s.warmup}:${s.minRatio}`,
   };
 }
+
+/** Distinct names separated by commas (`alpha,beta,gamma`); JSON: an array of strings. */
+export function nameListType(what: string): ValueType<string[]> {
+  const accepts = `a comma-separated list of distinct ${what} (e.g. alpha,beta,gamma), or none`;
+  const check = (names: unknown): string[] => {
+    if (!Array.isArray(names)) return reject(accepts);
+    if (names.some((n) => typeof n !== 'string' || !/^[A-Za-z_]\w*$/.test(n))) reject(accepts);
+    if (new Set(names).size !== names.length) reject(accepts);
+    return [...(names as string[])];
+  };
+  return {
+    accepts,
+    parse: (text) =>
+      check(text.trim() === '' || text.trim() === 'none' ? [] : text.split(',').map((n) => n.trim())),
+    fromJson: check,
+    format: (names) => (names.length === 0 ? 'none' : names.join(',')),
+  };
+}

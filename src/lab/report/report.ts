@@ -19,7 +19,7 @@ import type { DamagedRun, LoadedRun } from '../runs/read.js';
 import { barFigure, type CurveRow, lrHeatmapFigure, trainingCurvesFigure } from './figures.js';
 import { escapeHtml, htmlPage, htmlTable } from './html.js';
 import { type FigureRenderer, figureRenderer } from './render.js';
-import { diagnosticsSection, landscapeSection } from './sections.js';
+import { diagnosticsSection, landscapeSection, learnableSection } from './sections.js';
 
 export interface ReportOptions {
   title?: string;
@@ -310,6 +310,7 @@ async function taskSection(task: string, runs: LoadedRun[], renderFigure: Figure
   html.push(taskMetricsSection(runs, groups, verdict, kind));
   html.push(figuresSection(groups, verdict));
   html.push(await diagnosticsSection(runs, renderFigure));
+  html.push(await learnableSection(runs, renderFigure));
   html.push(await landscapeSection(runs, renderFigure));
   return html.filter((part) => part !== '').join('\n');
 }

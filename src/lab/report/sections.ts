@@ -211,3 +211,38 @@ export async function landscapeSection(runs: readonly LoadedRun[], render: Figur
   }
   return html.join('\n');
 }
+
+/**
+ * Trajectories of learnable activation parameters (runs with --learnable): one panel per activation
+ * and parameter (first seed of each), one line per layer; channel-scoped parameters show their mean
+ * over channels.
+ */
+export async function learnableSection(runs: readonly LoadedRun[], render: FigureRenderer): Promise<string> {
+  const withRecords = runs.filter((r) => (r.extra['activation-params'] ?? []).length > 0);
+  if (withRecords.length === 0) return '';
+  const firstSeeds = [...new Set(withRecords.map((r) => r.label))].map(
+    (label) => withRecords.filter((r) => r.label === label).sort((a, b) => a.seed - b.seed)[0],
+  );
+  const rows: LineRow[] = [];
+  for (const run of firstSeeds) {
+    for (const record of run.extra['activation-params']) {
+      const values = (record.values ?? []) as { layer: string; param: string; mean: unknown }[];
+      for (const v of values) {
+        rows.push({
+          series: v.layer,
+          x: toNumber(record.step),
+          y: toNumber(v.mean),
+          panel: `${run.label} seed ${run.seed}: ${v.param}`,
+        });
+      }
+    }
+  }
+  return [
+    '<h3>Learnable activation parameters</h3>',
+    `<p>Values after each validation (step 0: the start values), ${firstSeeds.length === withRecords.length ? '' : 'first seed of each activation, '}one line per layer; per-channel parameters as their mean over channels.</p>`,
+    await render(
+      lineFigure(rows, 'Learnable activation parameters', 'step', 'value'),
+      'Trajectories of the trained activation parameters, per layer.',
+    ),
+  ].join('\n');
+}

@@ -1,8 +1,10 @@
 /**
  * Writing and reading the lab's files safely. Every JSON and binary file is written to a temporary
- * name, flushed (fsync) and renamed, so a crash or a full disk leaves the old file
- * or none, never half of one. (Not write-file-atomic: its sync write accepts a short write on a full
- * disk and renames the truncated file into place; here every byte is written or the write fails.)
+ * name, flushed (fsync) and renamed, and the folder is flushed after the rename, so a crash, a power
+ * cut or a full disk leaves the old file or the new one, never half of one. (Not write-file-atomic
+ * 8.0.0: its writeFileSync ignores the byte count of its one writeSync, so a short write on a full disk
+ * renames a truncated file into place; it does not flush the folder, its errors do not say the cause
+ * in words, and it requires Node >= 22.22.2 while gatelab supports Node 20.)
  * Line files (metrics.jsonl) get whole lines appended in one write each;
  * a torn last line is skipped and reported on read. Write errors name the file and the real cause.
  *
@@ -128,8 +130,36 @@ export function writeFileSafely(file: string, data: string | Buffer): void {
     renameSync(temp, target);
   } catch (error) {
     if (fd !== null) closeSync(fd);
-    rmSync(temp, { force: true });
+    removeTemporary(temp);
     throw new FileWriteError(target, error);
+  }
+  syncFolder(dirname(target));
+}
+
+/** Best-effort removal of a temporary file: its own error (ENOTDIR, EROFS) must not hide the write's. */
+function removeTemporary(temp: string): void {
+  try {
+    rmSync(temp, { force: true });
+  } catch {
+    // The write's error below is the one to report; a temporary that could not be made needs no removal.
+  }
+}
+
+/** Errors of platforms that cannot open or flush a folder (Windows): the rename is all they offer. */
+const FOLDER_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF', 'ENOTSUP']);
+
+/** fsync of a folder, so that a rename in it survives a power cut (POSIX file systems). */
+function syncFolder(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || !FOLDER_SYNC_UNSUPPORTED.has(code))
+      throw new FileWriteError(dir, error, 'flush the folder');
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 

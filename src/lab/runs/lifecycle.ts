@@ -103,6 +103,9 @@ export function watchForStop(): StopWatch {
       process.off('disconnect', onDisconnect);
       process.off('message', onMessage);
       if (poll !== null) clearInterval(poll);
+      // Undo the unref for a host that listens on the channel itself (a test runner's worker running a
+      // command in-process would otherwise exit under it); a CLI child has no listener left and exits.
+      if (child && process.listenerCount('message') > 0) process.channel?.ref();
     },
   };
 }

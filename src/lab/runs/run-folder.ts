@@ -49,8 +49,8 @@ export const COMPARE_FILES = {
   plan: 'compare-plan.json',
 } as const;
 
-/** The kinds of metrics.jsonl records. */
-export type MetricRecordKind = 'step' | 'eval' | 'diverged';
+/** The kinds of metrics.jsonl records ('activation-params': learnable activation parameters, src/lab/analysis/learnable.ts). */
+export type MetricRecordKind = 'step' | 'eval' | 'diverged' | 'activation-params';
 
 /** A filesystem-safe, readable run id: task-activation-sSEED-YYYYMMDD-HHMMSS. */
 export function makeRunId(parts: string[], date = new Date()): string {
@@ -85,9 +85,9 @@ export class RunDirectory {
 
   /**
    * Creates runsDir/id (adding -2, -3, ... if it exists) with an empty metrics.jsonl. `existing`:
-   * 'prepared' uses a folder made for this run; 'resume' opens an interrupted run's folder as it is.
+   * 'resume' opens an interrupted run's folder as it is.
    */
-  constructor(runsDir: string, id: string, existing: false | 'prepared' | 'resume' = false) {
+  constructor(runsDir: string, id: string, existing: false | 'resume' = false) {
     let dir = resolve(runsDir, id);
     if (!existing) {
       for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${id}-${n}`);
@@ -116,24 +116,6 @@ export class RunDirectory {
       throw new Error(`${file}: holds ${size} bytes, fewer than the ${bytes} its checkpoint recorded`);
     }
     truncateSync(file, bytes);
-  }
-
-  /** A folder prepared for one run (holds run.json, written by `compare` or a sweep). */
-  static open(dir: string): RunDirectory {
-    if (!existsSync(join(dir, RUN_FILES.runConfig)))
-      throw new Error(`${dir}: not a prepared run folder (no ${RUN_FILES.runConfig})`);
-    return new RunDirectory(dir, '.', 'prepared');
-  }
-
-  /**
-   * Prepares runsDir/id for a child process: the folder and its run.json (the canonical JSON text of
-   * the resolved configuration); the child opens it with `--run-dir`.
-   */
-  static prepare(dir: string, runConfigText: string): string {
-    makeFolder(dir);
-    const file = join(dir, RUN_FILES.runConfig);
-    writeFileSafely(file, runConfigText);
-    return file;
   }
 
   /** The path of one of the run's files. */

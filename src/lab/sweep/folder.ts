@@ -7,7 +7,8 @@
  * DIR/plan.json                 the trials in index order (index, id, axes, resolved configuration)
  * DIR/trials/<id>/run.json      the trial's resolved run configuration
  * DIR/trials/<id>/lock          held while a worker runs the trial (see lock.ts)
- * DIR/trials/<id>/run/          the run folder (config.json, metrics.jsonl, summary.json)
+ * DIR/trials/<id>/run/          the run folder (config.json, metrics.jsonl, summary.json), or
+ * DIR/<folder>/                 where the plan names it (`compare`'s relu-s0, lr-0.01/golu-s1)
  * DIR/trials/<id>/result.json   written atomically once the trial finished (completed or diverged)
  * DIR/trials/<id>/failed.json   the last failure (attempts, error) of a trial without a result
  * DIR/logs/ DIR/slurm/ DIR/k8s/ DIR/merged/
@@ -73,15 +74,16 @@ export class SweepFolder {
     return join(this.trialDir(trial), 'lock');
   }
 
-  runDir(trial: Pick<Trial, 'id'>): string {
-    return join(this.trialDir(trial), 'run');
+  runDir(trial: Pick<Trial, 'id' | 'folder'>): string {
+    return trial.folder === undefined ? join(this.trialDir(trial), 'run') : join(this.dir, trial.folder);
   }
 
   /**
-   * Creates or updates the folder for a plan. A folder of another sweep (another name) is refused;
-   * a changed plan of the same sweep keeps the results of every trial it still contains.
+   * Creates or updates the folder for a plan (and sweep.yaml, the file it was planned from, if given).
+   * A folder of another sweep (another name) is refused; a changed plan of the same sweep keeps the
+   * results of every trial it still contains.
    */
-  write(plan: SweepPlan, sourceText: string): void {
+  write(plan: SweepPlan, sourceText: string | null): void {
     const existing = existsSync(this.planFile) ? this.readPlan() : null;
     if (existing !== null && existing.name !== plan.name) {
       throw new Error(
@@ -94,7 +96,7 @@ export class SweepFolder {
       const file = join(this.trialDir(trial), 'run.json');
       if (!existsSync(file)) writeFileSafely(file, runConfigJson(trial.config));
     }
-    writeFileSafely(join(this.dir, 'sweep.yaml'), sourceText);
+    if (sourceText !== null) writeFileSafely(join(this.dir, 'sweep.yaml'), sourceText);
     writeJsonFile(this.planFile, plan);
   }
 
@@ -149,7 +151,7 @@ export class SweepFolder {
     return liveHolder(this.lockFile(trial), staleMs);
   }
 
-  state(trial: Pick<Trial, 'id'>, staleMs = DEFAULT_STALE_MS): TrialState {
+  state(trial: Pick<Trial, 'id' | 'folder'>, staleMs = DEFAULT_STALE_MS): TrialState {
     if (existsSync(join(this.trialDir(trial), 'result.json'))) return 'done';
     if (this.holder(trial, staleMs) !== null) return 'running';
     if (existsSync(join(this.trialDir(trial), 'failed.json'))) return 'failed';

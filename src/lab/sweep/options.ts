@@ -80,8 +80,20 @@ function overrides(task: string, options: Readonly<Record<string, SweepValue>>):
   return { ...run, model: parseModelOptions(model), data } as RunOverrides;
 }
 
-/** The resolver of sweep keys through the run-option schema. */
-export function schemaTrialResolver(): TrialResolver {
+/**
+ * The resolver of sweep keys through the run-option schema. `base`: run options every trial starts from
+ * (`compare`'s flags), under the sweep's own keys.
+ */
+export function schemaTrialResolver(base: RunOverrides = {}): TrialResolver {
+  const over = (task: string, options: Readonly<Record<string, SweepValue>>): RunOverrides => {
+    const own = overrides(task, options);
+    return {
+      ...base,
+      ...own,
+      model: { ...base.model, ...own.model },
+      data: { ...base.data, ...own.data },
+    };
+  };
   return {
     checkOption(task, key, value) {
       if (key === 'task') {
@@ -92,10 +104,10 @@ export function schemaTrialResolver(): TrialResolver {
         activationOf(value);
         return;
       }
-      resolveRunConfig(task, activationOf(undefined), overrides(task, { [key]: value }));
+      resolveRunConfig(task, activationOf(undefined), over(task, { [key]: value }));
     },
     resolve(task, options, seed): RunConfig {
-      return resolveRunConfig(task, activationOf(options.activation), { ...overrides(task, options), seed });
+      return resolveRunConfig(task, activationOf(options.activation), { ...over(task, options), seed });
     },
     label(key, value) {
       return key === 'activation' ? activationLabel(activationOf(value)) : String(value);

@@ -35,6 +35,11 @@ export interface Trial {
   /** This trial's value of every axis (task, grid and zip keys, seed), as labels. */
   axes: Record<string, string>;
   config: RunConfig;
+  /**
+   * The run folder, relative to the sweep folder, when a front end names it (`compare`: relu-s0);
+   * default trials/<id>/run.
+   */
+  folder?: string;
 }
 
 export interface SweepPlan {

@@ -1,39 +1,40 @@
 /**
  * One trial, by one worker: what `gatelab sweep run DIR --index I` does for every executor.
  *
- * Take the trial's lock (or leave: another live worker has it), skip a finished trial, continue an
- * interrupted one from its checkpoint (`train --resume`'s path; without a checkpoint it starts again
- * from scratch in a clean run folder), then publish result.json atomically and release the lock. A stop
- * request (SIGTERM, SIGINT) checkpoints the trial and leaves it interrupted. A failure is recorded
- * in failed.json (attempts, error) and leaves no result, so a later run retries it.
+ * Take the trial's lock (or leave: another live worker has it), skip a finished trial, and look at its
+ * run folder (./resume.ts): a finished run is published as it is, an interrupted one continues from its
+ * checkpoint (`train --resume`'s path), one without a usable checkpoint starts again from scratch in a
+ * clean run folder; then publish result.json atomically and release the lock. A stop request (SIGTERM,
+ * SIGINT, the pool's stop message or its death) checkpoints the trial and leaves it interrupted. A
+ * failure is recorded in failed.json (attempts, error) and leaves no result, so a later run retries it.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { recorderHooks } from '../hooks/recorder.js';
-import { hasCheckpoint } from '../runs/checkpoint.js';
 import { writeJsonFile } from '../runs/files.js';
 import type { RunConfig } from '../train/config.js';
+import type { ProgressMode } from '../train/progress.js';
 import { type RunSummary, readRunJson, resumeExperiment, runExperiment } from '../train/run.js';
 import type { TrainHooks } from '../train/trainer.js';
 import type { SweepFolder, TrialResult } from './folder.js';
 import { DEFAULT_STALE_MS, type LockInfo, tryLock } from './lock.js';
 import type { Trial } from './plan.js';
+import { inspectRunFolder } from './resume.js';
 
-/** How a worker trains: hooks for the engine's timing, and a stop request polled at every step. */
+/** How a worker trains: hooks for the engine's timing, a stop request polled at every step, progress. */
 export interface RunControl {
   hooks: TrainHooks;
   stopRequested?: () => string | null;
+  /** 'json': step events on stdout for the pool that started this worker. */
+  progress?: ProgressMode;
 }
 
 /** Runs a trial's configuration into its run folder. */
 export interface TrialRunner {
   /** A fresh run of `config` written to `runsDir/runId`. */
   run(config: RunConfig, runsDir: string, runId: string, control: RunControl): Promise<RunSummary>;
-  /**
-   * Continues an interrupted run from its last checkpoint; returns null when the folder holds no
-   * checkpoint (the trial then starts again from scratch).
-   */
-  resume?(runDir: string, control: RunControl): Promise<RunSummary | null>;
+  /** Continues an interrupted run from its last checkpoint (the folder was checked: ./resume.ts). */
+  resume(runDir: string, control: RunControl): Promise<RunSummary>;
 }
 
 /** Diagnostics and saved weights when the configuration asks, as `gatelab train` attaches them. */
@@ -52,20 +53,18 @@ export const labRunner: TrialRunner = {
     runExperiment(config, {
       runsDir,
       runId,
-      progress: 'none',
+      progress: control.progress ?? 'none',
       hooks: control.hooks,
       stopRequested: control.stopRequested,
       attach: recorderFor(config),
     }),
-  resume: async (runDir, control) => {
-    if (!hasCheckpoint(runDir)) return null;
-    return resumeExperiment(runDir, {
-      progress: 'none',
+  resume: (runDir, control) =>
+    resumeExperiment(runDir, {
+      progress: control.progress ?? 'none',
       hooks: control.hooks,
       stopRequested: control.stopRequested,
       attach: recorderFor(readRunJson(runDir)),
-    });
-  },
+    }),
 };
 
 export type TrialOutcome =
@@ -80,6 +79,9 @@ export interface WorkerOptions {
   staleMs?: number;
   /** A stop request (SIGTERM of a cancelled Slurm task): the trial checkpoints and stops as interrupted. */
   stopRequested?: () => string | null;
+  progress?: ProgressMode;
+  /** A line about what the worker found (a run folder that starts again, and why). */
+  note?(line: string): void;
 }
 
 export async function runTrial(
@@ -110,26 +112,38 @@ export async function runTrial(
         lastStepAt = now;
       },
     };
-    const control: RunControl = { hooks, stopRequested: options.stopRequested };
-    try {
-      if (existsSync(runDir) && runner.resume) {
-        summary = await runner.resume(runDir, control);
-        resumed = summary !== null;
-      }
-      if (summary === null) {
-        rmSync(runDir, { recursive: true, force: true });
-        summary = await runner.run(folder.runConfig(trial), folder.trialDir(trial), 'run', control);
-      }
-    } catch (error) {
-      const previous = folder.failure(trial);
-      const attempts = (previous?.attempts ?? 0) + 1;
-      const message = error instanceof Error ? error.message : String(error);
+    const control: RunControl = { hooks, stopRequested: options.stopRequested, progress: options.progress };
+    const fail = (message: string): TrialOutcome => {
+      const attempts = (folder.failure(trial)?.attempts ?? 0) + 1;
       writeJsonFile(join(folder.trialDir(trial), 'failed.json'), {
         attempts,
         error: message,
         at: new Date().toISOString(),
       });
       return { kind: 'failed', error: message, attempts };
+    };
+    try {
+      const config = folder.runConfig(trial);
+      const found = inspectRunFolder(runDir, config);
+      if (found.kind === 'different') {
+        // Never written over: it is another run (a hand-made folder, another comparison's run).
+        return fail(
+          `${join(runDir, 'run.json')} holds a different configuration (${found.differences.join('; ')}); move it away to run this trial`,
+        );
+      }
+      if (found.kind === 'finished') {
+        // Finished, but killed before its result was published.
+        summary = found.summary;
+      } else if (found.kind === 'resumable') {
+        summary = await runner.resume(runDir, control);
+        resumed = true;
+      } else {
+        if (found.kind === 'restart') options.note?.(`${runDir} starts again: ${found.why}`);
+        rmSync(runDir, { recursive: true, force: true });
+        summary = await runner.run(config, dirname(runDir), basename(runDir), control);
+      }
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
     }
     if (summary.status === 'interrupted') {
       // Stopped at a step boundary after a checkpoint: no result; the next worker resumes it.

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { getSpec, resolveParams } from '../../activations/resolve.js';
 import type { ActivationChoice } from '../models/activation-spec.js';
+import { choiceInSpecOrder } from '../options/activation.js';
 import {
   type DataSettings,
   RUN_OPTIONS,
@@ -15,7 +16,17 @@ import {
   type RunSettings,
   type SettingsView,
 } from '../options/schema.js';
-import { getTask, MODEL_OPTION_KEYS, type ModelOptions, TASKS, type TaskSpec, taskNames } from '../tasks.js';
+import {
+  checkLearnableModel,
+  getTask,
+  MODEL_OPTION_KEYS,
+  type ModelOptions,
+  presetOf,
+  TASKS,
+  type TaskSpec,
+  taskNames,
+  WORD_OPTIONS,
+} from '../tasks.js';
 
 /** Everything that defines a run (run.json holds exactly this; config.json adds descriptions). */
 export type RunConfig = {
@@ -71,7 +82,7 @@ export function checkOptionValue(option: RunOption, value: unknown): unknown {
   }
 }
 
-/** The activation with its canonical name and checked parameters (in the order given). */
+/** The activation with its canonical name and checked parameters (in the catalog's order). */
 function checkActivation(choice: unknown): ActivationChoice {
   if (
     choice === null ||
@@ -88,9 +99,7 @@ function checkActivation(choice: unknown): ActivationChoice {
     throw new TypeError(`activation params must be an object like { "gamma": 2 }, got ${shown(params)}`);
   const given = (params ?? {}) as Record<string, unknown>;
   resolveParams(spec, given);
-  return Object.keys(given).length > 0
-    ? { name: spec.name, params: { ...(given as Record<string, number>) } }
-    : { name: spec.name };
+  return choiceInSpecOrder(spec, given as Record<string, number>);
 }
 
 /** Model options merged over the task's defaults, keys checked against the model kind. */
@@ -109,6 +118,7 @@ function checkModel(task: TaskSpec, overrides: unknown): ModelOptions {
       );
     }
     const ok =
+      (WORD_OPTIONS.has(key) && typeof value === 'string') ||
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isFinite(value)) ||
       (Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v)));
@@ -117,7 +127,12 @@ function checkModel(task: TaskSpec, overrides: unknown): ModelOptions {
         `--model ${key}: expected a number, a list of numbers or true/false, got ${shown(value)}`,
       );
   }
-  const merged = { ...task.modelDefaults, ...(given as ModelOptions) };
+  // A preset (`--model preset=babygpt`) sits between the task's defaults and explicit options.
+  const merged = {
+    ...task.modelDefaults,
+    ...presetOf(task, given as ModelOptions).model,
+    ...(given as ModelOptions),
+  };
   // Canonical order: the model kind's option order.
   return Object.fromEntries(allowed.filter((k) => k in merged).map((k) => [k, merged[k]]));
 }
@@ -155,6 +170,7 @@ export function resolveRunConfig(
   }
   const run: Record<string, unknown> = {};
   const data: Record<string, unknown> = {};
+  const preset = presetOf(spec, (given.model ?? {}) as ModelOptions);
   for (const option of OPTIONS) {
     const source = option.group === 'data' ? givenData : given;
     const value = source[option.key];
@@ -162,10 +178,12 @@ export function resolveRunConfig(
       if (value !== undefined && value !== null) throw new Error(notApplicableMessage(option, spec));
       continue;
     }
-    const own = spec.defaults[option.key as keyof typeof spec.defaults];
+    const key = option.key as keyof typeof spec.defaults;
+    const own = preset.training[key] !== undefined ? preset.training[key] : spec.defaults[key];
     const chosen = value !== undefined ? value : own !== undefined ? own : option.default;
     (option.group === 'data' ? data : run)[option.key] = checkOptionValue(option, chosen);
   }
+  checkLearnableModel(spec, run.learnable as string[]);
   return {
     task: spec.name,
     activation: checkActivation(activation),

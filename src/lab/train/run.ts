@@ -5,9 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LEARNABLE_RECORD, type LearnableValue, learnableValues } from '../analysis/learnable.js';
 import type { TrainingData } from '../data/training-data.js';
 import { formatMetric, type MetricKind, metricSpec } from '../metrics/kinds.js';
-import { activationLabel } from '../models/activation-spec.js';
+import {
+  type ActivationChoice,
+  activationLabel,
+  learnableParameterNames,
+} from '../models/activation-spec.js';
 import type { Model } from '../models/types.js';
 import { adamw } from '../optim/adamw.js';
 import { sgd } from '../optim/sgd.js';
@@ -38,6 +43,19 @@ function checkFitsData(config: RunConfig, data: TrainingData): void {
       `--batch-size (training batch size) must be at most the ${data.trainSize} training examples of ${config.task}, got ${config.batchSize}`,
     );
   }
+}
+
+/**
+ * The run's activation with its learnable parameters: the requested names this activation has as
+ * learnable catalog parameters (none: a fixed activation). A comparison may mix activations, so names
+ * another activation lacks are left out here; `train` checks them strictly.
+ */
+export function runActivation(c: RunConfig): ActivationChoice {
+  const own = learnableParameterNames(c.activation.name);
+  const names = c.learnable.filter((n) => own.includes(n));
+  return names.length === 0
+    ? c.activation
+    : { ...c.activation, learnable: { names, scope: c.learnableScope } };
 }
 
 /**
@@ -82,6 +100,8 @@ export interface RunSummary {
   val: EvalResult | null;
   test: EvalResult | null;
   history: { epoch: number; step: number; val: EvalResult }[];
+  /** Learnable activation parameters after the last validation (runs with --learnable). */
+  learnedActivation?: LearnableValue[];
   /** The device (and WebGPU adapter, thread count) the run trained on. */
   runtime: RuntimeInfo;
   timing: TrainResult['timing'] & { totalSeconds: number };
@@ -93,11 +113,6 @@ export interface RunOptions {
   runsDir: string;
   /** Directory name under runsDir; default task-activation-sSEED-timestamp. */
   runId?: string;
-  /**
-   * An existing folder prepared for this run (by `compare` or a sweep: it holds run.json and nothing
-   * else yet); used as is instead of a new folder under runsDir.
-   */
-  dir?: string;
   progress?: ProgressMode | ProgressSink;
   /** Extra trainer hooks (diagnostics). */
   hooks?: TrainHooks;
@@ -171,9 +186,10 @@ async function execute(
   }
   const task = getTask(config.task);
   const data = loadRunData(config);
-  const model = buildTaskModel(task, data, config.activation, config.model);
+  const activation = runActivation(config);
+  const model = buildTaskModel(task, data, activation, config.model);
   const optimizer = buildOptimizer(config);
-  const label = activationLabel(config.activation);
+  const label = activationLabel(activation);
   let run: RunDirectory;
   let checkpoint: CheckpointFile | null = null;
   let started = new Date();
@@ -182,7 +198,7 @@ async function execute(
   let earlierMs = 0;
   if (resumeDir === null) {
     const id = options.runId ?? makeRunId([config.task, label, `s${config.seed}`], started);
-    run = options.dir !== undefined ? RunDirectory.open(options.dir) : new RunDirectory(options.runsDir, id);
+    run = new RunDirectory(options.runsDir, id);
     run.writeRunConfig(runConfigJson(config));
     run.writeConfig({
       ...config,
@@ -211,6 +227,7 @@ async function execute(
   if (runtime.requested === 'auto') sink.note(describeRuntime(runtime));
   const logEvery = Math.max(1, Math.floor(data.stepsPerEpoch(config.batchSize) / 20));
   const attached = options.attach?.({ model, data, config, dir: run.dir });
+  let learned: LearnableValue[] | null = null;
   if (checkpoint !== null) {
     attached?.restoreState?.(checkpoint.extra.hooks);
     options.hooks?.restoreState?.(checkpoint.extra.hooks);
@@ -248,6 +265,15 @@ async function execute(
     onNote(line) {
       sink.note(line);
       options.hooks?.onNote?.(line);
+    },
+    onParameters(info) {
+      if (activation.learnable !== undefined) {
+        learned = learnableValues(activation.name, info.params);
+        // A resumed run's starting values are in metrics.jsonl already (before the checkpoint's offset).
+        if (info.resumed !== true)
+          run.appendMetric({ kind: LEARNABLE_RECORD, step: info.step, epoch: info.epoch, values: learned });
+      }
+      options.hooks?.onParameters?.(info);
     },
     onDiverged(info) {
       run.appendMetric({ kind: 'diverged', ...info });
@@ -316,6 +342,7 @@ async function execute(
     val: result.val,
     test: result.test,
     history: result.history.map((h) => ({ epoch: h.epoch, step: h.step, val: h.result })),
+    ...(learned !== null ? { learnedActivation: learned } : {}),
     runtime,
     timing: { ...result.timing, totalSeconds: (earlierMs + performance.now() - t0) / 1000 },
     startedAt: started.toISOString(),

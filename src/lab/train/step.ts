@@ -3,7 +3,13 @@
  * optimizer update in a single compiled graph) and one evaluation step.
  */
 import type { Model } from '../models/types.js';
-import { correctCount, crossEntropy, crossEntropySum } from '../nn/loss.js';
+import {
+  correctCount,
+  crossEntropy,
+  crossEntropySum,
+  maskedCrossEntropy,
+  maskedCrossEntropySum,
+} from '../nn/loss.js';
 import { clipByGlobalNorm } from '../optim/clip.js';
 import type { Optimizer } from '../optim/types.js';
 import { type ArrayTree, type JaxArray, jit, np, tree, valueAndGrad } from '../runtime.js';
@@ -44,12 +50,13 @@ export interface CompiledSteps {
 }
 
 /** The loss of one batch in training mode, with the model's next state as auxiliary output. */
-export function trainingLoss(model: Model) {
+export function trainingLoss(model: Model, maskedLabels = false) {
+  const labelLoss = maskedLabels ? maskedCrossEntropy : crossEntropy;
   return (params: ArrayTree, modelState: ArrayTree, x: JaxArray, y: JaxArray, key: JaxArray) => {
     const ctx = trainContext(key);
     const { logits, state } = model.apply(params, modelState, x, ctx);
     ctx.finish();
-    const loss = model.loss ? model.loss(logits, y) : crossEntropy(logits, y.reshape([-1]));
+    const loss = model.loss ? model.loss(logits, y) : labelLoss(logits, y.reshape([-1]));
     return [loss, state] as [JaxArray, ArrayTree];
   };
 }
@@ -63,9 +70,11 @@ export function compileSteps(
   model: Model,
   optimizer: Optimizer,
   clipNorm: number | null,
+  maskedLabels = false,
   stepOptions: StepOptions = {},
 ): CompiledSteps {
-  const lossFn = trainingLoss(model);
+  const lossFn = trainingLoss(model, maskedLabels);
+  const evalLoss = maskedLabels ? maskedCrossEntropySum : crossEntropySum;
   const trainFn = jit(((
     state: TrainState,
     x: JaxArray,
@@ -95,7 +104,7 @@ export function compileSteps(
     const outputs = stepOptions.outputs ? [logits.ref] : [];
     if (model.loss) return [model.loss(logits, y).mul(rows), np.zeros([]), ...outputs];
     const labels = y.reshape([-1]);
-    return [crossEntropySum(logits.ref, labels.ref), correctCount(logits, labels), ...outputs];
+    return [evalLoss(logits.ref, labels.ref), correctCount(logits, labels), ...outputs];
   }) as any);
   const predictFn = jit(((params: ArrayTree, modelState: ArrayTree, x: JaxArray) => {
     const { logits, state } = model.apply(params, modelState, x, evaluationContext());

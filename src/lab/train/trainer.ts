@@ -89,6 +89,12 @@ export interface TrainHooks {
   onEval?(event: EvalEvent): void;
   /** A line for the progress display from inside training (a task evaluation's notes). */
   onNote?(line: string): void;
+  /**
+   * Called with the current parameters before the first step and after each validation (learnable
+   * activation parameters are logged from here). `resumed`: the parameters a resumed run starts from,
+   * already recorded by the process that wrote the checkpoint. Must not consume the tree.
+   */
+  onParameters?(info: { step: number; epoch: number; params: ArrayTree; resumed?: boolean }): void;
   /** Called on divergence before the loop stops. */
   onDiverged?(info: { step: number; epoch: number; loss: number }): void;
   /**
@@ -160,6 +166,13 @@ export function batchArrays(data: TrainingData, batch: HostBatch): [JaxArray, Ja
   return [x, y];
 }
 
+/** Labels >= 0 (the positions a masked language model is scored on). */
+function labelledCount(labels: Int32Array): number {
+  let n = 0;
+  for (const label of labels) if (label >= 0) n++;
+  return n;
+}
+
 /** Fresh parameters and model state for (model, seed): the same seed gives the same bits. */
 export function initModel(model: Model, seed: number) {
   const rng = createRng(deriveSeed(seed, INIT_STREAM));
@@ -202,7 +215,7 @@ export async function train(
           optState: restoreLeaves(freshOpt, resume.trees.optState, 'optimizer state'),
           modelState: restoreLeaves(fresh.state, resume.trees.modelState, 'model state'),
         };
-  const steps = compileSteps(model, optimizer, options.clipNorm, {
+  const steps = compileSteps(model, optimizer, options.clipNorm, data.maskedLabels === true, {
     outputs: data.evaluation !== undefined,
   });
   hooks.onStart?.({ totalSteps, stepsPerEpoch, paramCount, resumedAtStep: resume?.step ?? 0 });
@@ -233,7 +246,11 @@ export async function train(
       lossSum += await readNumber(l);
       correct += await readNumber(c);
       // A model with its own loss returns mean x rows: its loss averages over examples.
-      count += model.loss ? batch.rows : batch.y.length;
+      count += model.loss
+        ? batch.rows
+        : data.maskedLabels === true
+          ? labelledCount(batch.y as Int32Array)
+          : batch.y.length;
       if (outputs !== undefined) {
         const host = Float32Array.from(await readArray(outputs));
         taskEvaluation?.add(batch, host);
@@ -285,6 +302,13 @@ export async function train(
   const every = options.checkpointEvery ?? 0;
 
   try {
+    // The parameters the run starts from: the fresh ones at step 0, or the resumed ones at the checkpoint's step.
+    hooks.onParameters?.({
+      step: resume?.step ?? 0,
+      epoch: resume?.epochsDone ?? 0,
+      params: state.params,
+      resumed: resume !== null,
+    });
     const startEpoch = resume?.epoch ?? 0;
     const startBatch = resume?.batchInEpoch ?? 0;
     outer: for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
@@ -340,6 +364,7 @@ export async function train(
       // The history (kept in checkpoints) holds the numbers; the figure goes to the hook only.
       history.push(event);
       hooks.onEval?.(figure === undefined ? event : { ...event, figure });
+      hooks.onParameters?.({ step, epoch: epoch + 1, params: state.params });
       if (!Number.isFinite(val.loss)) {
         diverged = { step, epoch: epoch + 1, loss: val.loss };
         hooks.onDiverged?.(diverged);

@@ -1,0 +1,162 @@
+/**
+ * The transformer tasks from the command line, as real child processes on tiny configurations: `train`
+ * of mnist-vit with learnable GoLU parameters (summary, activation-params records, report section),
+ * `compare` of two activations on text-mlm (masked-token metrics in compare.json), and a sweep over
+ * mnist-vit (`sweep run` then `sweep merge`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = mkdtempSync(join(tmpdir(), 'gatelab-transformers-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const mainTs = resolve('src/cli/main.ts');
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', mainTs, ...args], { encoding: 'utf8', timeout: 600_000 });
+const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+/** A ViT of one block, width 16, on 14x14 patches (4 patches + class token). */
+const TINY_VIT = [
+  '--model',
+  'patchSize=14',
+  '--model',
+  'depth=1',
+  '--model',
+  'width=16',
+  '--model',
+  'heads=2',
+];
+/** A one-layer encoder of width 16 over 16 characters. */
+const TINY_MLM = [
+  '--model',
+  'nLayer=1',
+  '--model',
+  'nHead=2',
+  '--model',
+  'nEmbd=16',
+  '--model',
+  'blockSize=16',
+];
+
+describe('transformer tasks from the CLI', () => {
+  it('train --task mnist-vit --learnable: logs the parameters and the report plots them', () => {
+    const runsDir = join(root, 'train');
+    const r = cli([
+      'train',
+      '--task',
+      'mnist-vit',
+      '--activation',
+      'golu',
+      '--learnable',
+      'alpha,beta,gamma',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '32',
+      '--limit-train',
+      '128',
+      '--limit-eval',
+      '64',
+      ...TINY_VIT,
+      '--runs-dir',
+      runsDir,
+      '--run-id',
+      'vit',
+      '--quiet',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const dir = join(runsDir, 'vit');
+    const summary = json(join(dir, 'summary.json'));
+    expect(summary.status).toBe('completed');
+    expect(summary.activation.label).toBe('golu[learn alpha,beta,gamma per layer]');
+    expect(summary.model).toContain('vit 28x28x1, patch 14 (4 patches + class token), 1 blocks x 2 heads');
+    expect(summary.test.count).toBe(64);
+    expect(
+      summary.learnedActivation.map((v: { layer: string; param: string }) => `${v.layer}.${v.param}`),
+    ).toEqual(['blocks.0.alpha', 'blocks.0.beta', 'blocks.0.gamma']);
+    const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((record) => record.kind === 'activation-params')
+      .map((record) => record.step);
+    expect(steps).toEqual([0, 4, 8]); // before training and after each of the 2 evaluations
+    const report = cli(['report', dir, '--out', join(root, 'vit.html')]);
+    expect(report.status, report.stderr).toBe(0);
+    expect(readFileSync(join(root, 'vit.html'), 'utf8')).toContain('Learnable activation parameters');
+  });
+
+  it('compare --task text-mlm: every activation completes with masked-token metrics', () => {
+    const runsDir = join(root, 'compare');
+    const r = cli([
+      'compare',
+      '--task',
+      'text-mlm',
+      '--activations',
+      'relu,gem',
+      '--seeds',
+      '1',
+      '--jobs',
+      '1',
+      '--epochs',
+      '1',
+      '--steps-per-epoch',
+      '4',
+      '--eval-batches',
+      '2',
+      '--batch-size',
+      '8',
+      '--eval-batch-size',
+      '8',
+      ...TINY_MLM,
+      '--runs-dir',
+      runsDir,
+      '--id',
+      'mlm',
+      '--no-report',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const compare = json(join(runsDir, 'mlm', 'compare.json'));
+    const runs = compare.outcomes as {
+      label: string;
+      summary: { status: string; test: Record<string, number> };
+    }[];
+    expect(runs.map((run) => run.label)).toEqual(['relu', 'gem']);
+    for (const run of runs) {
+      expect(run.summary.status).toBe('completed');
+      // 2 batches of 8 windows of 16 characters, ~15 % of them masked and scored.
+      expect(run.summary.test.count).toBeGreaterThan(0);
+      expect(run.summary.test.count).toBeLessThan(2 * 8 * 16);
+      expect(run.summary.test.perplexity).toBeCloseTo(Math.exp(run.summary.test.loss), 6);
+    }
+  });
+
+  it('a sweep over mnist-vit runs and merges', () => {
+    const file = join(root, 'vit-sweep.yaml');
+    writeFileSync(
+      file,
+      `name: vit-tiny
+task: mnist-vit
+fixed: { epochs: 1, batch-size: 32, limit-train: 128, limit-eval: 64, model.patchSize: 14, model.depth: 1, model.width: 16, model.heads: 2 }
+grid:
+  activation: [relu, golu]
+seeds: 1
+`,
+    );
+    const out = join(root, 'sweep');
+    const run = cli(['sweep', 'run', file, '--out', out, '--jobs', '1']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('sweep vit-tiny: 2 trials finished, 0 failed');
+    const merge = cli(['sweep', 'merge', out]);
+    expect(merge.status, merge.stderr).toBe(0);
+    const merged = json(join(out, 'merged', 'results.json'));
+    expect(merged.finished).toBe(2);
+    expect(merged.cells.map((c: { axes: { activation: string } }) => c.axes.activation)).toEqual([
+      'relu',
+      'golu',
+    ]);
+  });
+}, 1_200_000);

@@ -56,7 +56,17 @@ import { type LabDevice, np, resolveDevice } from '../src/lab/runtime.js';
 import { compileSteps } from '../src/lab/train/step.js';
 import { initModel } from '../src/lab/train/trainer.js';
 
-type ModelName = 'mlp' | 'cnn' | 'resnet20' | 'gpt' | 'babygpt' | 'ddpm' | 'unet' | 'centernet' | 'vit' | 'mlm';
+type ModelName =
+  | 'mlp'
+  | 'cnn'
+  | 'resnet20'
+  | 'gpt'
+  | 'babygpt'
+  | 'ddpm'
+  | 'unet'
+  | 'centernet'
+  | 'vit'
+  | 'mlm';
 const MODEL_NAMES: ModelName[] = [
   'mlp',
   'cnn',

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface Finished {
   code: number | null;
@@ -100,14 +100,26 @@ export async function pauseRunsAt(
     if (child.exitCode !== null || child.signalCode !== null) return null;
     for (const dir of runDirs) {
       if (paused.has(dir) || stepsWritten(dir) < steps) continue;
-      // The run's own process: its command line names its folder (`train --run-dir DIR`).
-      const pids = processesMentioning(dir);
+      const pids = runProcesses(dir);
       for (const pid of pids) process.kill(pid, 'SIGSTOP');
       paused.set(dir, pids);
     }
     await sleep(5);
   }
   return [...paused.values()].flat();
+}
+
+/**
+ * The processes training the run folder `runDir` of a comparison: the sweep engine's worker of its trial
+ * (`gatelab sweep run COMPARE_DIR --index I`), found through the comparison's plan.json.
+ */
+function runProcesses(runDir: string): number[] {
+  const compareDir = dirname(runDir);
+  const plan = JSON.parse(readFileSync(join(compareDir, 'plan.json'), 'utf8'));
+  const trial = plan.trials.find((t: { folder?: string }) => t.folder === basename(runDir));
+  if (trial === undefined)
+    throw new Error(`no trial of ${compareDir}/plan.json has the folder ${basename(runDir)}`);
+  return processesMentioning(`${compareDir} --index ${trial.index} `);
 }
 
 /** Continues processes paused by {@link pauseRunsAt}. */

@@ -67,8 +67,13 @@ interface Summary {
   test: { loss: number };
 }
 
-function train(task: string, device: string, extra: string[], env?: NodeJS.ProcessEnv): Summary {
-  const id = `${task}-${device}`;
+function train(
+  task: string,
+  device: string,
+  extra: string[],
+  env?: NodeJS.ProcessEnv,
+  id = `${task}-${device}`,
+): Summary {
   const out = cli(
     [
       'train',
@@ -204,8 +209,16 @@ describe('gatelab landscape on webgpu matches wasm', () => {
   it.skipIf(!webgpu.available)(
     `loss slice and Hessian power iteration agree within ${LOSS_TOLERANCE} (relative); landscape.json records the device`,
     () => {
-      train('mnist-mlp', 'wasm', [...MLP, '--model', 'depth=1', '--model', 'width=32', '--save-weights']);
-      const run = join(runsDir, 'mnist-mlp-wasm');
+      // Its own run id: the agreement test above already made mnist-mlp-wasm.
+      const id = 'landscape-mnist-mlp';
+      train(
+        'mnist-mlp',
+        'wasm',
+        [...MLP, '--model', 'depth=1', '--model', 'width=32', '--save-weights'],
+        undefined,
+        id,
+      );
+      const run = join(runsDir, id);
       const landscape = (device: string, env?: NodeJS.ProcessEnv) => {
         const args = ['landscape', run, '--grid', '0', '--points', '3', '--examples', '128'];
         const out = cli(

@@ -24,6 +24,12 @@ interface NaiveFormula {
   readonly prelude?: string;
 }
 
+/** ELU with alpha = 1. */
+const ELU: NaiveFormula = {
+  forward: 'y[i] = v > 0 ? v : Math.expm1(v);',
+  backward: 'dx[i] = dy[i] * (v > 0 ? 1 : Math.exp(v));',
+};
+
 const FORMULAS: PerActivation<NaiveFormula> = {
   golu: {
     forward: 'y[i] = v * Math.exp(-Math.exp(-v));',
@@ -69,18 +75,12 @@ const FORMULAS: PerActivation<NaiveFormula> = {
   relu: { forward: 'y[i] = v > 0 ? v : 0;', backward: 'dx[i] = v > 0 ? dy[i] : 0;' },
   leaky_relu: { forward: 'y[i] = v > 0 ? v : 0.01 * v;', backward: 'dx[i] = dy[i] * (v > 0 ? 1 : 0.01);' },
   prelu: { forward: 'y[i] = v > 0 ? v : 0.25 * v;', backward: 'dx[i] = dy[i] * (v > 0 ? 1 : 0.25);' },
-  elu: {
-    forward: 'y[i] = v > 0 ? v : Math.expm1(v);',
-    backward: 'dx[i] = dy[i] * (v > 0 ? 1 : Math.exp(v));',
-  },
+  elu: ELU,
   selu: {
     forward: 'y[i] = 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v));',
     backward: 'dx[i] = dy[i] * (v > 0 ? 1.0507009873554805 : 1.7580993408473766 * Math.exp(v));',
   },
-  celu: {
-    forward: 'y[i] = v > 0 ? v : Math.expm1(v);',
-    backward: 'dx[i] = dy[i] * (v > 0 ? 1 : Math.exp(v));',
-  },
+  celu: ELU, // CELU at its default alpha = 1 is ELU
   softplus: { forward: 'y[i] = Math.log1p(Math.exp(v));', backward: 'dx[i] = dy[i] / (1 + Math.exp(-v));' },
   swish: {
     forward: 'y[i] = v / (1 + Math.exp(-v));',

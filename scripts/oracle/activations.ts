@@ -17,7 +17,7 @@
  * returns x (derivative 1) when beta*x > threshold, as PyTorch does.
  */
 import type Decimal from 'decimal.js';
-import type { PerActivation } from '../../src/activations/index.js';
+import { type PerActivation, registry } from '../../src/activations/index.js';
 import { nextDown, nextUp } from '../../src/math/float.js';
 import { Dec } from './decimal.js';
 import { erfc, exp, expm1, log1p, pi, sech2, sigmoid, tanh } from './special.js';
@@ -437,33 +437,36 @@ const squareplus: OracleActivation = {
   kinks: () => [],
 };
 
-/** The oracle's table, one definition per catalog activation (the compiler names a missing one). */
+/**
+ * The oracle's table, one definition per catalog activation (the compiler names a missing one), in
+ * alphabetical order: the catalog's order comes from the registry.
+ */
 const ORACLE: PerActivation<OracleActivation> = {
+  celu,
+  egem,
+  elu,
+  fmish,
+  gelu,
+  gelu_sigmoid: geluSigmoid,
+  gelu_tanh: geluTanh,
+  gem,
   golu,
   gompertz,
-  gelu,
-  gelu_tanh: geluTanh,
-  gelu_sigmoid: geluSigmoid,
-  gem,
-  egem,
-  segem,
-  fmish,
-  relu,
-  leaky_relu: leaky('leaky_relu', 0.01),
-  prelu: leaky('prelu', 0.25),
-  elu,
-  selu,
-  celu,
-  softplus,
-  swish,
-  mish,
-  sigmoid: sigmoidActivation,
-  tanh: tanhActivation,
-  softsign,
-  relu6,
   hard_swish: hardSwish,
+  leaky_relu: leaky('leaky_relu', 0.01),
+  mish,
+  prelu: leaky('prelu', 0.25),
+  relu,
+  relu6,
+  segem,
+  selu,
+  sigmoid: sigmoidActivation,
+  softplus,
+  softsign,
   squareplus,
+  swish,
+  tanh: tanhActivation,
 };
 
 /** The oracle's definitions, in the catalog's order. */
-export const oracleActivations: readonly OracleActivation[] = Object.values(ORACLE);
+export const oracleActivations: readonly OracleActivation[] = registry.map((spec) => ORACLE[spec.name]);

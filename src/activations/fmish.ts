@@ -1,7 +1,7 @@
 import { expDD, ldexp } from '../math/double-double.js';
 import { nearRoot } from '../math/root-expansion.js';
 import { FMISH } from './generated/root-expansions.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 /** Above x = 40, 2/(v^2 + 2v + 2) = 1 - v + ... rounds to 1 (v = e^-x); f' = 1 + (x - 1) v rounds to 1 above 45. */
 const VALUE_SATURATION = 40;
@@ -19,7 +19,7 @@ const UNDERFLOW = -1e4;
  * a generated root expansion near its zero at x = -0.7958.
  * Introduced with GoLU: Das et al., NeurIPS 2025, arXiv:2502.03654.
  */
-export const fmish: ActivationSpec<'fmish'> = {
+export const fmish: ActivationSpec<'fmish'> = smooth({
   name: 'fmish',
   family: 'mish',
   aliases: ['flipped_mish'],
@@ -27,9 +27,6 @@ export const fmish: ActivationSpec<'fmish'> = {
   formula: 'x * (1 - tanh(softplus(-x)))',
   derivativeFormula: '1 - tanh(sp(-x)) + x * sech^2(sp(-x)) * sigmoid(-x)',
   reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: [],
   value(x) {
     if (x !== x) return x;
     if (x > VALUE_SATURATION) return x;
@@ -65,4 +62,4 @@ export const fmish: ActivationSpec<'fmish'> = {
     const e = 1 + 2 * p * (1 + p);
     return (((2 * p2) / e) * (e + 2 * x * (1 + p))) / e;
   },
-};
+});

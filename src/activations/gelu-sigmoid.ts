@@ -1,6 +1,6 @@
 import { xSigmoidDerivative, xSigmoidValue } from '../math/self-gate.js';
 import { SILU } from './generated/root-expansions.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 /** The constant of the sigmoid approximation (Hendrycks & Gimpel, section 2). */
 const SIGMOID_SCALE = 1.702;
@@ -13,7 +13,7 @@ const SIGMOID_SCALE_LO = 4.263256414560601e-17;
  * f'(x) = s (1 + 1.702 x (1 - s)), s = sigmoid(1.702 x).
  * Hendrycks & Gimpel, arXiv:1606.08415. Max |f - gelu| ~ 2.1e-2.
  */
-export const geluSigmoid: ActivationSpec<'gelu_sigmoid'> = {
+export const geluSigmoid: ActivationSpec<'gelu_sigmoid'> = smooth({
   name: 'gelu_sigmoid',
   family: 'gelu',
   aliases: ['quick_gelu'],
@@ -21,9 +21,6 @@ export const geluSigmoid: ActivationSpec<'gelu_sigmoid'> = {
   formula: 'x * sigmoid(1.702 x)',
   derivativeFormula: 's (1 + 1.702 x (1 - s)), s = sigmoid(1.702 x)',
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: [],
   value: (x) => xSigmoidValue(x, SIGMOID_SCALE, SIGMOID_SCALE_LO),
   derivative: (x) => xSigmoidDerivative(x, SILU, SIGMOID_SCALE, SIGMOID_SCALE_LO),
-};
+});

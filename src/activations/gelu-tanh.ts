@@ -2,7 +2,7 @@ import { type DD, ddAdd, ddMul, ddMulNumber, expDD, ldexp, twoProd } from '../ma
 import { nearRoot } from '../math/root-expansion.js';
 import { sigmoid } from '../math/stable.js';
 import { GELU_TANH } from './generated/root-expansions.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 /** sqrt(2/pi) and 0.044715 as double-doubles: u feeds e^{2u}, whose error is |2u| times u's. */
 const K: DD = [0.7978845608028654, -4.98465440455546e-17];
@@ -31,7 +31,7 @@ function sigmoidOfSum(h: number, l: number): number {
  * f'(x) = s (1 + 2 x u' (1 - s)), s = sigmoid(2u), u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
  * Hendrycks & Gimpel, arXiv:1606.08415 (the "gelu_new" of GPT-2/BERT). Max |f - gelu| ~ 4.7e-4.
  */
-export const geluTanh: ActivationSpec<'gelu_tanh'> = {
+export const geluTanh: ActivationSpec<'gelu_tanh'> = smooth({
   name: 'gelu_tanh',
   family: 'gelu',
   aliases: ['gelu_new'],
@@ -39,9 +39,6 @@ export const geluTanh: ActivationSpec<'gelu_tanh'> = {
   formula: '0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))',
   derivativeFormula: "s (1 + 2 x u' (1 - s)), s = sigmoid(2u), u' = sqrt(2/pi) (1 + 0.134145 x^2)",
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: [],
   value(x) {
     if (x !== x) return x;
     if (Math.abs(x) > SATURATION) return x > 0 ? x : -0;
@@ -79,4 +76,4 @@ export const geluTanh: ActivationSpec<'gelu_tanh'> = {
     const bracket = ddAdd([1, 0], term);
     return s * (bracket[0] + bracket[1]);
   },
-};
+});

@@ -2,7 +2,7 @@ import { expDD, ldexp, twoProd } from '../math/double-double.js';
 import { erfc, erfcLargeScaled } from '../math/erf.js';
 import { nearRoot } from '../math/root-expansion.js';
 import { GELU } from './generated/root-expansions.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 const SQRT1_2_HI = Math.SQRT1_2; // 1/sqrt(2) = SQRT1_2_HI + SQRT1_2_LO
 const SQRT1_2_LO = -4.833646656726457e-17;
@@ -42,7 +42,7 @@ function xTimesPhiScaled(x: number): { m: number; k: number } {
  * generated root expansion replaces the cancelling sum.
  * Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415.
  */
-export const gelu: ActivationSpec<'gelu'> = {
+export const gelu: ActivationSpec<'gelu'> = smooth({
   name: 'gelu',
   family: 'gelu',
   aliases: [],
@@ -50,9 +50,6 @@ export const gelu: ActivationSpec<'gelu'> = {
   formula: 'x * Phi(x) = x/2 * erfc(-x/sqrt(2))',
   derivativeFormula: 'Phi(x) + x * exp(-x^2/2) / sqrt(2 pi)',
   reference: 'Hendrycks & Gimpel, Gaussian Error Linear Units, arXiv:1606.08415',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: [],
   value(x) {
     if (x !== x) return x;
     if (x === Number.POSITIVE_INFINITY) return x;
@@ -82,4 +79,4 @@ export const gelu: ActivationSpec<'gelu'> = {
     const e = erfc(ah);
     return 0.5 * e * tailCorrection(ah, al, e) + ldexp(xPhi.m, xPhi.k);
   },
-};
+});

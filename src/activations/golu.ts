@@ -1,6 +1,6 @@
 import { goluDerivative, goluValue } from '../math/gompertz.js';
-import { GOMPERTZ_PARAMS } from './gompertz.js';
-import type { ActivationSpec } from './spec.js';
+import { gompertzParameterised } from './gompertz.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 /**
  * GoLU, the Gompertz Linear Unit: f(x) = alpha * x * exp(-beta * exp(-gamma * x)).
@@ -10,7 +10,7 @@ import type { ActivationSpec } from './spec.js';
  * parameterisation of the official code (github.com/automl/GoLU). Smooth everywhere; minimum at
  * x = -W(1) ~ -0.5671 for beta = gamma = 1. Computed in double-double internally (see math/gompertz.ts).
  */
-export const golu: ActivationSpec<'golu'> = {
+export const golu: ActivationSpec<'golu'> = smooth({
   name: 'golu',
   family: 'golu',
   aliases: [],
@@ -18,9 +18,5 @@ export const golu: ActivationSpec<'golu'> = {
   formula: 'alpha * x * exp(-beta * exp(-gamma * x))',
   derivativeFormula: 'alpha * exp(-beta e^(-gamma x)) * (1 + beta gamma x e^(-gamma x))',
   reference: 'Das et al., Gompertz Linear Units, NeurIPS 2025, arXiv:2502.03654; github.com/automl/GoLU',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: GOMPERTZ_PARAMS,
-  value: (x, p) => goluValue(x, p.alpha, p.beta, p.gamma),
-  derivative: (x, p) => goluDerivative(x, p.alpha, p.beta, p.gamma),
-};
+  ...gompertzParameterised(goluValue, goluDerivative),
+});

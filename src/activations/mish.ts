@@ -1,7 +1,7 @@
 import { expDD, ldexp } from '../math/double-double.js';
 import { nearRoot } from '../math/root-expansion.js';
 import { MISH } from './generated/root-expansions.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 /** Past x = 20, tanh(softplus(x)) = 1 - 2e^{-2x} rounds to 1 and f(x) = x, f'(x) = 1 in float64. */
 const SATURATION = 20;
@@ -17,7 +17,7 @@ const UNDERFLOW = -1e4;
  * root expansion near its zero at x = -1.1924.
  * Misra, "Mish: A Self Regularized Non-Monotonic Activation Function", arXiv:1908.08681.
  */
-export const mish: ActivationSpec<'mish'> = {
+export const mish: ActivationSpec<'mish'> = smooth({
   name: 'mish',
   family: 'mish',
   aliases: [],
@@ -25,9 +25,6 @@ export const mish: ActivationSpec<'mish'> = {
   formula: 'x * tanh(softplus(x))',
   derivativeFormula: 'tanh(sp(x)) + x * sech^2(sp(x)) * sigmoid(x)',
   reference: 'Misra, Mish, arXiv:1908.08681',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: [],
   value(x) {
     if (x !== x) return x;
     if (x > SATURATION) return x;
@@ -59,4 +56,4 @@ export const mish: ActivationSpec<'mish'> = {
     const bracket = ((u + 4) * u + (6 + 4 * x)) * u + 4 * (1 + x);
     return ((u / d) * bracket) / d;
   },
-};
+});

@@ -66,3 +66,14 @@ export function positiveParam(name: string, defaultValue: number, description: s
     description,
   };
 }
+
+/** A spec's fields less the kink fields; no `params` means none. */
+export type SmoothSpecFields<Name extends string> = Omit<
+  ActivationSpec<Name>,
+  'kinks' | 'breakpoints' | 'params'
+> & { readonly params?: readonly ParamSpec[] };
+
+/** The spec of an activation that is smooth everywhere: no kink, no breakpoint, no parameter unless given. */
+export function smooth<Name extends string>(fields: SmoothSpecFields<Name>): ActivationSpec<Name> {
+  return { kinks: 'none', breakpoints: () => [], params: [], ...fields };
+}

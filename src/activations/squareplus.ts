@@ -1,5 +1,5 @@
 import { squareplusParts } from '../math/squareplus.js';
-import { type ActivationSpec, positiveParam } from './spec.js';
+import { type ActivationSpec, positiveParam, smooth } from './spec.js';
 
 /**
  * Squareplus: f(x) = (x + sqrt(x^2 + b)) / 2, a smooth ReLU made of algebraic operations only
@@ -9,7 +9,7 @@ import { type ActivationSpec, positiveParam } from './spec.js';
  * f'(x) = (1 + x / sqrt(x^2 + b)) / 2, in (0, 1). Both are evaluated without cancellation for large
  * negative x and without overflow of x^2 (see src/math/squareplus.ts).
  */
-export const squareplus: ActivationSpec<'squareplus'> = {
+export const squareplus: ActivationSpec<'squareplus'> = smooth({
   name: 'squareplus',
   family: 'squareplus',
   aliases: [],
@@ -18,9 +18,7 @@ export const squareplus: ActivationSpec<'squareplus'> = {
   derivativeFormula: '(1 + x / sqrt(x^2 + b)) / 2',
   reference:
     'Barron, Squareplus: A Softplus-Like Algebraic Rectifier, arXiv:2112.11687, 2021; jax.nn.squareplus',
-  kinks: 'none',
-  breakpoints: () => [],
   params: [positiveParam('b', 4, 'curvature near 0 (f(0) = sqrt(b) / 2)')],
   value: (x, p) => squareplusParts(x, p.b).value,
   derivative: (x, p) => squareplusParts(x, p.b).derivative,
-};
+});

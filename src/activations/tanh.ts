@@ -1,8 +1,8 @@
 import { sech2 } from '../math/stable.js';
-import type { ActivationSpec } from './spec.js';
+import { type ActivationSpec, smooth } from './spec.js';
 
 /** Tanh: f(x) = tanh(x). f'(x) = sech^2(x) = 4 e^-2|x| / (1 + e^-2|x|)^2 (no 1 - tanh^2 cancellation). */
-export const tanh: ActivationSpec<'tanh'> = {
+export const tanh: ActivationSpec<'tanh'> = smooth({
   name: 'tanh',
   family: 'tanh',
   aliases: [],
@@ -10,9 +10,6 @@ export const tanh: ActivationSpec<'tanh'> = {
   formula: 'tanh(x)',
   derivativeFormula: '1 - tanh(x)^2 = sech(x)^2',
   reference: 'hyperbolic tangent',
-  kinks: 'none',
-  breakpoints: () => [],
-  params: [],
   value: Math.tanh,
   derivative: sech2,
-};
+});

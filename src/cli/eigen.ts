@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { type EigenResult, eigenExperiment } from '../lab/fn/eigen.js';
-import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { eigenHeatmapFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
 import { writeFileSafely } from '../lab/runs/files.js';
+import { chosenActivations } from './args/activations.js';
 import { collect, parseInteger, parseNumberList } from './args/lists.js';
 import { formatTable, sig, toJson } from './format.js';
 
@@ -66,8 +66,7 @@ export function registerEigen(program: Command): void {
       `\nDefault activations: ${DEFAULT_ACTIVATIONS.join(', ')}.\nExample:\n  gatelab eigen golu gelu --size 300 --draws 3 --svg eigen.svg`,
     )
     .action(async (names: string[], o: EigenCliOptions) => {
-      const chosen = resolveNames(names.length === 0 ? DEFAULT_ACTIVATIONS : names);
-      const params = paramsByActivation(chosen, o.param);
+      const { chosen, params } = chosenActivations(names, o.param, DEFAULT_ACTIVATIONS);
       const seed = Number(o.seed);
       if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${o.seed}'`);
       const options = {

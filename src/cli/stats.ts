@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import type { GaussianMoments } from '../lab/fn/gaussian.js';
 import type { GlobalMinimum } from '../lab/fn/minimize.js';
 import { type ActivationStats, activationMoments, activationStats } from '../lab/fn/stats.js';
-import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { barFigure, lineFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
 import { writeFileSafely } from '../lab/runs/files.js';
-import { collect, parseFiniteNumber, parseNumberList } from './args/lists.js';
+import { addActivationArguments, chosenActivations } from './args/activations.js';
+import { parseFiniteNumber, parseNumberList } from './args/lists.js';
 import { formatTable, sig, toJson } from './format.js';
 
 function describeMinimum(m: GlobalMinimum): [string, string] {
@@ -111,18 +111,12 @@ interface StatsOptions {
 
 /** `gatelab stats`: the numbers behind the variance argument, per activation. */
 export function registerStats(program: Command): void {
-  program
+  const command = program
     .command('stats')
     .description(
       "value and slope at 0, minimum, gate as a distribution (median, mean, skewness) and E[f], Var[f], E[f'], E[f'^2] under X ~ N(mu, sigma^2)",
-    )
-    .argument('[names...]', 'activations (default: all)')
-    .option(
-      '--param <k=v>',
-      'parameter for every chosen activation that has it, or activation.k=v (repeatable)',
-      collect,
-      [],
-    )
+    );
+  addActivationArguments(command, 'all')
     .option('--mu <number>', 'mean of the Gaussian input', '0')
     .option('--sigma <number>', 'standard deviation of the Gaussian input', '1')
     .option('--grid', 'moments on a grid of mu x sigma instead (see --mus, --sigmas)')
@@ -135,8 +129,7 @@ export function registerStats(program: Command): void {
       "also write a figure (bars of Var[f(X)] and E[f'(X)^2]; lines over sigma with --grid)",
     )
     .action(async (names: string[], options: StatsOptions) => {
-      const chosen = resolveNames(names);
-      const params = paramsByActivation(chosen, options.param);
+      const { chosen, params } = chosenActivations(names, options.param, []);
       if (options.grid) {
         await runGrid(chosen, params, options);
         return;

@@ -4,15 +4,11 @@ import { labelWithParams } from '../lab/fn/curves.js';
 import { gaussianKde } from '../lab/fn/descriptive.js';
 import { activationMoments } from '../lab/fn/stats.js';
 import { latentVarianceExperiment } from '../lab/fn/variance.js';
-import { paramsByActivation, resolveNames } from '../lab/options/activation.js';
 import { barFigure, densityFigure } from '../lab/report/figures.js';
 import { renderSvg } from '../lab/report/render.js';
 import { writeFileSafely } from '../lab/runs/files.js';
-import { collect } from './args/lists.js';
+import { addActivationArguments, chosenActivations, PAPER_ACTIVATIONS } from './args/activations.js';
 import { formatTable, sig, toJson } from './format.js';
-
-/** The GoLU paper's comparison set, used when no names are given. */
-const DEFAULT_NAMES = ['golu', 'gelu', 'swish', 'mish', 'relu'];
 
 interface VarianceOptions {
   param: string[];
@@ -27,18 +23,12 @@ interface VarianceOptions {
 
 /** `gatelab variance`: the latent-variance experiment of the GoLU repository on embedded images. */
 export function registerVariance(program: Command): void {
-  program
+  const command = program
     .command('variance')
     .description(
       'latent-variance experiment: images -> fresh 3x3 conv -> BatchNorm (train mode) -> each activation; mean/variance per map, KDE figure',
-    )
-    .argument('[names...]', `activations (default: ${DEFAULT_NAMES.join(' ')})`)
-    .option(
-      '--param <k=v>',
-      'parameter for every chosen activation that has it, or activation.k=v (repeatable)',
-      collect,
-      [],
-    )
+    );
+  addActivationArguments(command, PAPER_ACTIVATIONS.join(' '))
     .option('--dataset <name>', 'embedded images: mnist or fashion-mnist (test split, first images)', 'mnist')
     .option('--images <n>', 'number of images', '200')
     .option('--seed <n>', 'seed of the convolution weights', '0')
@@ -47,8 +37,7 @@ export function registerVariance(program: Command): void {
     .option('--svg <file>', 'write the KDE of the activated values (pooled over images) as SVG')
     .option('--bars <file>', 'write the mean map variance per activation (± SEM over images) as SVG')
     .action(async (names: string[], options: VarianceOptions) => {
-      const chosen = resolveNames(names.length === 0 ? DEFAULT_NAMES : names);
-      const params = paramsByActivation(chosen, options.param);
+      const { chosen, params } = chosenActivations(names, options.param, PAPER_ACTIVATIONS);
       if (options.dataset !== 'mnist' && options.dataset !== 'fashion-mnist') {
         throw new Error(`--dataset '${options.dataset}': use mnist or fashion-mnist (embedded)`);
       }

@@ -2,10 +2,10 @@
  * Named experiments: which data, which model, which training defaults. Every default can be overridden
  * from the command line; `--data` switches a task to a user's full-size data set on disk.
  */
-import { CANVAS_SEED, detectionCanvases, segmentationCanvases } from './data/canvas.js';
+import { CANVAS_SEED, type CanvasSizes, detectionCanvases, segmentationCanvases } from './data/canvas.js';
 import { detectionData } from './data/detection-data.js';
 import { loadDataset, loadTextCorpus } from './data/index.js';
-import { loadDetectionFolder, loadSegmentationFolder } from './data/scene-folder.js';
+import { type FolderLimits, loadDetectionFolder, loadSegmentationFolder } from './data/scene-folder.js';
 import { segmentationData } from './data/segmentation-data.js';
 import {
   classificationData,
@@ -81,14 +81,11 @@ const SEG_DEFAULTS = {
   evalBatchSize: 50,
 } as const satisfies TaskDefaults;
 
-/** mnist-det: sized like mnist-seg (README: Segmentation and detection). */
-const DET_DEFAULTS = {
-  epochs: 3,
-  batchSize: 16,
-  lr: 3e-3,
-  weightDecay: 1e-4,
-  evalBatchSize: 50,
-} as const satisfies TaskDefaults;
+/** mnist-det: sized like mnist-seg, one epoch more (README: Segmentation and detection). */
+const DET_DEFAULTS = { ...SEG_DEFAULTS, epochs: 3 } as const satisfies TaskDefaults;
+
+/** The U-Net and CenterNet of mnist-seg and mnist-det: stage widths and group-norm groups. */
+const CANVAS_MODEL: ModelOptions = { channels: [8, 16, 32], groups: 4 };
 
 /** ViT recipe (GoLU paper, after timm): AdamW, weight decay 0.05, linear warm-up, cosine decay to 0. */
 const vitTraining = {
@@ -104,6 +101,58 @@ const sgdResnet = {
   nesterov: true,
   weightDecay: 5e-4,
 } as const satisfies TaskDefaults;
+
+/** ResNet-20 with the SGD recipe on an image data set, trained for `epochs`. */
+function resnetTask(
+  name: string,
+  summary: string,
+  dataset: TaskSpec['dataset'],
+  epochs: number,
+  needsData: boolean,
+): TaskSpec {
+  return {
+    name,
+    summary,
+    model: 'resnet',
+    dataset,
+    kind: 'image',
+    needsData,
+    defaults: { ...sgdResnet, epochs },
+    modelDefaults: { depth: 20 },
+  };
+}
+
+/** The small ViT of mnist-vit and fashion-vit on embedded `data`, with the task's own defaults. */
+function vitTask(
+  name: string,
+  dataset: 'mnist' | 'fashion-mnist',
+  data: string,
+  defaults: TaskDefaults,
+): TaskSpec {
+  return {
+    name,
+    summary: `small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on ${data}`,
+    model: 'vit',
+    dataset,
+    kind: 'image',
+    needsData: false,
+    defaults: { ...vitTraining, ...defaults },
+    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
+  };
+}
+
+/** Character-level transformer recipe of text-gpt and text-mlm: AdamW, short warm-up, cosine decay, clipping. */
+const textTraining = {
+  epochs: 3,
+  batchSize: 32,
+  lr: 2e-3,
+  schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
+  clipNorm: 1,
+  evalBatchSize: 32,
+} as const satisfies TaskDefaults;
+
+/** text-gpt's and text-mlm's model: 2 layers, 4 heads, width 64, context 64. */
+const TEXT_MODEL: ModelOptions = { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 };
 
 export const TASKS: readonly TaskSpec[] = [
   {
@@ -131,17 +180,14 @@ export const TASKS: readonly TaskSpec[] = [
     defaults: { batchSize: 64 },
     modelDefaults: { channels: [32, 64], convsPerStage: 1 },
   },
-  {
-    name: 'mnist-resnet',
-    summary: 'ResNet-20 (16/32/64 channels, BasicBlocks) on the embedded 10,000 MNIST digits at 28x28',
-    model: 'resnet',
-    dataset: 'mnist',
-    kind: 'image',
-    needsData: false,
-    // ResNet-20 costs ~25 GFLOP per batch of 128 (~5 s per step here): 2 epochs take 10-15 minutes.
-    defaults: { ...sgdResnet, epochs: 2 },
-    modelDefaults: { depth: 20 },
-  },
+  // ResNet-20 costs ~25 GFLOP per batch of 128 (~5 s per step here): 2 epochs take 10-15 minutes.
+  resnetTask(
+    'mnist-resnet',
+    'ResNet-20 (16/32/64 channels, BasicBlocks) on the embedded 10,000 MNIST digits at 28x28',
+    'mnist',
+    2,
+    false,
+  ),
   {
     name: 'text-gpt',
     summary:
@@ -150,16 +196,8 @@ export const TASKS: readonly TaskSpec[] = [
     dataset: 'text',
     kind: 'text',
     needsData: false,
-    defaults: {
-      epochs: 3,
-      batchSize: 32,
-      lr: 2e-3,
-      weightDecay: 0.1,
-      schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
-      clipNorm: 1,
-      evalBatchSize: 32,
-    },
-    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
+    defaults: { ...textTraining, weightDecay: 0.1 },
+    modelDefaults: TEXT_MODEL,
     presets: {
       babygpt: {
         summary:
@@ -185,42 +223,18 @@ export const TASKS: readonly TaskSpec[] = [
     kind: 'text',
     needsData: false,
     // 3 x 300 steps of ~0.25-0.4 s CPU (bench:train): 4-6 CPU-minutes per run.
-    defaults: {
-      epochs: 3,
-      batchSize: 32,
-      lr: 2e-3,
-      schedule: { kind: 'cosine', warmup: 50, minRatio: 0.1 },
-      clipNorm: 1,
-      evalBatchSize: 32,
-      stepsPerEpoch: 300,
-      evalBatches: 16,
-    },
-    modelDefaults: { blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0 },
+    defaults: { ...textTraining, stepsPerEpoch: 300, evalBatches: 16 },
+    modelDefaults: TEXT_MODEL,
   },
-  {
-    name: 'mnist-vit',
-    summary:
-      'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on the embedded 10,000 MNIST digits',
-    model: 'vit',
-    dataset: 'mnist',
-    kind: 'image',
-    needsData: false,
-    // 10 epochs = 620 steps of ~0.6-0.85 s CPU (bench:train): 6-9 CPU-minutes per run.
-    defaults: { ...vitTraining, epochs: 10, schedule: { kind: 'cosine', warmup: 30, minRatio: 0 } },
-    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
-  },
-  {
-    name: 'fashion-vit',
-    summary:
-      'small Vision Transformer (patch 7, class token, 4 pre-LN blocks x 4 heads, width 64, MLP 256) on embedded Fashion-MNIST (60,000 training images)',
-    model: 'vit',
-    dataset: 'fashion-mnist',
-    kind: 'image',
-    needsData: false,
-    // 1 epoch = 468 steps of ~0.6-0.85 s CPU: 5-7 CPU-minutes per run.
-    defaults: { ...vitTraining, schedule: { kind: 'cosine', warmup: 50, minRatio: 0 } },
-    modelDefaults: { patchSize: 7, depth: 4, width: 64, heads: 4, mlpRatio: 4, pool: 'cls' },
-  },
+  // 10 epochs = 620 steps of ~0.6-0.85 s CPU (bench:train): 6-9 CPU-minutes per run.
+  vitTask('mnist-vit', 'mnist', 'the embedded 10,000 MNIST digits', {
+    epochs: 10,
+    schedule: { kind: 'cosine', warmup: 30, minRatio: 0 },
+  }),
+  // 1 epoch = 468 steps of ~0.6-0.85 s CPU: 5-7 CPU-minutes per run.
+  vitTask('fashion-vit', 'fashion-mnist', 'embedded Fashion-MNIST (60,000 training images)', {
+    schedule: { kind: 'cosine', warmup: 50, minRatio: 0 },
+  }),
   {
     name: 'mnist-ddpm',
     summary:
@@ -261,7 +275,7 @@ export const TASKS: readonly TaskSpec[] = [
     metricKind: 'segmentation',
     needsData: false,
     defaults: SEG_DEFAULTS,
-    modelDefaults: { channels: [8, 16, 32], groups: 4 },
+    modelDefaults: CANVAS_MODEL,
   },
   {
     name: 'mnist-det',
@@ -273,28 +287,22 @@ export const TASKS: readonly TaskSpec[] = [
     metricKind: 'detection',
     needsData: false,
     defaults: DET_DEFAULTS,
-    modelDefaults: { channels: [8, 16, 32], groups: 4 },
+    modelDefaults: CANVAS_MODEL,
   },
-  {
-    name: 'cifar10-resnet',
-    summary: 'ResNet-20 on CIFAR-10 (needs --data: the extracted binary version)',
-    model: 'resnet',
-    dataset: 'cifar10',
-    kind: 'image',
-    needsData: true,
-    defaults: { ...sgdResnet, epochs: 10 },
-    modelDefaults: { depth: 20 },
-  },
-  {
-    name: 'cifar100-resnet',
-    summary: 'ResNet-20 on CIFAR-100 fine labels (needs --data: the extracted binary version)',
-    model: 'resnet',
-    dataset: 'cifar100',
-    kind: 'image',
-    needsData: true,
-    defaults: { ...sgdResnet, epochs: 10 },
-    modelDefaults: { depth: 20 },
-  },
+  resnetTask(
+    'cifar10-resnet',
+    'ResNet-20 on CIFAR-10 (needs --data: the extracted binary version)',
+    'cifar10',
+    10,
+    true,
+  ),
+  resnetTask(
+    'cifar100-resnet',
+    'ResNet-20 on CIFAR-100 fine labels (needs --data: the extracted binary version)',
+    'cifar100',
+    10,
+    true,
+  ),
 ];
 
 /** The task's default for one run option (its override, else the schema's default). */
@@ -353,33 +361,25 @@ export function loadTaskData(task: TaskSpec, options: TaskDataOptions = {}): Tra
   }
   const limitTrain = options.limitTrain ?? undefined;
   const limitEval = options.limitEval ?? undefined;
-  const sizes = (full: { train: number; val: number; test: number }) => ({
+  const sizes = (full: CanvasSizes) => ({
     train: limitTrain ?? full.train,
     val: limitEval ?? full.val,
     test: limitEval ?? full.test,
   });
+  // Scenes: the user's folder, else canvases generated from the embedded MNIST.
+  const scenes = <S>(
+    loadFolder: (root: string, limits: FolderLimits) => S,
+    generate: (options: { sizes: CanvasSizes }) => Omit<S, 'name' | 'source'>,
+    full: CanvasSizes,
+  ): S =>
+    dataPath !== undefined
+      ? loadFolder(dataPath, { limitTrain, limitEval })
+      : ({ name: `${task.name} canvases`, source: CANVAS_SOURCE, ...generate({ sizes: sizes(full) }) } as S);
   if (task.dataset === 'seg-canvas') {
-    return segmentationData(
-      dataPath !== undefined
-        ? loadSegmentationFolder(dataPath, { limitTrain, limitEval })
-        : {
-            name: 'mnist-seg canvases',
-            source: CANVAS_SOURCE,
-            ...segmentationCanvases({ sizes: sizes(SEG_CANVASES) }),
-          },
-    );
+    return segmentationData(scenes(loadSegmentationFolder, segmentationCanvases, SEG_CANVASES));
   }
   if (task.dataset === 'det-canvas') {
-    return detectionData(
-      dataPath !== undefined
-        ? loadDetectionFolder(dataPath, { limitTrain, limitEval })
-        : {
-            name: 'mnist-det canvases',
-            source: CANVAS_SOURCE,
-            ...detectionCanvases({ sizes: sizes(DET_CANVASES) }),
-          },
-      DETECTOR_STRIDE,
-    );
+    return detectionData(scenes(loadDetectionFolder, detectionCanvases, DET_CANVASES), DETECTOR_STRIDE);
   }
   const limit =
     limitTrain !== undefined || limitEval !== undefined
@@ -453,14 +453,15 @@ export function buildTaskModel(
         depth: num('depth'),
         widths: list('widths') as [number, number, number] | undefined,
       });
-    case 'gpt': {
+    case 'gpt':
+    case 'mlm': {
       const blockSize = num('blockSize');
       if (blockSize !== undefined && blockSize !== data.inputShape[0]) {
         throw new Error(
-          `gatelab: gpt blockSize ${blockSize} differs from the data's context ${data.inputShape[0]}`,
+          `gatelab: ${task.model} blockSize ${blockSize} differs from the data's context ${data.inputShape[0]}`,
         );
       }
-      return gpt({
+      return (task.model === 'gpt' ? gpt : mlm)({
         vocabSize: data.outputSize,
         activation,
         blockSize,
@@ -496,23 +497,6 @@ export function buildTaskModel(
         attention: options.attention as boolean | undefined,
         timesteps: num('timesteps'),
       });
-    case 'mlm': {
-      const blockSize = num('blockSize');
-      if (blockSize !== undefined && blockSize !== data.inputShape[0]) {
-        throw new Error(
-          `gatelab mlm: blockSize ${blockSize} differs from the data's context ${data.inputShape[0]}`,
-        );
-      }
-      return mlm({
-        vocabSize: data.outputSize,
-        activation,
-        blockSize,
-        nLayer: num('nLayer'),
-        nHead: num('nHead'),
-        nEmbd: num('nEmbd'),
-        dropout: num('dropout'),
-      });
-    }
     case 'vit': {
       const pool = options.pool;
       if (pool !== undefined && pool !== 'cls' && pool !== 'mean')

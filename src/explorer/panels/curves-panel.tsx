@@ -1,4 +1,5 @@
 /** Curves: f, f', f'' and the gate f(x)/x of the chosen activations, with zoom, pan and hover. */
+import { Fragment } from 'preact';
 import { useMemo, useRef } from 'preact/hooks';
 import { lineFigure } from '../../lab/report/figures.js';
 import { grid, type SampledCurves, sampleEntry } from '../catalog-view.js';
@@ -15,6 +16,12 @@ const PANES = [
   { key: 'd1', title: "f'(x)" },
   { key: 'd2', title: "f''(x) (central difference of the exact f')" },
   { key: 'gate', title: 'gate f(x)/x' },
+] as const;
+
+/** The two inputs of the x range: which end of [lo, hi] each edits. */
+const RANGE_ENDS = [
+  { id: 'range-lo', label: 'from', end: 0 },
+  { id: 'range-hi', label: 'to', end: 1 },
 ] as const;
 
 /** Timing of the last redraw's sampling, for the benchmark script. */
@@ -86,22 +93,22 @@ export function CurvesPanel(props: CurvesPanelProps) {
           <EntryList idPrefix="curves" entries={props.entries} onChange={props.onEntries} withParams={true} />
           <fieldset class="range">
             <legend>x range</legend>
-            <label for="range-lo">from</label>
-            <input
-              id="range-lo"
-              type="number"
-              step="any"
-              value={lo}
-              onChange={(e) => setRange([Number((e.currentTarget as HTMLInputElement).value), hi])}
-            />
-            <label for="range-hi">to</label>
-            <input
-              id="range-hi"
-              type="number"
-              step="any"
-              value={hi}
-              onChange={(e) => setRange([lo, Number((e.currentTarget as HTMLInputElement).value)])}
-            />
+            {RANGE_ENDS.map(({ id, label, end }) => (
+              <Fragment key={id}>
+                <label for={id}>{label}</label>
+                <input
+                  id={id}
+                  type="number"
+                  step="any"
+                  value={[lo, hi][end]}
+                  onChange={(e) => {
+                    const next: [number, number] = [lo, hi];
+                    next[end] = Number((e.currentTarget as HTMLInputElement).value);
+                    setRange(next);
+                  }}
+                />
+              </Fragment>
+            ))}
             <div class="buttons">
               <button type="button" aria-label="Zoom in" onClick={() => zoom(0.8)}>
                 +

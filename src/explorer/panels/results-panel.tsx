@@ -20,6 +20,21 @@ import { isMergedSweep, type SweepView, sweepView } from '../results/sweep-view.
 import { figureSvg } from '../ui/export.js';
 import { ExportButtons } from '../ui/export-buttons.js';
 
+/** A figure rendered to SVG text, with the buttons that export it (`name`: the file name). */
+function SvgFigure(props: { name: string; label: string; svg: string; figure: Figure | null }) {
+  return (
+    <>
+      <div
+        class="figure"
+        role="img"
+        aria-label={props.label}
+        dangerouslySetInnerHTML={{ __html: props.svg }}
+      />
+      <ExportButtons name={props.name} make={() => props.figure} />
+    </>
+  );
+}
+
 interface ComparisonView {
   path: string;
   table: string;
@@ -227,25 +242,13 @@ export function ResultsPanel() {
       {view?.comparisons.map((c) => (
         <div key={c.path} class="comparison" data-comparison={c.path}>
           <pre class="compare-table">{c.table}</pre>
-          <div
-            class="figure"
-            role="img"
-            aria-label={`Bars of ${c.path}`}
-            dangerouslySetInnerHTML={{ __html: c.svg }}
-          />
-          <ExportButtons name="comparison" make={() => c.figure} />
+          <SvgFigure name="comparison" label={`Bars of ${c.path}`} svg={c.svg} figure={c.figure} />
         </div>
       ))}
       {view?.sweeps.map((sweep) => (
         <div key={sweep.path} class="sweep" data-sweep={sweep.path}>
           <h3>{sweep.title}</h3>
-          <div
-            class="figure"
-            role="img"
-            aria-label={`Figure of ${sweep.path}`}
-            dangerouslySetInnerHTML={{ __html: sweep.svg }}
-          />
-          <ExportButtons name="sweep" make={() => sweep.figure} />
+          <SvgFigure name="sweep" label={`Figure of ${sweep.path}`} svg={sweep.svg} figure={sweep.figure} />
           <RowsTable
             caption={`${sweep.path}: cells (mean ± SEM over seeds)`}
             columns={sweep.columns}

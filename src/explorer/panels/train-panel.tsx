@@ -4,6 +4,7 @@
  * steps/s and device; pause, resume, stop; then the `gatelab compare` table and ranking and a zip of
  * the runs in the lab's run-folder format.
  */
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MetricKind } from '../../lab/metrics/kinds.js';
 import { type CurveRow, trainingCurvesFigure } from '../../lab/report/figures.js';
@@ -21,6 +22,12 @@ import { Chart } from '../ui/chart.js';
 import { EntryList, entryColor } from '../ui/entry-list.js';
 import { download } from '../ui/export.js';
 import { ExportButtons } from '../ui/export-buttons.js';
+
+/** The settings entered as whole numbers >= 1 (a bad entry is an error naming the field). */
+const COUNT_FIELDS = [
+  { key: 'steps', id: 'train-steps', label: 'Steps' },
+  { key: 'batchSize', id: 'train-batch', label: 'Batch size' },
+] as const;
 
 type Phase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'error';
 
@@ -337,38 +344,24 @@ export function TrainPanel(props: TrainPanelProps) {
                 </option>
               ))}
             </select>
-            <label for="train-steps">Steps</label>
-            <input
-              id="train-steps"
-              type="number"
-              min={1}
-              step={1}
-              value={s.steps}
-              onChange={(e) => {
-                const steps = Number((e.currentTarget as HTMLInputElement).value);
-                if (Number.isInteger(steps) && steps >= 1) setup({ steps });
-                else
-                  setError(
-                    `steps must be a positive integer, got '${(e.currentTarget as HTMLInputElement).value}'`,
-                  );
-              }}
-            />
-            <label for="train-batch">Batch size</label>
-            <input
-              id="train-batch"
-              type="number"
-              min={1}
-              step={1}
-              value={s.batchSize}
-              onChange={(e) => {
-                const batchSize = Number((e.currentTarget as HTMLInputElement).value);
-                if (Number.isInteger(batchSize) && batchSize >= 1) setup({ batchSize });
-                else
-                  setError(
-                    `batch size must be a positive integer, got '${(e.currentTarget as HTMLInputElement).value}'`,
-                  );
-              }}
-            />
+            {COUNT_FIELDS.map((field) => (
+              <Fragment key={field.id}>
+                <label for={field.id}>{field.label}</label>
+                <input
+                  id={field.id}
+                  type="number"
+                  min={1}
+                  step={1}
+                  value={s[field.key]}
+                  onChange={(e) => {
+                    const text = (e.currentTarget as HTMLInputElement).value;
+                    const count = Number(text);
+                    if (Number.isInteger(count) && count >= 1) setup({ [field.key]: count });
+                    else setError(`${field.label.toLowerCase()} must be a positive integer, got '${text}'`);
+                  }}
+                />
+              </Fragment>
+            ))}
             <label for="train-device">Device</label>
             <select
               id="train-device"
@@ -424,32 +417,25 @@ export function TrainPanel(props: TrainPanelProps) {
           </p>
           {l && (
             <>
-              <Chart
-                id="chart-loss"
-                title="training loss (line: mean over seeds, band: min..max)"
-                xLabel="step"
-                x={steps}
-                theme={props.theme}
-                series={lossSeries.map((x) => ({
-                  label: x.label,
-                  color: colorOf(x.label),
-                  values: x.mean,
-                  band: { lo: x.lo, hi: x.hi },
-                }))}
-              />
-              <Chart
-                id="chart-accuracy"
-                title={`${accuracyName} (line: mean over seeds, band: min..max)`}
-                xLabel="step"
-                x={steps}
-                theme={props.theme}
-                series={accSeries.map((x) => ({
-                  label: x.label,
-                  color: colorOf(x.label),
-                  values: x.mean,
-                  band: { lo: x.lo, hi: x.hi },
-                }))}
-              />
+              {[
+                { id: 'chart-loss', title: 'training loss', series: lossSeries },
+                { id: 'chart-accuracy', title: accuracyName, series: accSeries },
+              ].map((chart) => (
+                <Chart
+                  key={chart.id}
+                  id={chart.id}
+                  title={`${chart.title} (line: mean over seeds, band: min..max)`}
+                  xLabel="step"
+                  x={steps}
+                  theme={props.theme}
+                  series={chart.series.map((x) => ({
+                    label: x.label,
+                    color: colorOf(x.label),
+                    values: x.mean,
+                    band: { lo: x.lo, hi: x.hi },
+                  }))}
+                />
+              ))}
               <ExportButtons name="training" make={figure} />
               <p class="muted small">
                 {l.model}; {l.data}

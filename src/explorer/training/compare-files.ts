@@ -4,16 +4,8 @@
  * writes it — compare.json, table.txt and one run folder per run — which `gatelab report` renders.
  */
 import { zipSync } from 'fflate';
-import {
-  type GroupStats,
-  groupOutcomes,
-  judgeComparison,
-  type MetricKind,
-  type RunOutcome,
-  type Verdict,
-  verdictGroups,
-} from '../../lab/compare/stats.js';
-import { formatCompareTable } from '../../lab/compare/table.js';
+import type { GroupStats, MetricKind, RunOutcome, Verdict } from '../../lab/compare/stats.js';
+import { modelAndDataLines, tabulateComparison } from '../../lab/compare/table.js';
 import { jsonSafe } from '../../lab/runs/files.js';
 import { COMPARE_FILES, RUN_FILES } from '../../lab/runs/run-folder.js';
 import type { RunSummary } from '../../lab/train/run.js';
@@ -53,25 +45,16 @@ export function compareRuns(
     seed: r.info.seed,
     summary: r.summary,
   }));
-  const groups = groupOutcomes(outcomes);
-  const verdict = judgeComparison(verdictGroups(groups, options.kind), options.kind);
-  const first = runs[0]?.summary;
   const labels = [...new Set(runs.map((r) => r.info.label))];
-  const table = formatCompareTable({
+  const { groups, verdict, table } = tabulateComparison({
     title: `gatelab explore: ${options.task}, ${labels.length} activations x ${options.seeds.length} seeds (${options.seeds.join(', ')})`,
     details: [
-      ...(first
-        ? [
-            `model: ${first.model} (${first.paramCount.toLocaleString('en-US')} parameters with ${first.activation.label})`,
-            `data: ${first.data}`,
-          ]
-        : []),
+      ...modelAndDataLines(runs[0]?.summary),
       ...options.details,
       `${runs.length} runs in one browser worker on jax-js's ${options.device} device in ${options.wallSeconds.toFixed(1)} s wall time (runs interleaved step by step)`,
     ],
     kind: options.kind,
-    groups,
-    verdict,
+    outcomes,
   });
   return {
     id: options.id,

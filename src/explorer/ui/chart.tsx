@@ -73,22 +73,17 @@ function buildOptions(
     });
     if (s.band) {
       const lo = series.length;
-      series.push({
-        label: `${s.label} low`,
-        stroke: 'transparent',
-        width: 0,
-        points: { show: false },
-        value: (_u, v) => format(v),
-        spanGaps: true,
-      });
-      series.push({
-        label: `${s.label} high`,
-        stroke: 'transparent',
-        width: 0,
-        points: { show: false },
-        value: (_u, v) => format(v),
-        spanGaps: true,
-      });
+      // Two invisible series, the band's low and high edges, filled between by the band below.
+      for (const edge of ['low', 'high']) {
+        series.push({
+          label: `${s.label} ${edge}`,
+          stroke: 'transparent',
+          width: 0,
+          points: { show: false },
+          value: (_u, v) => format(v),
+          spanGaps: true,
+        });
+      }
       bands.push({ series: [lo + 1, lo], fill: `${s.color}33` });
     }
   }

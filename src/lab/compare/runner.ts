@@ -32,16 +32,8 @@ import {
   withoutCheckpointEvery,
 } from '../sweep/resume.js';
 import { describeRunConfig, type RunConfig, type RunOverrides, resolveRunConfig } from '../train/config.js';
-import {
-  type GroupStats,
-  groupOutcomes,
-  judgeComparison,
-  type MetricKind,
-  type RunOutcome,
-  type Verdict,
-  verdictGroups,
-} from './stats.js';
-import { formatCompareTable } from './table.js';
+import type { GroupStats, MetricKind, RunOutcome, Verdict } from './stats.js';
+import { modelAndDataLines, tabulateComparison } from './table.js';
 
 export interface CompareOptions {
   task: string;
@@ -478,24 +470,15 @@ function finishCompare(
         }
       : o,
   );
-  const groups = groupOutcomes(counted);
-  const verdict = judgeComparison(verdictGroups(groups, plan.kind), plan.kind);
-  const first = outcomes.find((o) => o.summary !== null)?.summary;
-  const described = first
-    ? [
-        `model: ${first.model} (${first.paramCount.toLocaleString('en-US')} parameters with ${first.activation.label})`,
-        `data: ${first.data}`,
-      ]
-    : [];
+  const described = modelAndDataLines(outcomes.find((o) => o.summary !== null)?.summary ?? undefined);
   const how = run.rebuilt
     ? `${outcomes.length} runs, table rebuilt from the run folders`
     : `${outcomes.length} runs on ${run.workers} parallel processes in ${run.wallSeconds.toFixed(1)} s wall time (ms/step measured under that load)${run.resumed ? `; resumed: ${run.resumed.kept} runs kept, ${run.resumed.continued} continued from checkpoints` : ''}`;
-  const table = formatCompareTable({
+  const { groups, verdict, table } = tabulateComparison({
     title: `gatelab compare: ${plan.task}, ${plan.activations.length} activations x ${plan.seeds.length} seeds (${plan.seeds.join(', ')})${run.interruptedBy !== null ? ` — INTERRUPTED (${run.interruptedBy})` : ''}`,
     details: [...described, ...setupLines(plan, lr), how, `runs: ${dir}`],
     kind: plan.kind,
-    groups,
-    verdict,
+    outcomes: counted,
   });
   const result: CompareResult = {
     status: run.interruptedBy === null ? 'completed' : 'interrupted',

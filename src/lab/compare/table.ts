@@ -1,7 +1,16 @@
 /** The comparison table printed by `gatelab compare`, laid out like the GoLU paper's result tables. */
 import type { SeedSummary } from '../fn/descriptive.js';
 import { formatMetric, formatMetricDelta, METRIC_KINDS, metricHeader } from '../metrics/kinds.js';
-import type { GroupStats, MetricKind, Verdict } from './stats.js';
+import type { RunSummary } from '../train/run.js';
+import {
+  type GroupStats,
+  groupOutcomes,
+  judgeComparison,
+  type MetricKind,
+  type RunOutcome,
+  type Verdict,
+  verdictGroups,
+} from './stats.js';
 
 export interface TableInput {
   title: string;
@@ -115,4 +124,33 @@ export function formatCompareTable(input: TableInput): string {
   if (input.verdict.ranking.some((r) => r.test !== null))
     lines.push(`(${input.verdict.test}; ${Math.round(100 * input.verdict.confidence)}% confidence.)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The table's first detail lines: the model and the data of a finished run (none without one). */
+export function modelAndDataLines(summary: RunSummary | undefined): string[] {
+  if (summary === undefined) return [];
+  return [
+    `model: ${summary.model} (${summary.paramCount.toLocaleString('en-US')} parameters with ${summary.activation.label})`,
+    `data: ${summary.data}`,
+  ];
+}
+
+/** A comparison's seed statistics per activation, its verdict, and its text table. */
+export function tabulateComparison(
+  input: Omit<TableInput, 'groups' | 'verdict'> & { outcomes: RunOutcome[] },
+): {
+  groups: GroupStats[];
+  verdict: Verdict;
+  table: string;
+} {
+  const groups = groupOutcomes(input.outcomes);
+  const verdict = judgeComparison(verdictGroups(groups, input.kind), input.kind);
+  const table = formatCompareTable({
+    title: input.title,
+    details: input.details,
+    kind: input.kind,
+    groups,
+    verdict,
+  });
+  return { groups, verdict, table };
 }

@@ -166,9 +166,21 @@ export function resizeDigit(digit: Float32Array, side: number): Float32Array {
   return out;
 }
 
-function digitSplits(): Record<CanvasSplitName, Split> {
+/**
+ * The three splits of a canvas set, each made by `make` from its size, the MNIST digits of the same
+ * split and its own random stream (seed, the set's `stream` number, the split's index).
+ */
+function canvasSplits<T>(
+  options: { sizes?: Partial<CanvasSizes>; seed?: number },
+  stream: number,
+  make: (n: number, source: Split, rng: Rng) => T,
+): Record<CanvasSplitName, T> {
+  const sizes = resolveSizes(options.sizes);
+  const seed = options.seed ?? CANVAS_SEED;
   const mnist = loadEmbeddedDataset('mnist');
-  return { train: mnist.train, val: mnist.val, test: mnist.test };
+  const split = (name: CanvasSplitName, index: number) =>
+    make(sizes[name], mnist[name], createRng(deriveSeed(seed, stream, index)));
+  return { train: split('train', 0), val: split('val', 1), test: split('test', 2) };
 }
 
 /** Generates the segmentation canvases (see the module comment). */
@@ -176,13 +188,7 @@ export function segmentationCanvases(options: SegmentationCanvasOptions = {}): S
   const height = positiveInteger('canvas height', options.height ?? 64, DIGIT);
   const width = positiveInteger('canvas width', options.width ?? 84, DIGIT);
   const maxDigits = positiveInteger('digits per canvas', options.maxDigits ?? 3);
-  const sizes = resolveSizes(options.sizes);
-  const seed = options.seed ?? CANVAS_SEED;
-  const digits = digitSplits();
-  const make = (split: CanvasSplitName, splitIndex: number): SegmentationSplit => {
-    const n = sizes[split];
-    const source = digits[split];
-    const rng = createRng(deriveSeed(seed, 1, splitIndex));
+  const splits = canvasSplits(options, 1, (n, source, rng): SegmentationSplit => {
     const x = new Float32Array(n * height * width);
     const mask = new Uint8Array(n * height * width);
     const placements: DigitPlacement[][] = [];
@@ -207,15 +213,13 @@ export function segmentationCanvases(options: SegmentationCanvasOptions = {}): S
       placements.push(drawn);
     }
     return { x, mask, n, placements };
-  };
+  });
   return {
     height,
     width,
     numClasses: 11,
     classNames: ['background', ...Array.from({ length: 10 }, (_, d) => String(d))],
-    train: make('train', 0),
-    val: make('val', 1),
-    test: make('test', 2),
+    ...splits,
   };
 }
 
@@ -225,13 +229,7 @@ export function detectionCanvases(options: DetectionCanvasOptions = {}): Detecti
   const maxScale = positiveInteger('largest digit size', options.maxScale ?? 28, minScale);
   const size = positiveInteger('canvas size', options.size ?? 64, maxScale);
   const maxDigits = positiveInteger('digits per canvas', options.maxDigits ?? 4);
-  const sizes = resolveSizes(options.sizes);
-  const seed = options.seed ?? CANVAS_SEED;
-  const digits = digitSplits();
-  const make = (split: CanvasSplitName, splitIndex: number): DetectionSplit => {
-    const n = sizes[split];
-    const source = digits[split];
-    const rng = createRng(deriveSeed(seed, 2, splitIndex));
+  const splits = canvasSplits(options, 2, (n, source, rng): DetectionSplit => {
     const x = new Float32Array(n * size * size);
     const boxes: GroundTruthBox[][] = [];
     const placements: DigitPlacement[][] = [];
@@ -271,13 +269,6 @@ export function detectionCanvases(options: DetectionCanvasOptions = {}): Detecti
       placements.push(drawn);
     }
     return { x, boxes, n, placements };
-  };
-  return {
-    size,
-    numClasses: 10,
-    classNames: Array.from({ length: 10 }, (_, d) => String(d)),
-    train: make('train', 0),
-    val: make('val', 1),
-    test: make('test', 2),
-  };
+  });
+  return { size, numClasses: 10, classNames: Array.from({ length: 10 }, (_, d) => String(d)), ...splits };
 }

@@ -17,7 +17,7 @@ import {
 import { detectionFigure } from '../metrics/scene-figure.js';
 import { BOX_OUTPUTS, BOX_TARGETS } from '../nn/detection-loss.js';
 import { batchCount } from './batches.js';
-import { type SceneSplit, sceneEvalBatches, sceneTrainBatches } from './scene-batches.js';
+import { type SceneSplit, sceneEvalBatches, sceneTrainBatches, stackedTargets } from './scene-batches.js';
 import { FIGURE_EXAMPLES } from './segmentation-data.js';
 import type { EvalSplit, HostBatch, TaskEvaluation, TrainingData } from './training-data.js';
 
@@ -164,17 +164,12 @@ export function decodeDetections(
 function sceneSplit(split: DetectionSplitData, cells: number, classes: number, stride: number): SceneSplit {
   const encoded = split.boxes.map((b) => encodeTargets(b, cells, classes, stride));
   const per = cells * cells * (classes + BOX_TARGETS);
-  return {
-    x: split.x,
-    n: split.n,
-    targets(indices) {
-      const y = new Float32Array(indices.length * per);
-      indices.forEach((sample, i) => {
-        y.set(encoded[sample]!, i * per);
-      });
-      return y;
-    },
-  };
+  return stackedTargets(
+    split,
+    per,
+    (length) => new Float32Array(length),
+    (sample) => encoded[sample]!,
+  );
 }
 
 /** The trainer's view of a detection set for a detector of output stride `stride` (see the module comment). */

@@ -7,15 +7,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { FileProblemError } from '../runs/files.js';
 
 /** Error for a data file that is missing, truncated or corrupt. `file` is the path that was read. */
-export class DataFileError extends Error {
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'DataFileError';
-    this.file = file;
-  }
+export class DataFileError extends FileProblemError {
+  override readonly name = 'DataFileError';
 }
 
 /** True when the bytes start with the gzip magic number 1f 8b. */

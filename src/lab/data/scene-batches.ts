@@ -16,6 +16,29 @@ export interface SceneSplit {
   targets(indices: Int32Array): Int32Array | Float32Array;
 }
 
+/**
+ * A split whose targets are one row of `width` values per sample (`row(sample)`), stacked in the
+ * order asked for into a new array of the row's kind.
+ */
+export function stackedTargets(
+  split: { x: Float32Array; n: number },
+  width: number,
+  allocate: (length: number) => Int32Array | Float32Array,
+  row: (sample: number) => ArrayLike<number>,
+): SceneSplit {
+  return {
+    x: split.x,
+    n: split.n,
+    targets(indices) {
+      const y = allocate(indices.length * width);
+      indices.forEach((sample, i) => {
+        y.set(row(sample), i * width);
+      });
+      return y;
+    },
+  };
+}
+
 function indexSplit(split: SceneSplit) {
   return { x: split.x, y: Int32Array.from({ length: split.n }, (_, i) => i), n: split.n };
 }

@@ -10,7 +10,7 @@
 import { segmentationFigure } from '../metrics/scene-figure.js';
 import { accumulateConfusion, createConfusionMatrix, segmentationScores } from '../metrics/segmentation.js';
 import { batchCount } from './batches.js';
-import { type SceneSplit, sceneEvalBatches, sceneTrainBatches } from './scene-batches.js';
+import { type SceneSplit, sceneEvalBatches, sceneTrainBatches, stackedTargets } from './scene-batches.js';
 import type { EvalSplit, HostBatch, TaskEvaluation, TrainingData } from './training-data.js';
 
 /** One split: images [n, h, w] in [0, 1] (one channel) and masks [n, h, w] of class indices. */
@@ -57,17 +57,12 @@ export function argmaxRows(outputs: Float32Array, classes: number): Int32Array {
 }
 
 function sceneSplit(split: SegmentationSplitData, pixels: number): SceneSplit {
-  return {
-    x: split.x,
-    n: split.n,
-    targets(indices) {
-      const y = new Int32Array(indices.length * pixels);
-      indices.forEach((sample, i) => {
-        y.set(split.mask.subarray(sample * pixels, (sample + 1) * pixels), i * pixels);
-      });
-      return y;
-    },
-  };
+  return stackedTargets(
+    split,
+    pixels,
+    (length) => new Int32Array(length),
+    (sample) => split.mask.subarray(sample * pixels, (sample + 1) * pixels),
+  );
 }
 
 /** The trainer's view of a segmentation set (see the module comment). */

@@ -39,17 +39,25 @@ export interface GaussianMomentOptions {
   absTol?: number;
 }
 
-/** E[h(X)] for X ~ N(mu, sigma^2). */
-export function gaussianExpectation(
-  h: (x: number) => number,
-  mu: number,
-  sigma: number,
-  options: GaussianMomentOptions = {},
-): QuadratureResult {
+/** f(x) for real x. */
+type RealFunction = (x: number) => number;
+
+/** N(mu, sigma^2) needs a finite mu and a finite sigma > 0. */
+function checkNormal(mu: number, sigma: number): void {
   if (!(sigma > 0) || !Number.isFinite(sigma)) {
     throw new RangeError(`gaussian moments: sigma must be finite and > 0, got ${sigma}`);
   }
   if (!Number.isFinite(mu)) throw new RangeError(`gaussian moments: mu must be finite, got ${mu}`);
+}
+
+/** E[h(X)] for X ~ N(mu, sigma^2). */
+export function gaussianExpectation(
+  h: RealFunction,
+  mu: number,
+  sigma: number,
+  options: GaussianMomentOptions = {},
+): QuadratureResult {
+  checkNormal(mu, sigma);
   const integrand = (z: number) => {
     const weight = Math.exp(-0.5 * z * z) * INV_SQRT_2PI;
     // Far out in the tails the weight underflows to 0; skip h there so 0 * Inf never makes a NaN.
@@ -76,33 +84,23 @@ function estimate(r: QuadratureResult): Estimate {
 
 /** E[f(X)], Var[f(X)], E[f'(X)], E[f'(X)^2] for X ~ N(mu, sigma^2). */
 export function gaussianMoments(
-  f: (x: number) => number,
-  df: (x: number) => number,
+  f: RealFunction,
+  df: RealFunction,
   mu = 0,
   sigma = 1,
   options: GaussianMomentOptions = {},
 ): GaussianMoments {
-  const mean = gaussianExpectation(f, mu, sigma, options);
+  const expectation = (h: RealFunction) => gaussianExpectation(h, mu, sigma, options);
+  // h(x)^2 as d * d.
+  const squared = (h: RealFunction) => (x: number) => {
+    const d = h(x);
+    return d * d;
+  };
+  const mean = expectation(f);
   const m = mean.value;
-  const variance = gaussianExpectation(
-    (x) => {
-      const d = f(x) - m;
-      return d * d;
-    },
-    mu,
-    sigma,
-    options,
-  );
-  const meanSlope = gaussianExpectation(df, mu, sigma, options);
-  const meanSquaredSlope = gaussianExpectation(
-    (x) => {
-      const d = df(x);
-      return d * d;
-    },
-    mu,
-    sigma,
-    options,
-  );
+  const variance = expectation(squared((x) => f(x) - m));
+  const meanSlope = expectation(df);
+  const meanSquaredSlope = expectation(squared(df));
   return {
     mu,
     sigma,

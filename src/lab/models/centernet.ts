@@ -12,25 +12,17 @@ import { BOX_OUTPUTS, centerNetLoss } from '../nn/detection-loss.js';
 import { type GroupNormParams, groupNorm, groupNormInit } from '../nn/group-norm.js';
 import { maxPool2d } from '../nn/pool.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
+import { activationLabel } from './activation-spec.js';
 import type { Model } from './types.js';
-import { checkStageChannels } from './unet.js';
+import { type StagedConvConfig, stageSizes } from './unet.js';
 
 /** Output stride of the detector: one output cell per 4 x 4 input pixels. */
 export const DETECTOR_STRIDE = 4;
 /** Heatmap bias at initialisation: -log((1 - 0.1) / 0.1), a prior of 0.1 per cell (CenterNet). */
 export const HEATMAP_PRIOR_BIAS = -Math.log((1 - 0.1) / 0.1);
 
-export interface CenterNetConfig {
-  /** [S, S, C] of one image; S divisible by 4. */
-  inputShape: readonly [number, number, number];
-  numClasses: number;
-  activation: ActivationChoice;
-  /** Channels of the three stages (stride 1, 2, 4). Default [8, 16, 32]. */
-  channels?: readonly [number, number, number];
-  /** Group-norm groups. Default 4. */
-  groups?: number;
-}
+/** The detector's options; inputShape [S, S, C]; channels: the stages at stride 1, 2, 4, default [8, 16, 32]. */
+export type CenterNetConfig = StagedConvConfig;
 
 type Block = { conv: Conv2dParams; norm: GroupNormParams };
 type CenterNetParams = {
@@ -44,18 +36,10 @@ type CenterNetParams = {
 };
 
 export function centernet(config: CenterNetConfig): Model {
-  const channels = config.channels ?? [8, 16, 32];
-  const groups = config.groups ?? 4;
-  checkStageChannels('centernet', channels, groups);
-  const [height, width, inChannels] = config.inputShape;
-  if (height % DETECTOR_STRIDE !== 0 || width % DETECTOR_STRIDE !== 0) {
-    throw new RangeError(
-      `centernet input height and width must be divisible by ${DETECTOR_STRIDE}, got ${height}x${width}`,
-    );
-  }
+  // Two 2x2 poolings: stageSizes checks the sides are divisible by 4 = DETECTOR_STRIDE.
+  const { channels, groups, height, width, inChannels, act } = stageSizes('centernet', config, [8, 16, 32]);
   const [c1, c2, c3] = channels;
   const classes = config.numClasses;
-  const act = resolveActivation(config.activation);
   const label = activationLabel(config.activation);
   const blockInit = (rand: () => number, cin: number, cout: number): Block => ({
     conv: conv2dInit(rand, cin, cout, 3, { bias: false }),

@@ -5,46 +5,18 @@
  * Input: int32 token ids [B, T] with T <= blockSize; output logits [B*T, vocab].
  */
 import { type ArrayTree, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
-import { checkPositiveInt } from './mlp.js';
-import { type TokenStackParams, tokenStack, tokenStackInit } from './transformer-block.js';
+import { activationLabel } from './activation-spec.js';
+import type { TokenStackConfig, TokenStackParams } from './transformer-block.js';
+import { tokenStack, tokenStackInit, tokenStackSizes } from './transformer-block.js';
 import type { Model } from './types.js';
 
-export interface GptConfig {
-  vocabSize: number;
-  activation: ActivationChoice;
-  /** Context length. Default 64. */
-  blockSize?: number;
-  /** Default 2. */
-  nLayer?: number;
-  /** Default 4. */
-  nHead?: number;
-  /** Embedding width C. Default 128. */
-  nEmbd?: number;
-  /** Dropout on embeddings, attention output and MLP output. Default 0. */
-  dropout?: number;
-}
+/** Sizes as TokenStackConfig; the embedding width nEmbd defaults to 128. */
+export type GptConfig = TokenStackConfig;
 
 type GptParams = TokenStackParams;
 
 export function gpt(config: GptConfig): Model {
-  const blockSize = config.blockSize ?? 64;
-  const nLayer = config.nLayer ?? 2;
-  const nHead = config.nHead ?? 4;
-  const nEmbd = config.nEmbd ?? 128;
-  const dropoutRate = config.dropout ?? 0;
-  for (const [name, value] of Object.entries({
-    vocabSize: config.vocabSize,
-    blockSize,
-    nLayer,
-    nHead,
-    nEmbd,
-  })) {
-    checkPositiveInt(name, value);
-  }
-  if (nEmbd % nHead !== 0) throw new RangeError(`gatelab gpt: nHead (${nHead}) must divide nEmbd (${nEmbd})`);
-  const act = activationLayer(config.activation);
-  const vocab = config.vocabSize;
+  const { vocab, blockSize, nLayer, nHead, nEmbd, dropout, act } = tokenStackSizes('gpt', config, 128);
   return {
     kind: 'gpt',
     description: `gpt ${nLayer} layers x ${nHead} heads, width ${nEmbd}, context ${blockSize}, vocab ${vocab}, MLP ${activationLabel(config.activation)}`,
@@ -54,7 +26,7 @@ export function gpt(config: GptConfig): Model {
       nLayer,
       nHead,
       nEmbd,
-      dropout: dropoutRate,
+      dropout,
       ...(act.learnable.length > 0 ? { learnable: act.learnable } : {}),
     },
     inputShape: [blockSize],
@@ -65,7 +37,7 @@ export function gpt(config: GptConfig): Model {
     },
     apply(params, state, ids, ctx) {
       const p = params as unknown as GptParams;
-      const o = { model: 'gpt', blockSize, heads: nHead, causal: true, act, dropout: dropoutRate, ctx };
+      const o = { model: 'gpt', blockSize, heads: nHead, causal: true, act, dropout, ctx };
       const out = tokenStack(p, ids, o);
       const logits = np.dot(out, p.wte.transpose());
       return { logits, state };

@@ -8,41 +8,21 @@
  * [B*T, vocabSize]; the loss is taken on the selected positions only (labels -1 elsewhere).
  */
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
-import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
-import { checkPositiveInt } from './mlp.js';
-import { type TokenStackParams, tokenStack, tokenStackInit } from './transformer-block.js';
+import { activationLabel } from './activation-spec.js';
+import type { TokenStackConfig, TokenStackParams } from './transformer-block.js';
+import { tokenStack, tokenStackInit, tokenStackSizes } from './transformer-block.js';
 import type { Model } from './types.js';
 
-export interface MlmConfig {
-  /** Real tokens; the model adds one [MASK] token with id vocabSize. */
-  vocabSize: number;
-  activation: ActivationChoice;
-  /** Context length. Default 64. */
-  blockSize?: number;
-  /** Default 2. */
-  nLayer?: number;
-  /** Default 4. */
-  nHead?: number;
-  /** Default 64. */
-  nEmbd?: number;
-  /** Dropout on embeddings, attention output and MLP output. Default 0. */
-  dropout?: number;
-}
+/**
+ * Sizes as TokenStackConfig; vocabSize counts the real tokens (the model adds one [MASK] token with
+ * id vocabSize) and the embedding width nEmbd defaults to 64.
+ */
+export type MlmConfig = TokenStackConfig;
 
 type MlmParams = TokenStackParams & { bias: JaxArray };
 
 export function mlm(config: MlmConfig): Model {
-  const blockSize = config.blockSize ?? 64;
-  const nLayer = config.nLayer ?? 2;
-  const nHead = config.nHead ?? 4;
-  const nEmbd = config.nEmbd ?? 64;
-  const dropoutRate = config.dropout ?? 0;
-  const vocab = config.vocabSize;
-  for (const [name, value] of Object.entries({ vocabSize: vocab, blockSize, nLayer, nHead, nEmbd })) {
-    checkPositiveInt(name, value);
-  }
-  if (nEmbd % nHead !== 0) throw new RangeError(`gatelab mlm: nHead (${nHead}) must divide nEmbd (${nEmbd})`);
-  const act = activationLayer(config.activation);
+  const { vocab, blockSize, nLayer, nHead, nEmbd, dropout, act } = tokenStackSizes('mlm', config, 64);
   return {
     kind: 'mlm',
     description: `mlm encoder ${nLayer} layers x ${nHead} heads, width ${nEmbd}, context ${blockSize}, vocab ${vocab} + [MASK], MLP ${activationLabel(config.activation)}`,
@@ -53,7 +33,7 @@ export function mlm(config: MlmConfig): Model {
       nLayer,
       nHead,
       nEmbd,
-      dropout: dropoutRate,
+      dropout,
       learnable: act.learnable,
     },
     inputShape: [blockSize],
@@ -67,7 +47,7 @@ export function mlm(config: MlmConfig): Model {
     },
     apply(params, state, ids, ctx) {
       const p = params as unknown as MlmParams;
-      const o = { model: 'mlm', blockSize, heads: nHead, causal: false, act, dropout: dropoutRate, ctx };
+      const o = { model: 'mlm', blockSize, heads: nHead, causal: false, act, dropout, ctx };
       const out = tokenStack(p, ids, o);
       // The [MASK] row is never a prediction target: the head uses the real vocabulary's rows only.
       const logits = np.dot(out, p.wte.slice([0, vocab]).transpose()).add(p.bias);

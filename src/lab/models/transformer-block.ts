@@ -10,7 +10,8 @@ import type { Uniform } from '../nn/init.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
 import type { JaxArray } from '../runtime.js';
-import type { ActivationLayer } from './activation-spec.js';
+import { type ActivationChoice, type ActivationLayer, activationLayer } from './activation-spec.js';
+import { checkPositiveInt } from './mlp.js';
 import type { ForwardContext } from './types.js';
 
 export type TransformerBlockParams = {
@@ -68,6 +69,38 @@ export function transformerBlock(
   const hidden = o.ctx.tap(`block${o.index}.mlp.act`, o.act.apply(pre, b.act));
   h = h.add(o.ctx.dropout(linear(b.proj, hidden), o.dropout));
   return h;
+}
+
+/** The size options of a token-stack model (GPT, masked LM) as its config takes them. */
+export interface TokenStackConfig {
+  vocabSize: number;
+  activation: ActivationChoice;
+  /** Context length. Default 64. */
+  blockSize?: number;
+  /** Default 2. */
+  nLayer?: number;
+  /** Default 4. */
+  nHead?: number;
+  /** Embedding width C (the default is the model's). */
+  nEmbd?: number;
+  /** Dropout on embeddings, attention output and MLP output. Default 0. */
+  dropout?: number;
+}
+
+/** A token-stack model's sizes with defaults filled in and checked, and its activation layer. */
+export function tokenStackSizes(model: string, config: TokenStackConfig, defaultWidth: number) {
+  const blockSize = config.blockSize ?? 64;
+  const nLayer = config.nLayer ?? 2;
+  const nHead = config.nHead ?? 4;
+  const nEmbd = config.nEmbd ?? defaultWidth;
+  const dropout = config.dropout ?? 0;
+  const vocab = config.vocabSize;
+  for (const [name, value] of Object.entries({ vocabSize: vocab, blockSize, nLayer, nHead, nEmbd })) {
+    checkPositiveInt(name, value);
+  }
+  if (nEmbd % nHead !== 0)
+    throw new RangeError(`gatelab ${model}: nHead (${nHead}) must divide nEmbd (${nEmbd})`);
+  return { vocab, blockSize, nLayer, nHead, nEmbd, dropout, act: activationLayer(config.activation) };
 }
 
 /** Token and position embeddings, the blocks and the final LayerNorm (GPT and masked LM). */

@@ -16,16 +16,20 @@ import { type ActivationChoice, activationLabel, resolveActivation } from './act
 import { checkPositiveInt } from './mlp.js';
 import type { Model } from './types.js';
 
-export interface UnetConfig {
+/** The options of a three-stage conv net on images (the U-Net here, the detector in centernet.ts). */
+export interface StagedConvConfig {
   /** [H, W, C] of one image; H and W divisible by 4. */
   inputShape: readonly [number, number, number];
   numClasses: number;
   activation: ActivationChoice;
-  /** Channels of the two encoder stages and the bottleneck. Default [16, 32, 64]. */
+  /** Channels of the three stages (the default is the model's). */
   channels?: readonly [number, number, number];
   /** Group-norm groups (each stage's channels must be divisible by it). Default 4. */
   groups?: number;
 }
+
+/** The U-Net's options; channels: the two encoder stages and the bottleneck, default [16, 32, 64]. */
+export type UnetConfig = StagedConvConfig;
 
 type ConvBlock = { conv1: Conv2dParams; norm1: GroupNormParams; conv2: Conv2dParams; norm2: GroupNormParams };
 type UnetParams = {
@@ -51,16 +55,28 @@ export function checkStageChannels(model: string, channels: readonly number[], g
   }
 }
 
-export function unet(config: UnetConfig): Model {
-  const channels = config.channels ?? [16, 32, 64];
+/**
+ * A three-stage conv net's options with defaults filled in and checked (sides divisible by 4: two
+ * 2x2 poolings), and its activation.
+ */
+export function stageSizes(
+  model: string,
+  config: StagedConvConfig,
+  defaultChannels: readonly [number, number, number],
+) {
+  const channels = config.channels ?? defaultChannels;
   const groups = config.groups ?? 4;
-  checkStageChannels('unet', channels, groups);
+  checkStageChannels(model, channels, groups);
   const [height, width, inChannels] = config.inputShape;
   if (height % 4 !== 0 || width % 4 !== 0) {
-    throw new RangeError(`unet input height and width must be divisible by 4, got ${height}x${width}`);
+    throw new RangeError(`${model} input height and width must be divisible by 4, got ${height}x${width}`);
   }
+  return { channels, groups, height, width, inChannels, act: resolveActivation(config.activation) };
+}
+
+export function unet(config: UnetConfig): Model {
+  const { channels, groups, height, width, inChannels, act } = stageSizes('unet', config, [16, 32, 64]);
   const [c1, c2, c3] = channels;
-  const act = resolveActivation(config.activation);
   const label = activationLabel(config.activation);
 
   const blockInit = (rand: () => number, cin: number, cout: number): ConvBlock => ({

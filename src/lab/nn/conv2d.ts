@@ -13,7 +13,8 @@
  * a direct loop and their gradients against finite differences.
  */
 import { type JaxArray, np } from '../runtime.js';
-import { type InitScheme, initWeights, type Uniform } from './init.js';
+import type { InitScheme, Uniform } from './init.js';
+import { layerParams } from './linear.js';
 
 /** Kernel [Cin, kh, kw, Cout] (IHWO) and optional bias [Cout]. */
 export type Conv2dParams = { w: JaxArray; b: JaxArray } | { w: JaxArray };
@@ -33,16 +34,13 @@ export function conv2dInit(
   options: Conv2dInitOptions = {},
 ): Conv2dParams {
   const taps = kernelSize * kernelSize;
-  const data = initWeights(
+  return layerParams(
     rand,
-    options.init ?? 'kaiming-normal',
-    taps * inChannels * outChannels,
+    [inChannels, kernelSize, kernelSize, outChannels],
     taps * inChannels,
     taps * outChannels,
+    options,
   );
-  const w = np.array(data, { shape: [inChannels, kernelSize, kernelSize, outChannels] });
-  if (options.bias === false) return { w };
-  return { w, b: np.zeros([outChannels]) };
 }
 
 export interface Conv2dOptions {

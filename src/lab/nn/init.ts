@@ -47,31 +47,20 @@ export function kaimingUniform(rand: Uniform, n: number, fanIn: number, gain = M
   return uniformInit(rand, n, gain * Math.sqrt(3 / fanIn));
 }
 
-/** Xavier (Glorot) uniform: bound = gain * sqrt(6 / (fanIn + fanOut)). */
-export function xavierUniform(
-  rand: Uniform,
-  n: number,
-  fanIn: number,
-  fanOut: number,
-  gain = 1,
-): Float32Array {
-  checkFan('fanIn', fanIn);
-  checkFan('fanOut', fanOut);
-  return uniformInit(rand, n, gain * Math.sqrt(6 / (fanIn + fanOut)));
+/** An Xavier (Glorot) initialiser: `draw` with scale gain * sqrt(numerator / (fanIn + fanOut)). */
+function xavier(draw: (rand: Uniform, n: number, scale: number) => Float32Array, numerator: number) {
+  return (rand: Uniform, n: number, fanIn: number, fanOut: number, gain = 1): Float32Array => {
+    checkFan('fanIn', fanIn);
+    checkFan('fanOut', fanOut);
+    return draw(rand, n, gain * Math.sqrt(numerator / (fanIn + fanOut)));
+  };
 }
 
+/** Xavier (Glorot) uniform: bound = gain * sqrt(6 / (fanIn + fanOut)). */
+export const xavierUniform = xavier(uniformInit, 6);
+
 /** Xavier (Glorot) normal: std = gain * sqrt(2 / (fanIn + fanOut)). */
-export function xavierNormal(
-  rand: Uniform,
-  n: number,
-  fanIn: number,
-  fanOut: number,
-  gain = 1,
-): Float32Array {
-  checkFan('fanIn', fanIn);
-  checkFan('fanOut', fanOut);
-  return normalInit(rand, n, gain * Math.sqrt(2 / (fanIn + fanOut)));
-}
+export const xavierNormal = xavier(normalInit, 2);
 
 /** Weight initialisation schemes a layer can be asked for. */
 export type InitScheme = 'kaiming-normal' | 'kaiming-uniform' | 'xavier-uniform' | 'xavier-normal';

@@ -21,14 +21,28 @@ export function linearInit(
   outDim: number,
   options: LinearOptions = {},
 ): LinearParams {
-  const n = inDim * outDim;
+  return layerParams(rand, [inDim, outDim], inDim, outDim, options);
+}
+
+/**
+ * A layer's parameters: weights of `shape` drawn by `options` (N(0, std^2), else a scheme on the
+ * given fan-in and fan-out) and, unless `options.bias` is false, a zero bias over the last axis.
+ */
+export function layerParams(
+  rand: Uniform,
+  shape: number[],
+  fanIn: number,
+  fanOut: number,
+  options: LinearOptions,
+): { w: JaxArray; b: JaxArray } | { w: JaxArray } {
+  const n = shape.reduce((a, b) => a * b, 1);
   const data =
     options.std !== undefined
       ? normalInit(rand, n, options.std)
-      : initWeights(rand, options.init ?? 'kaiming-normal', n, inDim, outDim);
-  const w = np.array(data, { shape: [inDim, outDim] });
+      : initWeights(rand, options.init ?? 'kaiming-normal', n, fanIn, fanOut);
+  const w = np.array(data, { shape });
   if (options.bias === false) return { w };
-  return { w, b: np.zeros([outDim]) };
+  return { w, b: np.zeros([shape[shape.length - 1]]) };
 }
 
 /** y = x W + b over the last axis of x (any leading shape). Consumes p and x. */

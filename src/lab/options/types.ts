@@ -40,34 +40,33 @@ function inRange(value: number, r: RangeSpec): boolean {
   return true;
 }
 
-/** A finite number in a range (decimal or exponent notation on the command line). */
-export function numberType(range: RangeSpec = {}): ValueType<number> {
-  const accepts = `a number in ${describeRange(range)}`;
+/** A number type: values that pass `valid` and lie in the range; `fromText` reads the command line. */
+function rangedNumberType(
+  noun: string,
+  valid: (n: number) => boolean,
+  range: RangeSpec,
+  fromText: (text: string) => number,
+): ValueType<number> {
+  const accepts = `${noun} in ${describeRange(range)}`;
   const check = (n: unknown): number => {
-    if (typeof n !== 'number' || !Number.isFinite(n) || !inRange(n, range)) reject(accepts);
+    if (typeof n !== 'number' || !valid(n) || !inRange(n, range)) reject(accepts);
     return n;
   };
-  return {
-    accepts,
-    parse: (text) => check(text.trim() === '' ? Number.NaN : Number(text)),
-    fromJson: check,
-    format: String,
-  };
+  return { accepts, parse: (text) => check(fromText(text)), fromJson: check, format: String };
+}
+
+/** A finite number in a range (decimal or exponent notation on the command line). */
+export function numberType(range: RangeSpec = {}): ValueType<number> {
+  return rangedNumberType('a number', Number.isFinite, range, (text) =>
+    text.trim() === '' ? Number.NaN : Number(text),
+  );
 }
 
 /** A safe integer in a range. */
 export function integerType(range: RangeSpec = {}): ValueType<number> {
-  const accepts = `an integer in ${describeRange(range)}`;
-  const check = (n: unknown): number => {
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || !inRange(n, range)) reject(accepts);
-    return n;
-  };
-  return {
-    accepts,
-    parse: (text) => check(/^\s*[-+]?\d+\s*$/.test(text) ? Number(text) : Number.NaN),
-    fromJson: check,
-    format: String,
-  };
+  return rangedNumberType('an integer', Number.isSafeInteger, range, (text) =>
+    /^\s*[-+]?\d+\s*$/.test(text) ? Number(text) : Number.NaN,
+  );
 }
 
 /** One of a few words. */

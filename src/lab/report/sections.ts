@@ -17,11 +17,13 @@ function fmt(x: number, digits = 4): string {
   return Number(x.toPrecision(digits)).toString();
 }
 
+/** One layer's record in a diagnostics snapshot. */
+type LayerRecord = DiagnosticsFile['snapshots'][number]['layers'][number];
+/** A per-layer quantity of a snapshot. */
+type LayerPick = (layer: LayerRecord) => number;
+
 /** Mean over seeds of a per-step, per-layer quantity, as line rows (series = activation label). */
-function layerSeries(
-  runs: readonly { label: string; file: DiagnosticsFile }[],
-  pick: (layer: DiagnosticsFile['snapshots'][number]['layers'][number]) => number,
-): LineRow[] {
+function layerSeries(runs: readonly { label: string; file: DiagnosticsFile }[], pick: LayerPick): LineRow[] {
   const sums = new Map<string, { series: string; panel: string; x: number; values: number[] }>();
   for (const { label, file } of runs) {
     for (const snap of file.snapshots) {
@@ -62,7 +64,7 @@ export async function diagnosticsSection(
     const lastLayers = mine.map((r) => r.file.snapshots.at(-1)?.layers ?? []);
     const layerNames = [...new Set(lastLayers.flat().map((l) => l.layer))];
     for (const layer of layerNames) {
-      const pick = (f: (l: DiagnosticsFile['snapshots'][number]['layers'][number]) => number) =>
+      const pick = (f: LayerPick) =>
         seedSummary(
           lastLayers.flatMap((ls) => ls.filter((l) => l.layer === layer).map((l) => toNumber(f(l)))),
         )?.mean ?? Number.NaN;
@@ -84,38 +86,32 @@ export async function diagnosticsSection(
       [2, 3, 4, 5, 6],
     ),
   );
+  // One line figure per layer quantity over the steps: y-axis title, optional log scale, caption.
+  const layerFigure = (pick: LayerPick, title: string, yTitle: string, caption: string, logY = false) =>
+    render(lineFigure(layerSeries(withFile, pick), title, 'step', yTitle, logY), caption);
   html.push(
-    await render(
-      lineFigure(
-        layerSeries(withFile, (l) => l.actVariance),
-        'Activation variance during training',
-        'step',
-        'variance',
-      ),
+    await layerFigure(
+      (l) => l.actVariance,
+      'Activation variance during training',
+      'variance',
       'Variance of each layer’s activation output over the batch, by step.',
     ),
   );
   html.push(
-    await render(
-      lineFigure(
-        layerSeries(withFile, (l) => l.actGradNorm),
-        'Gradient flow: |dL/d activation| per layer',
-        'step',
-        'gradient norm',
-        true,
-      ),
+    await layerFigure(
+      (l) => l.actGradNorm,
+      'Gradient flow: |dL/d activation| per layer',
+      'gradient norm',
       'L2 norm of the loss gradient with respect to each layer’s activation output (log scale).',
+      true,
     ),
   );
   if (withFile.some((r) => r.file.snapshots.some((s) => s.layers.some((l) => toNumber(l.deadUnits) > 0)))) {
     html.push(
-      await render(
-        lineFigure(
-          layerSeries(withFile, (l) => l.deadUnits),
-          'Dead units',
-          'step',
-          'fraction of units',
-        ),
+      await layerFigure(
+        (l) => l.deadUnits,
+        'Dead units',
+        'fraction of units',
         'Fraction of units through which no gradient passed on the recorded batch.',
       ),
     );

@@ -177,15 +177,19 @@ export function appendJsonLine(file: string, record: unknown): void {
   }
 }
 
-/** A file that exists but cannot be used (truncated, not JSON, wrong shape). */
-export class DamagedFileError extends Error {
+/** An error about one file: the message is "<file>: <problem>", `file` the path. */
+export class FileProblemError extends Error {
   readonly file: string;
 
   constructor(file: string, problem: string) {
     super(`${file}: ${problem}`);
-    this.name = 'DamagedFileError';
     this.file = file;
   }
+}
+
+/** A file that exists but cannot be used (truncated, not JSON, wrong shape). */
+export class DamagedFileError extends FileProblemError {
+  override readonly name = 'DamagedFileError';
 }
 
 /** A JSON object from its text; damaged text throws an error naming `file`. */

@@ -10,16 +10,20 @@ import { asMetricKind, inferMetricKind, type MetricKind } from '../metrics/kinds
 import { DamagedFileError, parseJsonLines, parseJsonObject, toNumber } from './files.js';
 import { RUN_FILES } from './run-folder.js';
 
+/** One evaluation as the trainer reports it and metrics.jsonl holds it. */
 export interface EvalRecord {
   loss: number;
+  /** Correct fraction (examples, tokens or pixels); NaN for a model with its own loss (detection). */
   accuracy: number;
+  /** exp(loss), language tasks only. */
   perplexity?: number;
   /** Task metrics by key (segmentation, detection: src/lab/metrics/kinds.ts). */
   metrics?: Record<string, number>;
-  /** Per-class task metrics, e.g. { iou: { classes, values } }. */
+  /** Per-class task metrics, e.g. { iou: { classes, values } } (segmentation IoU per class). */
   perClass?: Record<string, { classes: string[]; values: number[] }>;
 }
 
+/** One training step's record in metrics.jsonl (the trainer's step event carries more). */
 export interface StepRecord {
   step: number;
   epoch: number;

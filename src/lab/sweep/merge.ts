@@ -215,6 +215,9 @@ function formatSem(s: Summary | null, m: MetricInfo): string {
   return s === null || !Number.isFinite(s.sem) ? '—' : (s.sem * m.scale).toFixed(m.digits);
 }
 
+/** A text table's header and rows of cells. */
+type TextRows = { header: string[]; rows: string[][] };
+
 function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) =>
@@ -225,11 +228,7 @@ function textTable(header: string[], rows: string[][]): string {
   return [line(header), '-'.repeat(line(header).length), ...rows.map(line)].join('\n');
 }
 
-function cellRows(
-  merged: MergedSweep,
-  plan: SweepPlan,
-  task: string,
-): { header: string[]; rows: string[][] } {
+function cellRows(merged: MergedSweep, plan: SweepPlan, task: string): TextRows {
   const m = metricFor(plan.metric, task);
   const axes = merged.axes.filter((a) => a !== 'seed' && a !== 'task');
   const header = [...axes, `${m.title} (mean ± std)`, 'SEM', 'seeds', 'diverged', 'missing'];
@@ -247,11 +246,7 @@ function cellRows(
 }
 
 /** The best cell per activation of a task, as table rows. */
-function bestRows(
-  merged: MergedSweep,
-  plan: SweepPlan,
-  task: string,
-): { header: string[]; rows: string[][] } {
+function bestRows(merged: MergedSweep, plan: SweepPlan, task: string): TextRows {
   const m = metricFor(plan.metric, task);
   const axes = merged.axes.filter((a) => a !== 'seed' && a !== 'task' && a !== 'activation');
   return {

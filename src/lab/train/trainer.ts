@@ -9,6 +9,7 @@ import { makeSchedule, type ScheduleSpec } from '../optim/schedule.js';
 import { countEntries } from '../optim/tree.js';
 import type { Optimizer } from '../optim/types.js';
 import type { HostTensor, TensorDType, TrainerSnapshot } from '../runs/checkpoint.js';
+import type { EvalRecord, StepRecord } from '../runs/read.js';
 import {
   type ArrayTree,
   initLabRuntime,
@@ -45,26 +46,13 @@ export interface TrainOptions {
   stopRequested?: () => string | null;
 }
 
-export interface EvalResult {
-  loss: number;
-  /** Correct fraction (examples, tokens or pixels); NaN for a model with its own loss (detection). */
-  accuracy: number;
-  /** exp(loss), language tasks only. */
-  perplexity?: number;
-  /** Task metrics by key (src/lab/metrics/kinds.ts), for data with its own evaluation. */
-  metrics?: Record<string, number>;
-  /** Per-class task metrics (e.g. segmentation IoU per class). */
-  perClass?: Record<string, { classes: string[]; values: number[] }>;
+/** An evaluation: the record written to metrics.jsonl, and how many examples it covered. */
+export interface EvalResult extends EvalRecord {
   count: number;
 }
 
-export interface StepEvent {
-  step: number;
-  epoch: number;
+export interface StepEvent extends StepRecord {
   totalSteps: number;
-  loss: number;
-  lr: number;
-  gradNorm?: number;
   /** Mean milliseconds per step so far, compile step excluded. */
   msPerStep: number;
 }

@@ -1,17 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseLearningRates } from '../src/cli/args/lists.js';
 import { formatLrTable } from '../src/cli/format.js';
 import { registerPlot } from '../src/cli/plot.js';
 import { registerStats } from '../src/cli/stats.js';
 import { registerVariance } from '../src/cli/variance.js';
 import { paramsByActivation } from '../src/lab/options/activation.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatelab-analysis-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('analysis-cli');
 
 /** Runs one command of a fresh program and returns what it wrote to stdout. */
 async function run(register: (p: Command) => void, args: string[]): Promise<string> {

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'parse5';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DiagnosticsFile, diagnoseProbe } from '../src/lab/analysis/diagnostics.js';
 import type { LandscapeFile } from '../src/lab/analysis/landscape.js';
 import { recorderHooks, recorderOptionsFromFlags } from '../src/lab/hooks/recorder.js';
@@ -11,6 +10,7 @@ import { loadRun } from '../src/lab/runs/read.js';
 import { readWeights } from '../src/lab/runs/weights.js';
 import type { ProbeResult } from '../src/lab/train/probe.js';
 import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 describe('diagnoseProbe', () => {
   it('per-layer moments, dead units (no gradient through the gate on any example), gradient norms', () => {
@@ -58,8 +58,7 @@ describe('diagnoseProbe', () => {
 });
 
 describe('train with diagnostics and saved weights, then report', () => {
-  const root = mkdtempSync(join(tmpdir(), 'gatelab-diag-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempDir('diag');
 
   it('writes diagnostics.json and weights, and the report shows them', async () => {
     const config = resolveRunConfig(

@@ -4,16 +4,16 @@
  * trace invariants on the experiment's own sparse and defective matrices, the circular law and the
  * rank-one outlier, and the eigen experiment and command end to end on small sizes.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { activation } from '../src/activation.js';
 import { registerEigen } from '../src/cli/eigen.js';
 import { createRng, deriveSeed } from '../src/lab/data/random.js';
 import { eigenExperiment } from '../src/lab/fn/eigen.js';
 import { eigenvalues, spectralRadius } from '../src/lab/fn/eigenvalues.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 type Complex = [number, number];
 
@@ -261,8 +261,7 @@ describe('eigen experiment', () => {
 });
 
 describe('gatelab eigen', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatelab-eigen-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('eigen');
 
   it('prints both tables, writes JSON and the heatmap SVG', async () => {
     const program = new Command().exitOverride();

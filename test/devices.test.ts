@@ -7,15 +7,15 @@
  * adapter can be had, the WebGPU tests are skipped with the reason printed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../src/lab/devices/webgpu.js';
 import { resolveDevice } from '../src/lab/runtime.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-devices-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('devices');
 
 /** Dawn's environment: the machine's own Vulkan driver if it names one, else SwiftShader's. */
 function webgpuEnv(): NodeJS.ProcessEnv {

@@ -37,6 +37,18 @@ export function runCli(args: string[]): Promise<Finished> {
   return startCli(args).done;
 }
 
+/**
+ * The tiny MLP of the fault tests (one hidden layer), on 256 training images in batches of 32: 8 steps
+ * per epoch, a checkpoint every 2 steps.
+ */
+export function tinyMlpArgs({ epochs = 2, width = 16 } = {}): string[] {
+  return [
+    ...['--task', 'mnist-mlp', '--epochs', String(epochs), '--batch-size', '32'],
+    ...['--model', 'depth=1', '--model', `width=${width}`],
+    ...['--limit-train', '256', '--limit-eval', '64', '--checkpoint-every', '2'],
+  ];
+}
+
 /** Step records in a run folder's metrics.jsonl so far (0 if it does not exist yet). */
 export function stepsWritten(runDir: string): number {
   const file = join(runDir, 'metrics.jsonl');

@@ -1,13 +1,7 @@
-/**
- * `gatelab compare` end to end (real child processes, tiny sizes, 2 activations, 1 seed), a comparison
- * where every run blows up, and the statistics/table on hand-made outcomes.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSeeds } from '../src/cli/args/lists.js';
 import {
   groupOutcomes,
@@ -21,15 +15,12 @@ import { formatCompareTable } from '../src/lab/compare/table.js';
 import { seedSummary } from '../src/lab/fn/descriptive.js';
 import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
+import { runCliSync } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-compare-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('lab-compare');
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 100_000,
-  });
+const cli = (args: string[]) => runCliSync(args, 100_000);
 
 const tiny = [
   '--task',

@@ -1,13 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/lab/data/load.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 // Small files in exactly the on-disk formats, generated per run.
-const root = mkdtempSync(join(tmpdir(), 'gatelab-data-test-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('data-test');
 
 let dirCounter = 0;
 function freshDir(name: string): string {

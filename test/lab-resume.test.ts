@@ -8,10 +8,9 @@
  * and `timing`, `startedAt`, `finishedAt` of summary.json (plus `id`, `dir` and `resumedAt`, which name
  * the folder and the resumes).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { recorderHooks } from '../src/lab/hooks/recorder.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/lab/runs/checkpoint.js';
@@ -24,10 +23,10 @@ import {
   resumeExperiment,
   runExperiment,
 } from '../src/lab/train/run.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-resume-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('resume');
 
 const recorder = { diagnosticsEvery: 3, saveWeights: true };
 const attach: RunOptions['attach'] = (run) => recorderHooks(recorder, run);

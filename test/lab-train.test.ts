@@ -2,10 +2,9 @@
  * The trainer and a run's files: determinism given a seed, divergence handling, runs/<id>/ contents,
  * the diagnostics probe, and task/option errors.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingData } from '../src/lab/data/training-data.js';
 import { mlp } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
@@ -15,17 +14,14 @@ import { getTask, loadTaskData, parseModelOptions } from '../src/lab/tasks.js';
 import { createProbe, histogram, summarizeLayers } from '../src/lab/train/probe.js';
 import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
 import { type TrainOptions, train } from '../src/lab/train/trainer.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-train-'));
+const runsDir = tempDir('lab-train');
 let data: TrainingData;
 
 beforeAll(async () => {
   await initLabRuntime();
   data = loadTaskData(getTask('mnist-mlp'), { limitTrain: 256, limitEval: 128 });
-});
-
-afterAll(() => {
-  rmSync(runsDir, { recursive: true, force: true });
 });
 
 const tinyModel = (activation = 'golu') =>

@@ -1,21 +1,12 @@
-/**
- * The transformer tasks from the command line, as real child processes on tiny configurations: `train`
- * of mnist-vit with learnable GoLU parameters (summary, activation-params records, report section),
- * `compare` of two activations on text-mlm (masked-token metrics in compare.json), and a sweep over
- * mnist-vit (`sweep run` then `sweep merge`).
- */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliSync } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-transformers-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('transformers-cli');
 
-const mainTs = resolve('src/cli/main.ts');
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', mainTs, ...args], { encoding: 'utf8', timeout: 600_000 });
+const cli = (args: string[]) => runCliSync(args, 600_000);
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** A ViT of one block, width 16, on 14x14 patches (4 patches + class token). */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../src/lab/devices/webgpu.js';
 import { resolveDevice } from '../src/lab/runtime.js';
+import { modelFlags, TINY_VIT_MODEL, words } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const runsDir = tempDir('devices');
@@ -101,76 +102,21 @@ function train(
   return summary;
 }
 
-const MLP = [
-  '--max-steps',
-  '3',
-  '--limit-train',
-  '256',
-  '--limit-eval',
-  '64',
-  '--eval-batch-size',
-  '64',
-  '--batch-size',
-  '64',
-];
+const MLP = words('--max-steps 3 --limit-train 256 --limit-eval 64 --eval-batch-size 64 --batch-size 64');
 const GPT = [
-  '--max-steps',
-  '3',
-  '--steps-per-epoch',
-  '3',
-  '--eval-batches',
-  '1',
-  '--batch-size',
-  '4',
-  '--eval-batch-size',
-  '4',
-  '--model',
-  'nLayer=1',
-  '--model',
-  'nHead=2',
-  '--model',
-  'nEmbd=32',
-  '--model',
-  'blockSize=32',
+  ...words('--max-steps 3 --steps-per-epoch 3 --eval-batches 1 --batch-size 4 --eval-batch-size 4'),
+  ...modelFlags('nLayer=1', 'nHead=2', 'nEmbd=32', 'blockSize=32'),
 ];
 
 /** mnist-seg and mnist-det at a tiny size: the U-Net and the detector (group norm, upsampling, focal loss). */
 const SCENE = [
-  '--max-steps',
-  '2',
-  '--limit-train',
-  '4',
-  '--limit-eval',
-  '2',
-  '--batch-size',
-  '2',
-  '--eval-batch-size',
-  '2',
-  '--model',
-  'channels=4,4,4',
-  '--model',
-  'groups=2',
+  ...words('--max-steps 2 --limit-train 4 --limit-eval 2 --batch-size 2 --eval-batch-size 2'),
+  ...modelFlags('channels=4,4,4', 'groups=2'),
 ];
 /** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
 const VIT = [
-  '--max-steps',
-  '3',
-  '--limit-train',
-  '64',
-  '--limit-eval',
-  '32',
-  '--eval-batch-size',
-  '32',
-  '--batch-size',
-  '16',
-  '--model',
-  'patchSize=14',
-  '--model',
-  'depth=1',
-  '--model',
-  'width=16',
-  '--model',
-  'heads=2',
+  ...words('--max-steps 3 --limit-train 64 --limit-eval 32 --eval-batch-size 32 --batch-size 16'),
+  ...TINY_VIT_MODEL,
 ];
 const MLM = GPT;
 

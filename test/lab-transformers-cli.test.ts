@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliSync } from './helpers/cli.js';
+import { modelFlags, runCliSync, TINY_VIT_MODEL, words } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const root = tempDir('transformers-cli');
@@ -9,54 +9,17 @@ const root = tempDir('transformers-cli');
 const cli = (args: string[]) => runCliSync(args, 600_000);
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
-/** A ViT of one block, width 16, on 14x14 patches (4 patches + class token). */
-const TINY_VIT = [
-  '--model',
-  'patchSize=14',
-  '--model',
-  'depth=1',
-  '--model',
-  'width=16',
-  '--model',
-  'heads=2',
-];
 /** A one-layer encoder of width 16 over 16 characters. */
-const TINY_MLM = [
-  '--model',
-  'nLayer=1',
-  '--model',
-  'nHead=2',
-  '--model',
-  'nEmbd=16',
-  '--model',
-  'blockSize=16',
-];
+const TINY_MLM = modelFlags('nLayer=1', 'nHead=2', 'nEmbd=16', 'blockSize=16');
 
 describe('transformer tasks from the CLI', () => {
   it('train --task mnist-vit --learnable: logs the parameters and the report plots them', () => {
     const runsDir = join(root, 'train');
     const r = cli([
-      'train',
-      '--task',
-      'mnist-vit',
-      '--activation',
-      'golu',
-      '--learnable',
-      'alpha,beta,gamma',
-      '--epochs',
-      '2',
-      '--batch-size',
-      '32',
-      '--limit-train',
-      '128',
-      '--limit-eval',
-      '64',
-      ...TINY_VIT,
-      '--runs-dir',
-      runsDir,
-      '--run-id',
-      'vit',
-      '--quiet',
+      ...words('train --task mnist-vit --activation golu --learnable alpha,beta,gamma'),
+      ...words('--epochs 2 --batch-size 32 --limit-train 128 --limit-eval 64'),
+      ...TINY_VIT_MODEL,
+      ...['--runs-dir', runsDir, '--run-id', 'vit', '--quiet'],
     ]);
     expect(r.status, r.stderr).toBe(0);
     const dir = join(runsDir, 'vit');
@@ -83,31 +46,10 @@ describe('transformer tasks from the CLI', () => {
   it('compare --task text-mlm: every activation completes with masked-token metrics', () => {
     const runsDir = join(root, 'compare');
     const r = cli([
-      'compare',
-      '--task',
-      'text-mlm',
-      '--activations',
-      'relu,gem',
-      '--seeds',
-      '1',
-      '--jobs',
-      '1',
-      '--epochs',
-      '1',
-      '--steps-per-epoch',
-      '4',
-      '--eval-batches',
-      '2',
-      '--batch-size',
-      '8',
-      '--eval-batch-size',
-      '8',
+      ...words('compare --task text-mlm --activations relu,gem --seeds 1 --jobs 1 --epochs 1'),
+      ...words('--steps-per-epoch 4 --eval-batches 2 --batch-size 8 --eval-batch-size 8'),
       ...TINY_MLM,
-      '--runs-dir',
-      runsDir,
-      '--id',
-      'mlm',
-      '--no-report',
+      ...['--runs-dir', runsDir, '--id', 'mlm', '--no-report'],
     ]);
     expect(r.status, r.stderr).toBe(0);
     const compare = json(join(runsDir, 'mlm', 'compare.json'));

@@ -9,7 +9,8 @@ import { buildRunsReport } from '../src/lab/report/report.js';
 import { loadRun } from '../src/lab/runs/read.js';
 import { readWeights } from '../src/lab/runs/weights.js';
 import type { ProbeResult } from '../src/lab/train/probe.js';
-import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
+import { runExperiment } from '../src/lab/train/run.js';
+import { mnistMlpConfig } from './helpers/run-config.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 describe('diagnoseProbe', () => {
@@ -61,17 +62,7 @@ describe('train with diagnostics and saved weights, then report', () => {
   const root = tempDir('diag');
 
   it('writes diagnostics.json and weights, and the report shows them', async () => {
-    const config = resolveRunConfig(
-      'mnist-mlp',
-      { name: 'golu' },
-      {
-        seed: 0,
-        epochs: 1,
-        batchSize: 64,
-        model: { depth: 1, width: 32 },
-        data: { limitTrain: 256, limitEval: 64 },
-      },
-    );
+    const config = mnistMlpConfig({ name: 'golu' }, { seed: 0, epochs: 1, model: { depth: 1, width: 32 } });
     const recorder = recorderOptionsFromFlags('2', true)!;
     const summary = await runExperiment(config, {
       runsDir: root,

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { expect } from 'vitest';
 
 export interface Finished {
   code: number | null;
@@ -35,6 +36,13 @@ export function startCli(args: string[]): { child: ChildProcess; done: Promise<F
 /** Runs `gatelab ARGS` to its end. */
 export function runCli(args: string[]): Promise<Finished> {
   return startCli(args).done;
+}
+
+/** Runs `gatelab ARGS` to its end and expects exit status 0 (its stderr is the failure's message). */
+export async function runCliToSuccess(args: string[]): Promise<Finished> {
+  const finished = await runCli(args);
+  expect(finished.code, finished.stderr).toBe(0);
+  return finished;
 }
 
 /**

@@ -15,6 +15,7 @@ import { createRng } from '../src/lab/data/index.js';
 import {
   processesMentioning,
   runCli,
+  runCliToSuccess,
   startCli,
   tinyMlpArgs,
   waitForNoProcesses,
@@ -139,8 +140,7 @@ describe.skipIf(!linux)('compare under signals', () => {
   };
 
   beforeAll(async () => {
-    const r = await runCli(compareArgs('ref'));
-    expect(r.code, r.stderr).toBe(0);
+    await runCliToSuccess(compareArgs('ref'));
   });
 
   it('SIGKILL of compare at a random step: its children stop, the same command resumes it', async () => {

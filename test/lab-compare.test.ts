@@ -15,7 +15,7 @@ import { formatCompareTable } from '../src/lab/compare/table.js';
 import { seedSummary } from '../src/lab/fn/descriptive.js';
 import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
-import { runCliSync } from './helpers/cli.js';
+import { runCliSync, words } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const runsDir = tempDir('lab-compare');
@@ -45,16 +45,7 @@ const tiny = [
 
 describe('gatelab compare (end to end)', () => {
   it('runs 2 activations x 1 seed in child processes, prints the table and writes every run', () => {
-    const result = cli([
-      'compare',
-      ...tiny,
-      '--activations',
-      'relu,golu:gamma=2',
-      '--seeds',
-      '1',
-      '--id',
-      'e2e',
-    ]);
+    const result = cli(['compare', ...tiny, ...words('--activations relu,golu:gamma=2 --seeds 1 --id e2e')]);
     expect(result.status, result.stderr).toBe(0);
     const out = result.stdout;
     expect(out).toContain('gatelab compare: mnist-mlp, 2 activations x 1 seeds (0)');
@@ -141,18 +132,7 @@ describe('gatelab compare (end to end)', () => {
     const result = cli([
       'compare',
       ...tiny,
-      '--activations',
-      'relu',
-      '--seeds',
-      '1',
-      '--optimizer',
-      'sgd',
-      '--momentum',
-      '0',
-      '--lr',
-      '1e25',
-      '--id',
-      'blowup',
+      ...words('--activations relu --seeds 1 --optimizer sgd --momentum 0 --lr 1e25 --id blowup'),
     ]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/relu\s+—\s+—\s+—\s+.*0\/1, 1 diverged/);

@@ -12,16 +12,21 @@ const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 /** A one-layer encoder of width 16 over 16 characters. */
 const TINY_MLM = modelFlags('nLayer=1', 'nHead=2', 'nEmbd=16', 'blockSize=16');
 
+/** Runs `gatelab ARGS --runs-dir root/FOLDER`, expects it to succeed, and returns that runs folder. */
+function succeedsIn(folder: string, args: string[]): string {
+  const runsDir = join(root, folder);
+  const r = cli([...args, '--runs-dir', runsDir]);
+  expect(r.status, r.stderr).toBe(0);
+  return runsDir;
+}
+
 describe('transformer tasks from the CLI', () => {
   it('train --task mnist-vit --learnable: logs the parameters and the report plots them', () => {
-    const runsDir = join(root, 'train');
-    const r = cli([
-      ...words('train --task mnist-vit --activation golu --learnable alpha,beta,gamma'),
+    const runsDir = succeedsIn('train', [
+      ...words('train --task mnist-vit --activation golu --learnable alpha,beta,gamma --run-id vit --quiet'),
       ...words('--epochs 2 --batch-size 32 --limit-train 128 --limit-eval 64'),
       ...TINY_VIT_MODEL,
-      ...['--runs-dir', runsDir, '--run-id', 'vit', '--quiet'],
     ]);
-    expect(r.status, r.stderr).toBe(0);
     const dir = join(runsDir, 'vit');
     const summary = json(join(dir, 'summary.json'));
     expect(summary.status).toBe('completed');
@@ -44,14 +49,11 @@ describe('transformer tasks from the CLI', () => {
   });
 
   it('compare --task text-mlm: every activation completes with masked-token metrics', () => {
-    const runsDir = join(root, 'compare');
-    const r = cli([
-      ...words('compare --task text-mlm --activations relu,gem --seeds 1 --jobs 1 --epochs 1'),
-      ...words('--steps-per-epoch 4 --eval-batches 2 --batch-size 8 --eval-batch-size 8'),
+    const runsDir = succeedsIn('compare', [
+      ...words('compare --task text-mlm --activations relu,gem --seeds 1 --jobs 1 --id mlm --no-report'),
+      ...words('--epochs 1 --steps-per-epoch 4 --eval-batches 2 --batch-size 8 --eval-batch-size 8'),
       ...TINY_MLM,
-      ...['--runs-dir', runsDir, '--id', 'mlm', '--no-report'],
     ]);
-    expect(r.status, r.stderr).toBe(0);
     const compare = json(join(runsDir, 'mlm', 'compare.json'));
     const runs = compare.outcomes as {
       label: string;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../src/activation.js';
 import { activationNames } from '../src/activations/resolve.js';
 import * as jx from '../src/adapters/jax/index.js';
-import { catalogSecond, EPS32, GRID, PARAMETER_CASES } from './helpers/jax-grid.js';
+import { catalogSecond, EPS32, GRID, measureOnGrid, PARAMETER_CASES } from './helpers/jax-grid.js';
 
 /** The exact form's bound (condition-scaled float32 ulps). */
 const K = 8;
@@ -43,23 +43,10 @@ beforeAll(async () => {
 
 describe('first-order form matches the catalog (wasm device)', () => {
   it.each(PARAMETER_CASES)('%s %j: value, grad and jvp within float32 tolerance', (name, params) => {
-    const reference = activation(name, params);
-    const f = training(name, params);
-    const y = f(np.array(GRID)).dataSync();
-    const g = jit(grad((x: np.Array) => f(x).sum()))(np.array(GRID)).dataSync();
-    const t = jit((x: np.Array) => jvp(f, [x.ref], [np.onesLike(x)])[1])(np.array(GRID)).dataSync();
-    const forward = worstCondUlp(
-      y,
-      reference.value,
-      (x) => Math.abs(reference.value(x)) + Math.abs(x * reference.derivative(x)),
-    );
-    const gradScale = (x: number) =>
-      Math.abs(reference.derivative(x)) + Math.abs(x * catalogSecond(reference.derivative, x));
-    const back = worstCondUlp(g, reference.derivative, gradScale);
-    const forwardMode = worstCondUlp(t, reference.derivative, gradScale);
-    expect(forward.worst, `value at x = ${forward.at}`).toBeLessThan(K);
-    expect(back.worst, `grad at x = ${back.at}`).toBeLessThan(K);
-    expect(forwardMode.worst, `jvp at x = ${forwardMode.at}`).toBeLessThan(K);
+    const measured = measureOnGrid(training(name, params), activation(name, params), worstCondUlp);
+    expect(measured.value.worst, `value at x = ${measured.value.at}`).toBeLessThan(K);
+    expect(measured.grad.worst, `grad at x = ${measured.grad.at}`).toBeLessThan(K);
+    expect(measured.jvp.worst, `jvp at x = ${measured.jvp.at}`).toBeLessThan(K);
   });
 });
 

@@ -1,40 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLearningRates } from '../src/cli/args/lists.js';
 import { formatLrTable } from '../src/cli/format.js';
 import { registerPlot } from '../src/cli/plot.js';
 import { registerStats } from '../src/cli/stats.js';
 import { registerVariance } from '../src/cli/variance.js';
 import { paramsByActivation } from '../src/lab/options/activation.js';
+import { runCommand } from './helpers/command.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatelab-analysis-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs one command of a fresh program and returns what it wrote to stdout. */
-async function run(register: (p: Command) => void, args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  register(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'gatelab', ...args]);
-  } finally {
-    write.mockRestore();
-    writeErr.mockRestore();
-  }
-  return out;
-}
+const dir = tempDir('analysis-cli');
 
 describe('gatelab stats / plot / variance commands', () => {
   it('stats prints one aligned row per activation, sorted by variance, with parameters applied', async () => {
-    const out = await run(registerStats, ['stats', 'golu', 'gelu', 'relu', '--param', 'golu.gamma=2']);
+    const out = await runCommand(registerStats, ['stats', 'golu', 'gelu', 'relu', '--param', 'golu.gamma=2']);
     const lines = out.split('\n');
     const header = lines.findIndex((l) => l.startsWith('activation'));
     const rows = lines.slice(header + 2, header + 5);
@@ -43,9 +23,17 @@ describe('gatelab stats / plot / variance commands', () => {
     const columns = lines[header].trim().split(/\s{2,}/).length;
     for (const r of rows) expect(r.trim().split(/\s{2,}/)).toHaveLength(columns);
     expect(out).toContain('relu: f(x)/x jumps by 1 at 0');
-    const json = JSON.parse(await run(registerStats, ['stats', 'relu', '--json']));
+    const json = JSON.parse(await runCommand(registerStats, ['stats', 'relu', '--json']));
     expect(json[0].moments.mean.value).toBeCloseTo(1 / Math.sqrt(2 * Math.PI), 12);
-    const grid = await run(registerStats, ['stats', 'relu', '--grid', '--mus', '0', '--sigmas', '1,2']);
+    const grid = await runCommand(registerStats, [
+      'stats',
+      'relu',
+      '--grid',
+      '--mus',
+      '0',
+      '--sigmas',
+      '1,2',
+    ]);
     expect(grid).toMatch(/relu\s+0\.34084506\s+1\.3633802/);
   });
 
@@ -64,11 +52,29 @@ describe('gatelab stats / plot / variance commands', () => {
   it('plot writes an SVG; variance prints its table and writes the KDE figure', async () => {
     const svg = join(dir, 'a.svg');
     expect(
-      await run(registerPlot, ['plot', 'golu', 'swish', '--range', '-3,3', '--points', '50', '--out', svg]),
+      await runCommand(registerPlot, [
+        'plot',
+        'golu',
+        'swish',
+        '--range',
+        '-3,3',
+        '--points',
+        '50',
+        '--out',
+        svg,
+      ]),
     ).toContain(svg);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg /);
     const kde = join(dir, 'kde.svg');
-    const out = await run(registerVariance, ['variance', 'golu', 'relu', '--images', '5', '--svg', kde]);
+    const out = await runCommand(registerVariance, [
+      'variance',
+      'golu',
+      'relu',
+      '--images',
+      '5',
+      '--svg',
+      kde,
+    ]);
     expect(out).toMatch(/5 mnist test images/);
     expect(out).toMatch(/\ngolu\s/);
     expect(readFileSync(kde, 'utf8')).toContain('golu');

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'parse5';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DiagnosticsFile, diagnoseProbe } from '../src/lab/analysis/diagnostics.js';
 import type { LandscapeFile } from '../src/lab/analysis/landscape.js';
 import { recorderHooks, recorderOptionsFromFlags } from '../src/lab/hooks/recorder.js';
@@ -10,7 +9,9 @@ import { buildRunsReport } from '../src/lab/report/report.js';
 import { loadRun } from '../src/lab/runs/read.js';
 import { readWeights } from '../src/lab/runs/weights.js';
 import type { ProbeResult } from '../src/lab/train/probe.js';
-import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
+import { runExperiment } from '../src/lab/train/run.js';
+import { mnistMlpConfig } from './helpers/run-config.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 describe('diagnoseProbe', () => {
   it('per-layer moments, dead units (no gradient through the gate on any example), gradient norms', () => {
@@ -58,21 +59,10 @@ describe('diagnoseProbe', () => {
 });
 
 describe('train with diagnostics and saved weights, then report', () => {
-  const root = mkdtempSync(join(tmpdir(), 'gatelab-diag-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempDir('diag');
 
   it('writes diagnostics.json and weights, and the report shows them', async () => {
-    const config = resolveRunConfig(
-      'mnist-mlp',
-      { name: 'golu' },
-      {
-        seed: 0,
-        epochs: 1,
-        batchSize: 64,
-        model: { depth: 1, width: 32 },
-        data: { limitTrain: 256, limitEval: 64 },
-      },
-    );
+    const config = mnistMlpConfig({ name: 'golu' }, { seed: 0, epochs: 1, model: { depth: 1, width: 32 } });
     const recorder = recorderOptionsFromFlags('2', true)!;
     const summary = await runExperiment(config, {
       runsDir: root,

@@ -4,16 +4,17 @@
  * trace invariants on the experiment's own sparse and defective matrices, the circular law and the
  * rank-one outlier, and the eigen experiment and command end to end on small sizes.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activation } from '../src/activation.js';
 import { registerEigen } from '../src/cli/eigen.js';
 import { createRng, deriveSeed } from '../src/lab/data/random.js';
 import { eigenExperiment } from '../src/lab/fn/eigen.js';
 import { eigenvalues, spectralRadius } from '../src/lab/fn/eigenvalues.js';
+import { words } from './helpers/cli.js';
+import { runCommand } from './helpers/command.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 type Complex = [number, number];
 
@@ -261,38 +262,15 @@ describe('eigen experiment', () => {
 });
 
 describe('gatelab eigen', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatelab-eigen-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('eigen');
 
   it('prints both tables, writes JSON and the heatmap SVG', async () => {
-    const program = new Command().exitOverride();
-    registerEigen(program);
-    let out = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
     const json = join(dir, 'eigen.json');
     const svg = join(dir, 'eigen.svg');
-    try {
-      await program.parseAsync(
-        [
-          'node',
-          'gatelab',
-          'eigen',
-          'golu',
-          'gelu',
-          '--size',
-          '30',
-          '--means',
-          '-1,1',
-          '--stds',
-          '1,2',
-        ].concat(['--draws', '2', '--quiet', '--json', json, '--svg', svg]),
-      );
-    } finally {
-      write.mockRestore();
-    }
+    const out = await runCommand(registerEigen, [
+      ...words('eigen golu gelu --size 30 --means -1,1 --stds 1,2 --draws 2 --quiet'),
+      ...['--json', json, '--svg', svg],
+    ]);
     expect(out).toMatch(/max \|eigenvalue\| of f\(X\):/);
     expect(out).toMatch(/max \|eigenvalue\| of f'\(X\):/);
     expect(out.split('\n').filter((l) => /^golu\s+-?1\s/.test(l))).toHaveLength(4);
@@ -306,33 +284,12 @@ describe('gatelab eigen', () => {
   });
 
   it('writes its files atomically: a failed write names the file and leaves no part of it', async () => {
-    const program = new Command().exitOverride();
-    registerEigen(program);
     const blocked = join(dir, 'not-a-folder');
     writeFileSync(blocked, '');
     const json = join(blocked, 'eigen.json');
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      await expect(
-        program.parseAsync([
-          'node',
-          'gatelab',
-          'eigen',
-          'relu',
-          '--size',
-          '4',
-          '--means',
-          '0',
-          '--stds',
-          '1',
-          '--quiet',
-          '--json',
-          json,
-        ]),
-      ).rejects.toThrow(`cannot write ${json}: a part of the path is a file, not a folder (ENOTDIR)`);
-    } finally {
-      write.mockRestore();
-    }
+    await expect(
+      runCommand(registerEigen, [...words('eigen relu --size 4 --means 0 --stds 1 --quiet'), '--json', json]),
+    ).rejects.toThrow(`cannot write ${json}: a part of the path is a file, not a folder (ENOTDIR)`);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -1,23 +1,12 @@
-/**
- * `gatelab landscape` on a real trained run (issue 10): saved weights that do not fit the run's model
- * are a clear error, the number of examples reported is the number used, an earlier
- * landscape.json is never overwritten silently, and --device/--threads work as on train (issue 12;
- * webgpu against wasm: test/devices.test.ts).
- */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCliSync } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-landscape-cli-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('landscape-cli');
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+const cli = (args: string[]) => runCliSync(args, 120_000);
 const quick = ['--grid', '0', '--no-hessian', '--points', '3'];
 
 describe('gatelab landscape', () => {

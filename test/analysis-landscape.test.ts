@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jvp } from '@jax-js/jax';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   computeLandscape,
   type HostTree,
@@ -16,6 +13,7 @@ import { createRng } from '../src/lab/data/random.js';
 import { mlp } from '../src/lab/models/mlp.js';
 import { readWeights } from '../src/lab/runs/weights.js';
 import { type ArrayTree, grad, initLabRuntime, type JaxArray, np, tree } from '../src/lab/runtime.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /** A symmetric 4x4 matrix Q diag(eigenvalues) Q^T with a fixed rotation Q. */
 function symmetric(eigenvalues: number[]): number[][] {
@@ -105,8 +103,7 @@ describe('Hessian-vector products with jax-js (forward over reverse)', () => {
   });
 
   describe('a small MLP', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gatelab-landscape-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('landscape');
     const model = mlp({
       inputShape: [6],
       numClasses: 3,

@@ -6,20 +6,20 @@
  */
 import '../src/lab/devices/install-wasm-threads.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../src/adapters/jax/index.js';
 import { startedWasmThreads } from '../src/lab/devices/wasm-threads.js';
 import { initLabRuntime, jit, np, readArray, readNumber } from '../src/lab/runtime.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const cores = availableParallelism();
 const multiCore = cores >= 2;
 if (!multiCore) console.log(`thread tests skipped: this machine has ${cores} core (need 2 for 2 threads)`);
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-threads-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('threads');
 
 /** Float32 results of the same kernels on more threads: split differently, rounded the same. */
 const RELATIVE_TOLERANCE = 1e-5;

@@ -8,15 +8,16 @@
  * tests are skipped with the reason printed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../src/lab/devices/webgpu.js';
 import { resolveDevice } from '../src/lab/runtime.js';
+import { modelFlags, TINY_VIT_MODEL, words } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-devices-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('devices');
 
 /** Dawn's environment: the machine's own Vulkan driver if it names one, else SwiftShader's. */
 function webgpuEnv(): NodeJS.ProcessEnv {
@@ -103,106 +104,30 @@ function train(
   return summary;
 }
 
-const MLP = [
-  '--max-steps',
-  '3',
-  '--limit-train',
-  '256',
-  '--limit-eval',
-  '64',
-  '--eval-batch-size',
-  '64',
-  '--batch-size',
-  '64',
-];
+const MLP = words('--max-steps 3 --limit-train 256 --limit-eval 64 --eval-batch-size 64 --batch-size 64');
 const GPT = [
-  '--max-steps',
-  '3',
-  '--steps-per-epoch',
-  '3',
-  '--eval-batches',
-  '1',
-  '--batch-size',
-  '4',
-  '--eval-batch-size',
-  '4',
-  '--model',
-  'nLayer=1',
-  '--model',
-  'nHead=2',
-  '--model',
-  'nEmbd=32',
-  '--model',
-  'blockSize=32',
+  ...words('--max-steps 3 --steps-per-epoch 3 --eval-batches 1 --batch-size 4 --eval-batch-size 4'),
+  ...modelFlags('nLayer=1', 'nHead=2', 'nEmbd=32', 'blockSize=32'),
 ];
 
 /** mnist-seg and mnist-det at a tiny size: the U-Net and the detector (group norm, upsampling, focal loss). */
 const SCENE = [
-  '--max-steps',
-  '2',
-  '--limit-train',
-  '4',
-  '--limit-eval',
-  '2',
-  '--batch-size',
-  '2',
-  '--eval-batch-size',
-  '2',
-  '--model',
-  'channels=4,4,4',
-  '--model',
-  'groups=2',
+  ...words('--max-steps 2 --limit-train 4 --limit-eval 2 --batch-size 2 --eval-batch-size 2'),
+  ...modelFlags('channels=4,4,4', 'groups=2'),
 ];
 /** A few steps on a few images (the CNN, the ResNet, the ViTs). */
-const IMAGES = [
-  '--max-steps',
-  '3',
-  '--limit-train',
-  '64',
-  '--limit-eval',
-  '32',
-  '--eval-batch-size',
-  '32',
-  '--batch-size',
-  '16',
-];
+const IMAGES = words('--max-steps 3 --limit-train 64 --limit-eval 32 --eval-batch-size 32 --batch-size 16');
 /** Conv, batch norm, max pooling. */
-const CNN = [...IMAGES, '--model', 'channels=4,8'];
+const CNN = [...IMAGES, ...modelFlags('channels=4,8')];
 /** ResNet-8 with a width change, so the projection shortcuts run too. */
-const RESNET = [...IMAGES, '--model', 'depth=8', '--model', 'widths=4,8,8'];
+const RESNET = [...IMAGES, ...modelFlags('depth=8', 'widths=4,8,8')];
 /** The DDPM U-Net: time embedding, group norm, the noise-prediction loss, and a 2-step DDIM sampler. */
 const DDPM = [
-  '--max-steps',
-  '2',
-  '--limit-train',
-  '32',
-  '--limit-eval',
-  '16',
-  '--batch-size',
-  '8',
-  '--eval-batch-size',
-  '16',
-  '--model',
-  'channels=4,4',
-  '--model',
-  'groups=2',
-  '--model',
-  'samples=4',
-  '--model',
-  'sampleSteps=2',
+  ...words('--max-steps 2 --limit-train 32 --limit-eval 16 --batch-size 8 --eval-batch-size 16'),
+  ...modelFlags('channels=4,4', 'groups=2', 'samples=4', 'sampleSteps=2'),
 ];
 /** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
-const VIT = [
-  ...IMAGES,
-  '--model',
-  'patchSize=14',
-  '--model',
-  'depth=1',
-  '--model',
-  'width=16',
-  '--model',
-  'heads=2',
-];
+const VIT = [...IMAGES, ...TINY_VIT_MODEL];
 const MLM = GPT;
 
 describe('training on webgpu matches wasm', () => {

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { expect } from 'vitest';
 
 export interface Finished {
   code: number | null;
@@ -35,6 +36,25 @@ export function startCli(args: string[]): { child: ChildProcess; done: Promise<F
 /** Runs `gatelab ARGS` to its end. */
 export function runCli(args: string[]): Promise<Finished> {
   return startCli(args).done;
+}
+
+/** Runs `gatelab ARGS` to its end and expects exit status 0 (its stderr is the failure's message). */
+export async function runCliToSuccess(args: string[]): Promise<Finished> {
+  const finished = await runCli(args);
+  expect(finished.code, finished.stderr).toBe(0);
+  return finished;
+}
+
+/**
+ * The tiny MLP of the fault tests (one hidden layer), on 256 training images in batches of 32: 8 steps
+ * per epoch, a checkpoint every 2 steps.
+ */
+export function tinyMlpArgs({ epochs = 2, width = 16 } = {}): string[] {
+  return [
+    ...['--task', 'mnist-mlp', '--epochs', String(epochs), '--batch-size', '32'],
+    ...['--model', 'depth=1', '--model', `width=${width}`],
+    ...['--limit-train', '256', '--limit-eval', '64', '--checkpoint-every', '2'],
+  ];
 }
 
 /** Step records in a run folder's metrics.jsonl so far (0 if it does not exist yet). */

@@ -1,13 +1,7 @@
-/**
- * `gatelab compare` end to end (real child processes, tiny sizes, 2 activations, 1 seed), a comparison
- * where every run blows up, and the statistics/table on hand-made outcomes.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSeeds } from '../src/cli/args/lists.js';
 import {
   groupOutcomes,
@@ -21,15 +15,12 @@ import { formatCompareTable } from '../src/lab/compare/table.js';
 import { seedSummary } from '../src/lab/fn/descriptive.js';
 import { parseActivationList } from '../src/lab/options/activation.js';
 import type { RunSummary } from '../src/lab/train/run.js';
+import { runCliSync, words } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-compare-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('lab-compare');
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 100_000,
-  });
+const cli = (args: string[]) => runCliSync(args, 100_000);
 
 const tiny = [
   '--task',
@@ -54,16 +45,7 @@ const tiny = [
 
 describe('gatelab compare (end to end)', () => {
   it('runs 2 activations x 1 seed in child processes, prints the table and writes every run', () => {
-    const result = cli([
-      'compare',
-      ...tiny,
-      '--activations',
-      'relu,golu:gamma=2',
-      '--seeds',
-      '1',
-      '--id',
-      'e2e',
-    ]);
+    const result = cli(['compare', ...tiny, ...words('--activations relu,golu:gamma=2 --seeds 1 --id e2e')]);
     expect(result.status, result.stderr).toBe(0);
     const out = result.stdout;
     expect(out).toContain('gatelab compare: mnist-mlp, 2 activations x 1 seeds (0)');
@@ -150,18 +132,7 @@ describe('gatelab compare (end to end)', () => {
     const result = cli([
       'compare',
       ...tiny,
-      '--activations',
-      'relu',
-      '--seeds',
-      '1',
-      '--optimizer',
-      'sgd',
-      '--momentum',
-      '0',
-      '--lr',
-      '1e25',
-      '--id',
-      'blowup',
+      ...words('--activations relu --seeds 1 --optimizer sgd --momentum 0 --lr 1e25 --id blowup'),
     ]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/relu\s+—\s+—\s+—\s+.*0\/1, 1 diverged/);

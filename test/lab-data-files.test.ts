@@ -1,19 +1,27 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/lab/data/load.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 // Small files in exactly the on-disk formats, generated per run.
-const root = mkdtempSync(join(tmpdir(), 'gatelab-data-test-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('data-test');
 
 let dirCounter = 0;
 function freshDir(name: string): string {
   const dir = join(root, `${dirCounter++}-${name}`);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Loads `dataset` from `dir` and checks its image shape, its 10 classes and its split sizes [train, val, test]. */
+function loadTenClasses(dataset: string, dir: string, inputShape: number[], splits: number[]) {
+  const data = loadDataset(dataset, { dataPath: dir });
+  expect(data.inputShape).toEqual(inputShape);
+  expect(data.numClasses).toBe(10);
+  expect([data.train.n, data.val.n, data.test.n]).toEqual(splits);
+  return data;
 }
 
 /** Deterministic pixel pattern shared by writers and checks. */
@@ -68,11 +76,7 @@ function writeIdxDir(options: IdxDirOptions = {}): string {
 
 describe('IDX loader (MNIST / Fashion-MNIST files)', () => {
   it('loads raw files: documented split (last n/12 of train = validation), exact pixels and labels', () => {
-    const dir = writeIdxDir();
-    const data = loadDataset('mnist', { dataPath: dir });
-    expect(data.inputShape).toEqual([1, 28, 28]);
-    expect(data.numClasses).toBe(10);
-    expect([data.train.n, data.val.n, data.test.n]).toEqual([22, 2, 6]);
+    const data = loadTenClasses('mnist', writeIdxDir(), [1, 28, 28], [22, 2, 6]);
     expect(data.train.x[3 * 784 + 100]).toBe(unit(pixelAt(3, 100)));
     expect(data.val.x[1 * 784 + 5]).toBe(unit(pixelAt(23, 5))); // val = train samples 22, 23
     expect(data.test.x[4 * 784 + 700]).toBe(unit(pixelAt(1004, 700)));
@@ -216,13 +220,9 @@ function writeCifar10Dir(perBatch = 4, testN = 3, nested = false): string {
 
 describe('CIFAR-10 binary loader', () => {
   it('loads data_batch_1..5 + test_batch with the documented split and CHW pixels', () => {
-    const dir = writeCifar10Dir();
-    const data = loadDataset('cifar10', { dataPath: dir });
-    expect(data.inputShape).toEqual([3, 32, 32]);
-    expect(data.numClasses).toBe(10);
-    expect(data.classNames[0]).toBe('airplane');
     // 20 training records: last 20/10 = 2 are validation (the end of data_batch_5).
-    expect([data.train.n, data.val.n, data.test.n]).toEqual([18, 2, 3]);
+    const data = loadTenClasses('cifar10', writeCifar10Dir(), [3, 32, 32], [18, 2, 3]);
+    expect(data.classNames[0]).toBe('airplane');
     // Record 5 = data_batch_2 record 1; green channel (c=1), row 4, column 9.
     const offset = 1 * 1024 + 4 * 32 + 9;
     expect(data.train.x[5 * 3072 + offset]).toBe(unit(pixelAt(5, offset)));

@@ -1,16 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createTextBatchSampler,
   loadTextCorpus,
   textCorpusFromString,
   textEvalBatches,
 } from '../src/lab/data/text.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-text-test-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('text-test');
 
 describe('embedded Moby-Dick corpus', () => {
   const corpus = loadTextCorpus();

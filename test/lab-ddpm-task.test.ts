@@ -6,10 +6,9 @@
  * grid per evaluation and the report shows it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/lab/data/index.js';
 import { classifierKey, loadFeatureClassifier } from '../src/lab/diffusion/feature-classifier.js';
 import { diffusionSettings } from '../src/lab/diffusion/options.js';
@@ -19,9 +18,9 @@ import { initLabRuntime } from '../src/lab/runtime.js';
 import { getTask, loadTaskData } from '../src/lab/tasks.js';
 import { resolveRunConfig } from '../src/lab/train/config.js';
 import { loadRunData } from '../src/lab/train/run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'gatelab-ddpm-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('ddpm');
 beforeAll(async () => {
   await initLabRuntime();
 });

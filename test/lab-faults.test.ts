@@ -8,12 +8,20 @@
  * refused, --rebuild, and exit statuses (--strict: test/lab-compare.test.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
-import { processesMentioning, runCli, startCli, waitForNoProcesses, waitForSteps } from './fault-helpers.js';
+import {
+  processesMentioning,
+  runCli,
+  runCliToSuccess,
+  startCli,
+  tinyMlpArgs,
+  waitForNoProcesses,
+  waitForSteps,
+} from './fault-helpers.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
 
 const linux = process.platform === 'linux';
@@ -21,29 +29,10 @@ if (!linux) console.log('fault tests skipped: they read processes from /proc (Li
 
 /** Real processes on a shared machine: generous limits (no test asserts a time). */
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
-const root = mkdtempSync(join(tmpdir(), 'gatelab-faults-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('faults');
 
 /** 256 / 32 = 8 steps per epoch, 16 steps; every step is logged; checkpoints every 2 steps. */
-const tiny = [
-  '--task',
-  'mnist-mlp',
-  '--epochs',
-  '2',
-  '--batch-size',
-  '32',
-  '--model',
-  'depth=1',
-  '--model',
-  'width=16',
-  '--limit-train',
-  '256',
-  '--limit-eval',
-  '64',
-  '--checkpoint-every',
-  '2',
-  '--save-weights',
-];
+const tiny = [...tinyMlpArgs(), '--save-weights'];
 const TOTAL_STEPS = 16;
 const rng = createRng(20261201);
 /** A step in [3, TOTAL_STEPS - 2] from the seeded generator (after the first checkpoint, before the end). */
@@ -151,8 +140,7 @@ describe.skipIf(!linux)('compare under signals', () => {
   };
 
   beforeAll(async () => {
-    const r = await runCli(compareArgs('ref'));
-    expect(r.code, r.stderr).toBe(0);
+    await runCliToSuccess(compareArgs('ref'));
   });
 
   it('SIGKILL of compare at a random step: its children stop, the same command resumes it', async () => {
@@ -262,7 +250,8 @@ describe.skipIf(!hasScript)('Ctrl-C on a terminal', () => {
       process.execPath,
       '--import tsx src/cli/main.ts train',
       // 20 epochs: the run is still going when the Ctrl-C comes.
-      ...tiny.map((a, i) => (tiny[i - 1] === '--epochs' ? '20' : a)),
+      ...tinyMlpArgs({ epochs: 20 }),
+      '--save-weights',
       '--runs-dir',
       runsDir,
       '--run-id run',

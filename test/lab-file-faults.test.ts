@@ -7,37 +7,24 @@
  * (Atomic writes, torn lines and report marking are unit-tested in test/lab-runs.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCheckpoint } from '../src/lab/runs/checkpoint.js';
-import { pauseRunsAt, resumeProcesses, runCli, startCli } from './fault-helpers.js';
+import {
+  pauseRunsAt,
+  resumeProcesses,
+  runCli,
+  runCliToSuccess,
+  startCli,
+  tinyMlpArgs,
+} from './fault-helpers.js';
+import { mountTmpfs, tempDir } from './helpers/temp-dir.js';
 import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
 
 /** Real processes on a shared machine: generous limits (no test asserts a time). */
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
-const root = mkdtempSync(join(tmpdir(), 'gatelab-file-faults-'));
-const mounts: string[] = [];
-
-/** A tmpfs at a fresh folder (needs root); null, with the reason printed, where mounting is refused. */
-function mountTmpfs(options: string): string | null {
-  const dir = mkdtempSync(join(root, 'mnt-'));
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    console.log(
-      `skipping a full/read-only file-system test: cannot mount tmpfs (${(r.stderr || r.error?.message || '').trim()})`,
-    );
-    return null;
-  }
-  mounts.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of mounts) spawnSync('umount', [dir]);
-  rmSync(root, { recursive: true, force: true });
-});
+const root = tempDir('file-faults');
 
 const half = (file: string) => truncateSync(file, Math.floor(readFileSync(file).length / 2));
 const tempFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.tmp'));
@@ -47,29 +34,10 @@ describe('a disk that fills up mid-run', () => {
   // fits in 2 MiB; replacing it needs room for a second copy, which is not there.
   const args = (runsDir: string, id: string) => [
     'train',
-    '--task',
-    'mnist-mlp',
-    '--epochs',
-    '1',
-    '--batch-size',
-    '32',
-    '--model',
-    'depth=1',
-    '--model',
-    'width=128',
-    '--limit-train',
-    '256',
-    '--limit-eval',
-    '64',
-    '--checkpoint-every',
-    '2',
-    '--runs-dir',
-    runsDir,
-    '--run-id',
-    id,
-    '--quiet',
+    ...tinyMlpArgs({ epochs: 1, width: 128 }),
+    ...['--runs-dir', runsDir, '--run-id', id, '--quiet'],
   ];
-  const disk = mountTmpfs('size=2m');
+  const disk = mountTmpfs(root, 'size=2m');
 
   it.skipIf(disk === null)(
     'names checkpoint.bin and "no space left", keeps the last checkpoint whole, resumes once there is room',
@@ -93,7 +61,7 @@ describe('a disk that fills up mid-run', () => {
     },
   );
 
-  const readOnly = mountTmpfs('ro,size=64k');
+  const readOnly = mountTmpfs(root, 'ro,size=64k');
   it.skipIf(readOnly === null)(
     'a read-only runs folder is named as read-only before any run starts',
     async () => {
@@ -121,38 +89,13 @@ describe('a comparison whose run files are cut short', () => {
   const runsDir = join(root, 'cut');
   const compareArgs = (id: string) => [
     'compare',
-    '--task',
-    'mnist-mlp',
-    '--epochs',
-    '2',
-    '--batch-size',
-    '32',
-    '--model',
-    'depth=1',
-    '--model',
-    'width=16',
-    '--limit-train',
-    '256',
-    '--limit-eval',
-    '64',
-    '--checkpoint-every',
-    '2',
-    '--activations',
-    'relu',
-    '--seeds',
-    '4',
-    '--jobs',
-    '4',
-    '--runs-dir',
-    runsDir,
-    '--id',
-    id,
-    '--no-report',
+    ...tinyMlpArgs(),
+    ...['--activations', 'relu', '--seeds', '4', '--jobs', '4'],
+    ...['--runs-dir', runsDir, '--id', id, '--no-report'],
   ];
   const runs = ['relu-s0', 'relu-s1', 'relu-s2', 'relu-s3'];
   beforeAll(async () => {
-    const r = await runCli(compareArgs('ref'));
-    expect(r.code, r.stderr).toBe(0);
+    await runCliToSuccess(compareArgs('ref'));
   });
 
   it('report marks the damaged folders; the rerun restarts or resumes each run and matches', async () => {

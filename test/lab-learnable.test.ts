@@ -4,10 +4,9 @@
  * them), positive ones stay positive (log parameterisation), they get gradients and no weight decay,
  * a run logs them per evaluation and the report draws their trajectories; unknown names fail early.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { activation } from '../src/activation.js';
 import { learnableValues } from '../src/lab/analysis/learnable.js';
 import { recorderHooks } from '../src/lab/hooks/recorder.js';
@@ -21,12 +20,12 @@ import { grad, initLabRuntime, np } from '../src/lab/runtime.js';
 import { namedLeaves } from '../src/lab/train/probe.js';
 import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
 import { initModel } from '../src/lab/train/trainer.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatelab-learnable-'));
+const dir = tempDir('learnable');
 beforeAll(async () => {
   await initLabRuntime();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const xs = [-3, -0.5, 0, 0.7, 2.5];
 

@@ -78,28 +78,15 @@ describe('detection metrics', () => {
   it('a duplicate detection is a false positive; a missed box lowers recall', () => {
     const t = { ...box(0, 0, 10, 10), label: 0 };
     const u = { ...box(20, 20, 30, 30), label: 0 };
+    const hit = { ...box(0, 0, 10, 10), label: 0, score: 0.9 };
+    const duplicate = { ...box(0, 0, 10, 9), label: 0, score: 0.8 };
+    const falsePositive = { ...box(40, 40, 50, 50), label: 0, score: 0.95 };
     // Detections in score order: hit t (P=1, R=.5), duplicate of t (P=.5, R=.5); u missed.
-    const images = [
-      {
-        truth: [t, u],
-        detections: [
-          { ...box(0, 0, 10, 10), label: 0, score: 0.9 },
-          { ...box(0, 0, 10, 9), label: 0, score: 0.8 },
-        ],
-      },
-    ];
+    const images = [{ truth: [t, u], detections: [hit, duplicate] }];
     // All-point: recall 0 -> 0.5 at envelope precision 1, then no more recall: AP = 0.5.
     expect(averagePrecision(images, 1, 0.5).meanAP).toBe(0.5);
     // A false positive ranked first: P = 0, 0.5 at recall 0, 0.5; envelope 0.5 -> AP 0.25.
-    const fpFirst = [
-      {
-        truth: [t, u],
-        detections: [
-          { ...box(40, 40, 50, 50), label: 0, score: 0.95 },
-          { ...box(0, 0, 10, 10), label: 0, score: 0.9 },
-        ],
-      },
-    ];
+    const fpFirst = [{ truth: [t, u], detections: [falsePositive, hit] }];
     expect(averagePrecision(fpFirst, 1, 0.5).meanAP).toBe(0.25);
   });
 

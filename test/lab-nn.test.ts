@@ -93,22 +93,14 @@ beforeAll(async () => {
 describe('conv2d (im2col and tap-sum)', () => {
   const cases: { name: string; x: number[]; k: number; cout: number; options: Conv2dOptions; pad: number }[] =
     [
-      {
-        name: 'im2col 3x3 same stride 1',
+      ...(['im2col', 'tapsum'] as const).map((method) => ({
+        name: `${method === 'tapsum' ? 'tap-sum' : method} 3x3 same stride 1`,
         x: [2, 5, 6, 3],
         k: 3,
         cout: 4,
-        options: { method: 'im2col' },
+        options: { method },
         pad: 1,
-      },
-      {
-        name: 'tap-sum 3x3 same stride 1',
-        x: [2, 5, 6, 3],
-        k: 3,
-        cout: 4,
-        options: { method: 'tapsum' },
-        pad: 1,
-      },
+      })),
       { name: 'im2col 3x3 stride 2 (even)', x: [2, 6, 6, 2], k: 3, cout: 3, options: { stride: 2 }, pad: 1 },
       { name: 'im2col 3x3 stride 2 (odd)', x: [1, 7, 5, 2], k: 3, cout: 3, options: { stride: 2 }, pad: 1 },
       {

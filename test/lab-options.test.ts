@@ -1,13 +1,7 @@
-/**
- * The run-option schema: task defaults, the resolved configuration and its JSON (run.json), messages,
- * options that do not apply to a task, and the command line checking everything before it writes.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLearningRates, parseSeeds } from '../src/cli/args/lists.js';
 import { runOptionsMarkdown } from '../src/cli/args/run-options.js';
 import { registerCompare } from '../src/cli/compare.js';
@@ -22,9 +16,10 @@ import {
   runConfigHash,
   runConfigJson,
 } from '../src/lab/train/config.js';
+import { runCliSync } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-options-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('options');
 const options = RUN_OPTIONS as readonly RunOption[];
 
 describe('task defaults', () => {
@@ -313,11 +308,7 @@ describe('the command line checks every option before it writes anything', () =>
   });
 });
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 100_000,
-  });
+const cli = (args: string[]) => runCliSync(args, 100_000);
 
 describe('gatelab train --config', () => {
   it('runs from run.json alone and reproduces the run; --version prints the version', () => {

@@ -8,10 +8,9 @@
  * and `timing`, `startedAt`, `finishedAt` of summary.json (plus `id`, `dir` and `resumedAt`, which name
  * the folder and the resumes).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { recorderHooks } from '../src/lab/hooks/recorder.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/lab/runs/checkpoint.js';
@@ -24,10 +23,10 @@ import {
   resumeExperiment,
   runExperiment,
 } from '../src/lab/train/run.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { metricsWithoutClock, summaryWithoutClock } from './run-files.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-resume-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('resume');
 
 const recorder = { diagnosticsEvery: 3, saveWeights: true };
 const attach: RunOptions['attach'] = (run) => recorderHooks(recorder, run);
@@ -88,6 +87,28 @@ function expectSameRun(reference: string, resumed: string) {
   expect(summaryWithoutClock(resumed)).toEqual(summaryWithoutClock(reference));
 }
 
+/** A run stopped at `stops` and resumed equals the same run done in one go (folders NAME-ref, NAME-part). */
+async function expectResumedSame(config: RunConfig, name: string, stops: number[]): Promise<string> {
+  const reference = await referenceRun(config, `${name}-ref`);
+  expectSameRun(reference, await interruptedRun(config, `${name}-part`, stops));
+  return reference;
+}
+
+/** The one-layer character model with dropout of the GPT and masked LM cases. */
+const TINY_TEXT: RunOverrides = {
+  epochs: 2,
+  batchSize: 4,
+  model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16, dropout: 0.1 },
+  data: { stepsPerEpoch: 5, evalBatches: 1 },
+};
+/** The small MLP of the edge cases: 256 / 64 = 4 steps per epoch. */
+const TINY_MLP: RunOverrides = {
+  seed: 0,
+  batchSize: 64,
+  model: { depth: 1, width: 16 },
+  data: { limitTrain: 256, limitEval: 64 },
+};
+
 /** Distinct sorted steps in [1, total - 1] drawn from a seeded generator. */
 function randomSteps(seed: number, total: number, count: number): number[] {
   const rng = createRng(seed);
@@ -112,9 +133,7 @@ describe('resume from a checkpoint gives the same run, bit for bit', () => {
       data: { limitTrain: 256, limitEval: 64 },
     });
     // 256 / 32 = 8 steps per epoch, 24 steps; checkpoints every 5 steps, so the stops fall between them.
-    const stops = randomSteps(101, 24, 2);
-    const reference = await referenceRun(config, 'mlp-ref');
-    expectSameRun(reference, await interruptedRun(config, 'mlp-part', stops));
+    await expectResumedSame(config, 'mlp', randomSteps(101, 24, 2));
   });
 
   it('cnn with batch norm and dropout, AdamW, cosine schedule with warmup', async () => {
@@ -127,39 +146,24 @@ describe('resume from a checkpoint gives the same run, bit for bit', () => {
       model: { channels: [4, 4], dropout: 0.3 },
       data: { limitTrain: 64, limitEval: 32 },
     });
-    const stops = randomSteps(202, 8, 1);
-    const reference = await referenceRun(config, 'cnn-ref');
-    expectSameRun(reference, await interruptedRun(config, 'cnn-part', stops));
+    await expectResumedSame(config, 'cnn', randomSteps(202, 8, 1));
   });
 
   it('char GPT with dropout: the text sampler continues at the same window', async () => {
-    const config = configOf('text-gpt', 'swish', 4, {
-      seed: 2,
-      epochs: 2,
-      batchSize: 4,
-      model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16, dropout: 0.1 },
-      data: { stepsPerEpoch: 5, evalBatches: 1 },
-    });
-    const stops = randomSteps(303, 10, 2);
-    const reference = await referenceRun(config, 'gpt-ref');
-    expectSameRun(reference, await interruptedRun(config, 'gpt-part', stops));
+    const config = configOf('text-gpt', 'swish', 4, { ...TINY_TEXT, seed: 2 });
+    await expectResumedSame(config, 'gpt', randomSteps(303, 10, 2));
   });
 
   it('masked LM with learnable GoLU parameters per channel and dropout: masks and sampler continue', async () => {
     const config = configOf('text-mlm', 'golu', 4, {
+      ...TINY_TEXT,
       seed: 4,
-      epochs: 2,
-      batchSize: 4,
-      model: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16, dropout: 0.1 },
-      data: { stepsPerEpoch: 5, evalBatches: 1 },
       learnable: ['alpha', 'beta', 'gamma'],
       learnableScope: 'channel',
     });
-    const stops = randomSteps(404, 10, 2);
-    const reference = await referenceRun(config, 'mlm-ref');
-    // The activation-params records (and weights.bin, which holds the parameters) must match too.
+    const reference = await expectResumedSame(config, 'mlm', randomSteps(404, 10, 2));
+    // The activation-params records (and weights.bin, which holds the parameters) matched too.
     expect(readFileSync(join(reference, 'metrics.jsonl'), 'utf8')).toContain('"kind":"activation-params"');
-    expectSameRun(reference, await interruptedRun(config, 'mlm-part', stops));
   });
 
   it('ViT with a learnable PReLU slope, dropout, AdamW with warm-up', async () => {
@@ -172,31 +176,16 @@ describe('resume from a checkpoint gives the same run, bit for bit', () => {
       data: { limitTrain: 64, limitEval: 32 },
       learnable: ['slope'],
     });
-    const stops = randomSteps(505, 8, 1);
-    const reference = await referenceRun(config, 'vit-ref');
-    expectSameRun(reference, await interruptedRun(config, 'vit-part', stops));
+    await expectResumedSame(config, 'vit', randomSteps(505, 8, 1));
   });
 
   it('stops right after an evaluation and before the first step, with checkpoints only at evaluations', async () => {
-    const config = configOf('mnist-mlp', 'relu', 0, {
-      seed: 0,
-      epochs: 2,
-      batchSize: 64,
-      model: { depth: 1, width: 16 },
-      data: { limitTrain: 256, limitEval: 64 },
-    });
-    const reference = await referenceRun(config, 'edge-ref');
-    expectSameRun(reference, await interruptedRun(config, 'edge-part', [0, 4, 6]));
+    const config = configOf('mnist-mlp', 'relu', 0, { ...TINY_MLP, epochs: 2 });
+    await expectResumedSame(config, 'edge', [0, 4, 6]);
   });
 
   it('refuses a damaged checkpoint with a message naming the file', async () => {
-    const config = configOf('mnist-mlp', 'relu', 0, {
-      seed: 0,
-      epochs: 1,
-      batchSize: 64,
-      model: { depth: 1, width: 16 },
-      data: { limitTrain: 256, limitEval: 64 },
-    });
+    const config = configOf('mnist-mlp', 'relu', 0, { ...TINY_MLP, epochs: 1 });
     let steps = 0;
     const summary = await runExperiment(config, {
       runsDir,

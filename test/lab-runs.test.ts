@@ -13,9 +13,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCompare } from '../src/lab/compare/runner.js';
 import { writeRunsReport } from '../src/lab/report/write.js';
 import {
@@ -30,34 +29,15 @@ import {
 import { loadRun, loadRuns } from '../src/lab/runs/read.js';
 import { RunDirectory } from '../src/lab/runs/run-folder.js';
 import { readWeights, writeWeights } from '../src/lab/runs/weights.js';
+import { mountTmpfs, tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-runs-'));
-const mounts: string[] = [];
-
-/** A tmpfs mounted at a fresh folder (root only); null with the reason printed where mounting is not allowed. */
-function mountTmpfs(options: string): string | null {
-  const dir = mkdtempSync(join(root, 'mnt-'));
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (result.status !== 0) {
-    console.log(
-      `skipping a real-file-system check: cannot mount tmpfs here (${(result.stderr || result.error?.message || '').trim()})`,
-    );
-    return null;
-  }
-  mounts.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of mounts) spawnSync('umount', [dir]);
-  rmSync(root, { recursive: true, force: true });
-});
+const root = tempDir('runs');
 
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
 if (!hasStrace) console.log('skipping the fsync-order check: strace is not installed');
 
-const full = mountTmpfs('size=64k');
-const readOnly = mountTmpfs('ro,size=64k');
+const full = mountTmpfs(root, 'size=64k');
+const readOnly = mountTmpfs(root, 'ro,size=64k');
 
 describe('atomic writes and their errors', () => {
   it.skipIf(full === null)(

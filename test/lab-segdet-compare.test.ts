@@ -1,22 +1,12 @@
-/**
- * `gatelab compare` on mnist-seg and mnist-det end to end (real child processes, tiny sizes): the table
- * ranks by the task metric, every run folder holds its evaluation figures, and the report shows the task
- * metrics, the per-class table and the figures.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCliSync } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-segdet-compare-'));
-afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+const runsDir = tempDir('segdet-compare');
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 550_000,
-  });
+const cli = (args: string[]) => runCliSync(args, 550_000);
 
 const tiny = (task: string, id: string) => [
   'compare',

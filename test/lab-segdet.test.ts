@@ -3,11 +3,10 @@
  * target encoding and decoding (a perfect prediction scores mAP 1), the segmentation evaluation, the
  * PNG/SVG figures, the `--data` folder formats with their errors, and both tasks' models end to end.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzlibSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeDetections,
   detectionData,
@@ -21,7 +20,7 @@ import {
   loadSegmentationFolder,
   parsePgm,
 } from '../src/lab/data/scene-folder.js';
-import { argmaxRows, segmentationData } from '../src/lab/data/segmentation-data.js';
+import { argmaxRows } from '../src/lab/data/segmentation-data.js';
 import type { ModelAccess } from '../src/lab/data/training-data.js';
 import { crc32, encodePng } from '../src/lab/metrics/png.js';
 import { evalContext } from '../src/lab/models/types.js';
@@ -30,6 +29,7 @@ import { type CheckInput, gradientCheck, worstGradientRatio } from '../src/lab/n
 import { initLabRuntime, type JaxArray, np } from '../src/lab/runtime.js';
 import { buildTaskModel, getTask, loadTaskData } from '../src/lab/tasks.js';
 import { initModel } from '../src/lab/train/trainer.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const rng = createRng(1234);
 /** These evaluations judge the outputs they were given; they never run the model. */
@@ -39,12 +39,11 @@ const NO_MODEL: ModelAccess = {
 };
 const rand = () => rng.next();
 const f64 = (v: CheckInput): JaxArray => np.array(v.data, { shape: v.shape, dtype: np.float64 });
-const dir = mkdtempSync(join(tmpdir(), 'gatelab-segdet-'));
+const dir = tempDir('segdet');
 
 beforeAll(async () => {
   await initLabRuntime();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

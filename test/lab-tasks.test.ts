@@ -2,22 +2,21 @@
  * `--data` switches a task to a user's full-size files: generated IDX (MNIST layout), CIFAR-10 binary
  * batches and a plain-text corpus, each trained for a few steps through the real task pipeline.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { initLabRuntime } from '../src/lab/runtime.js';
 import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-lab-tasks-'));
+const root = tempDir('lab-tasks');
 const runsDir = join(root, 'runs');
 const rng = createRng(2024);
 
 beforeAll(async () => {
   await initLabRuntime();
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** An IDX file: big-endian magic, dimensions, then unsigned bytes. */
 function idx(magic: number, dims: number[], bytes: Uint8Array): Buffer {

@@ -2,10 +2,9 @@
  * The trainer and a run's files: determinism given a seed, divergence handling, runs/<id>/ contents,
  * the diagnostics probe, and task/option errors.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingData } from '../src/lab/data/training-data.js';
 import { mlp } from '../src/lab/models/index.js';
 import { adamw } from '../src/lab/optim/adamw.js';
@@ -15,17 +14,15 @@ import { getTask, loadTaskData, parseModelOptions } from '../src/lab/tasks.js';
 import { createProbe, histogram, summarizeLayers } from '../src/lab/train/probe.js';
 import { resolveRunConfig, runExperiment } from '../src/lab/train/run.js';
 import { type TrainOptions, train } from '../src/lab/train/trainer.js';
+import { mnistMlpConfig } from './helpers/run-config.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const runsDir = mkdtempSync(join(tmpdir(), 'gatelab-lab-train-'));
+const runsDir = tempDir('lab-train');
 let data: TrainingData;
 
 beforeAll(async () => {
   await initLabRuntime();
   data = loadTaskData(getTask('mnist-mlp'), { limitTrain: 256, limitEval: 128 });
-});
-
-afterAll(() => {
-  rmSync(runsDir, { recursive: true, force: true });
 });
 
 const tinyModel = (activation = 'golu') =>
@@ -160,20 +157,8 @@ describe('runExperiment', () => {
   });
 
   it('marks a diverged run in its files (loss as a string, step and epoch)', async () => {
-    const config = resolveRunConfig(
-      'mnist-mlp',
-      { name: 'relu' },
-      {
-        epochs: 2,
-        batchSize: 64,
-        lr: 1e25,
-        optimizer: 'sgd',
-        momentum: 0,
-        nesterov: false,
-        model: { depth: 1, width: 16 },
-        data: { limitTrain: 256, limitEval: 64 },
-      },
-    );
+    const sgd = { optimizer: 'sgd', momentum: 0, nesterov: false } as const;
+    const config = mnistMlpConfig({ name: 'relu' }, { epochs: 2, lr: 1e25, ...sgd });
     const summary = await runExperiment(config, { runsDir, runId: 'diverge-check', progress: 'none' });
     expect(summary.status).toBe('diverged');
     const saved = JSON.parse(readFileSync(join(runsDir, 'diverge-check', 'summary.json'), 'utf8'));

@@ -1,73 +1,32 @@
-/**
- * The transformer tasks from the command line, as real child processes on tiny configurations: `train`
- * of mnist-vit with learnable GoLU parameters (summary, activation-params records, report section),
- * `compare` of two activations on text-mlm (masked-token metrics in compare.json), and a sweep over
- * mnist-vit (`sweep run` then `sweep merge`).
- */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { modelFlags, runCliSync, TINY_VIT_MODEL, words } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-transformers-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('transformers-cli');
 
-const mainTs = resolve('src/cli/main.ts');
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', mainTs, ...args], { encoding: 'utf8', timeout: 600_000 });
+const cli = (args: string[]) => runCliSync(args, 600_000);
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
-/** A ViT of one block, width 16, on 14x14 patches (4 patches + class token). */
-const TINY_VIT = [
-  '--model',
-  'patchSize=14',
-  '--model',
-  'depth=1',
-  '--model',
-  'width=16',
-  '--model',
-  'heads=2',
-];
 /** A one-layer encoder of width 16 over 16 characters. */
-const TINY_MLM = [
-  '--model',
-  'nLayer=1',
-  '--model',
-  'nHead=2',
-  '--model',
-  'nEmbd=16',
-  '--model',
-  'blockSize=16',
-];
+const TINY_MLM = modelFlags('nLayer=1', 'nHead=2', 'nEmbd=16', 'blockSize=16');
+
+/** Runs `gatelab ARGS --runs-dir root/FOLDER`, expects it to succeed, and returns that runs folder. */
+function succeedsIn(folder: string, args: string[]): string {
+  const runsDir = join(root, folder);
+  const r = cli([...args, '--runs-dir', runsDir]);
+  expect(r.status, r.stderr).toBe(0);
+  return runsDir;
+}
 
 describe('transformer tasks from the CLI', () => {
   it('train --task mnist-vit --learnable: logs the parameters and the report plots them', () => {
-    const runsDir = join(root, 'train');
-    const r = cli([
-      'train',
-      '--task',
-      'mnist-vit',
-      '--activation',
-      'golu',
-      '--learnable',
-      'alpha,beta,gamma',
-      '--epochs',
-      '2',
-      '--batch-size',
-      '32',
-      '--limit-train',
-      '128',
-      '--limit-eval',
-      '64',
-      ...TINY_VIT,
-      '--runs-dir',
-      runsDir,
-      '--run-id',
-      'vit',
-      '--quiet',
+    const runsDir = succeedsIn('train', [
+      ...words('train --task mnist-vit --activation golu --learnable alpha,beta,gamma --run-id vit --quiet'),
+      ...words('--epochs 2 --batch-size 32 --limit-train 128 --limit-eval 64'),
+      ...TINY_VIT_MODEL,
     ]);
-    expect(r.status, r.stderr).toBe(0);
     const dir = join(runsDir, 'vit');
     const summary = json(join(dir, 'summary.json'));
     expect(summary.status).toBe('completed');
@@ -90,35 +49,11 @@ describe('transformer tasks from the CLI', () => {
   });
 
   it('compare --task text-mlm: every activation completes with masked-token metrics', () => {
-    const runsDir = join(root, 'compare');
-    const r = cli([
-      'compare',
-      '--task',
-      'text-mlm',
-      '--activations',
-      'relu,gem',
-      '--seeds',
-      '1',
-      '--jobs',
-      '1',
-      '--epochs',
-      '1',
-      '--steps-per-epoch',
-      '4',
-      '--eval-batches',
-      '2',
-      '--batch-size',
-      '8',
-      '--eval-batch-size',
-      '8',
+    const runsDir = succeedsIn('compare', [
+      ...words('compare --task text-mlm --activations relu,gem --seeds 1 --jobs 1 --id mlm --no-report'),
+      ...words('--epochs 1 --steps-per-epoch 4 --eval-batches 2 --batch-size 8 --eval-batch-size 8'),
       ...TINY_MLM,
-      '--runs-dir',
-      runsDir,
-      '--id',
-      'mlm',
-      '--no-report',
     ]);
-    expect(r.status, r.stderr).toBe(0);
     const compare = json(join(runsDir, 'mlm', 'compare.json'));
     const runs = compare.outcomes as {
       label: string;

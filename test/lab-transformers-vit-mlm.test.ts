@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { gpt, type Model, mlm, vit } from '../src/lab/models/index.js';
-import { patchify } from '../src/lab/models/vit.js';
+import { patchify, type VitConfig } from '../src/lab/models/vit.js';
 import { attentionInit, selfAttention } from '../src/lab/nn/attention.js';
 import { logSoftmax, maskedCrossEntropySum } from '../src/lab/nn/loss.js';
 import { adamw } from '../src/lab/optim/adamw.js';
@@ -65,22 +65,17 @@ describe('attention masks', () => {
     const ids = Int32Array.from({ length: time }, () => rng.int(vocab));
     const perturbed = Int32Array.from(ids);
     perturbed[time - 1] = (ids[time - 1] + 3) % vocab;
-    const encoder = mlm({
+    // One configuration for both models.
+    const config = {
       vocabSize: vocab,
       activation: { name: 'gelu' },
       blockSize: time,
       nLayer: 1,
       nHead: 2,
       nEmbd: 8,
-    });
-    const decoder = gpt({
-      vocabSize: vocab,
-      activation: { name: 'gelu' },
-      blockSize: time,
-      nLayer: 1,
-      nHead: 2,
-      nEmbd: 8,
-    });
+    };
+    const encoder = mlm(config);
+    const decoder = gpt(config);
     const encA = tokenLogits(encoder, ids, 1, time);
     const encB = tokenLogits(encoder, perturbed, 1, time);
     const decA = tokenLogits(decoder, ids, 1, time);
@@ -89,6 +84,18 @@ describe('attention masks', () => {
     expect(maxDiffBefore(decA, decB, vocab, time - 1)).toBe(0);
   });
 });
+
+/** A GoLU ViT of one block of 2 heads on 8x8 images cut into 4x4 patches, 3 classes. */
+const tinyVit = (options: Partial<VitConfig>) =>
+  vit({
+    inputShape: [8, 8, 1],
+    numClasses: 3,
+    activation: { name: 'golu' },
+    patchSize: 4,
+    depth: 1,
+    heads: 2,
+    ...options,
+  });
 
 describe('vision transformer', () => {
   it('patchify cuts row-major p x p patches, each flattened as (py, px, c)', () => {
@@ -102,16 +109,7 @@ describe('vision transformer', () => {
 
   it('gives [B, classes] logits (class token and mean pooling) and rejects patches that do not tile', () => {
     for (const pool of ['cls', 'mean'] as const) {
-      const model = vit({
-        inputShape: [8, 8, 1],
-        numClasses: 3,
-        activation: { name: 'golu' },
-        patchSize: 4,
-        depth: 1,
-        width: 8,
-        heads: 2,
-        pool,
-      });
+      const model = tinyVit({ width: 8, pool });
       const { params, state } = initModel(model, 0);
       const x = np.array(
         Float32Array.from({ length: 2 * 64 }, () => rng.next()),
@@ -149,15 +147,7 @@ function fitFixedBatch(model: Model, x: () => JaxArray, y: () => JaxArray, maske
 
 describe('training on tiny configurations', () => {
   it('the ViT fits a fixed batch (loss decreases)', () => {
-    const model = vit({
-      inputShape: [8, 8, 1],
-      numClasses: 3,
-      activation: { name: 'golu' },
-      patchSize: 4,
-      depth: 1,
-      width: 16,
-      heads: 2,
-    });
+    const model = tinyVit({ width: 16 });
     const images = Float32Array.from({ length: 6 * 64 }, () => rng.next());
     const labels = Int32Array.from({ length: 6 }, (_, i) => i % 3);
     const losses = fitFixedBatch(

@@ -53,6 +53,9 @@ function parseSvg(svg: string): Element {
   return roots[0];
 }
 
+/** The SVG that `figure` renders to, parsed. */
+const drawn = async (figure: Parameters<typeof renderSvg>[0]) => parseSvg(await renderSvg(figure));
+
 function findAll(root: Element, predicate: (e: Element) => boolean): Element[] {
   const found: Element[] = [];
   const walk = (e: Element) => {
@@ -82,7 +85,7 @@ describe('figures render to valid SVG with the expected series', () => {
       5,
       101,
     );
-    const svg = parseSvg(await renderSvg(activationCurvesFigure(curves, 'test figure')));
+    const svg = await drawn(activationCurvesFigure(curves, 'test figure'));
     expect(svg.tag).toBe('svg');
     expect(svg.attrs.xmlns).toBe('http://www.w3.org/2000/svg');
     expect(texts(svg, 'role-legend-label')).toEqual(['golu', 'gelu', 'swish', 'relu']);
@@ -108,76 +111,68 @@ describe('figures render to valid SVG with the expected series', () => {
         }),
       ),
     );
-    const svg = parseSvg(await renderSvg(trainingCurvesFigure(rows)));
+    const svg = await drawn(trainingCurvesFigure(rows));
     expect(markItems(svg, 'mark-line', 'path')).toBe(4);
     expect(markItems(svg, 'mark-area', 'path')).toBe(4);
     expect(texts(svg, 'role-legend-label')).toEqual(['relu', 'golu']);
   });
 
   it('bars with whiskers, densities, lines, histograms', async () => {
-    const bars = parseSvg(
-      await renderSvg(
-        barFigure(
-          [
-            { activation: 'golu', value: 0.25, error: 0.01 },
-            { activation: 'gelu', value: 0.35, error: 0.02 },
-          ],
-          'variance',
-        ),
+    const bars = await drawn(
+      barFigure(
+        [
+          { activation: 'golu', value: 0.25, error: 0.01 },
+          { activation: 'gelu', value: 0.35, error: 0.02 },
+        ],
+        'variance',
       ),
     );
     expect(markItems(bars, 'mark-rect', 'path')).toBe(2);
     expect(markItems(bars, 'mark-rule', 'line')).toBeGreaterThanOrEqual(2);
 
-    const densities = parseSvg(
-      await renderSvg(
-        densityFigure(
-          ['a', 'b'].flatMap((activation, k) =>
-            Array.from({ length: 20 }, (_, i) => ({
-              activation,
-              x: i,
-              density: Math.exp(-((i - 10 - k) ** 2) / 8),
-            })),
-          ),
-          'kde',
+    const densities = await drawn(
+      densityFigure(
+        ['a', 'b'].flatMap((activation, k) =>
+          Array.from({ length: 20 }, (_, i) => ({
+            activation,
+            x: i,
+            density: Math.exp(-((i - 10 - k) ** 2) / 8),
+          })),
         ),
+        'kde',
       ),
     );
     expect(markItems(densities, 'mark-line', 'path')).toBe(2);
     expect(texts(densities, 'role-legend-label')).toEqual(['a', 'b']);
 
-    const lines = parseSvg(
-      await renderSvg(
-        lineFigure(
-          [0, 1, 2].flatMap((x) => [
-            { series: 'u', x, y: x * x, panel: 'p1' },
-            { series: 'v', x, y: x, panel: 'p2' },
-          ]),
-          'lines',
-          'x',
-          'y',
-        ),
+    const lines = await drawn(
+      lineFigure(
+        [0, 1, 2].flatMap((x) => [
+          { series: 'u', x, y: x * x, panel: 'p1' },
+          { series: 'v', x, y: x, panel: 'p2' },
+        ]),
+        'lines',
+        'x',
+        'y',
       ),
     );
     expect(markItems(lines, 'mark-line', 'path')).toBe(2);
     expect(texts(lines, 'role-column-header')).toEqual(['p1', 'p2']);
 
-    const histograms = parseSvg(
-      await renderSvg(
-        histogramFigure(
-          ['relu', 'golu'].flatMap((activation) =>
-            ['layer 1', 'layer 2'].flatMap((group) =>
-              Array.from({ length: 8 }, (_, i) => ({
-                activation,
-                group,
-                start: i,
-                end: i + 1,
-                density: 1 / 8,
-              })),
-            ),
+    const histograms = await drawn(
+      histogramFigure(
+        ['relu', 'golu'].flatMap((activation) =>
+          ['layer 1', 'layer 2'].flatMap((group) =>
+            Array.from({ length: 8 }, (_, i) => ({
+              activation,
+              group,
+              start: i,
+              end: i + 1,
+              density: 1 / 8,
+            })),
           ),
-          'weights',
         ),
+        'weights',
       ),
     );
     expect(markItems(histograms, 'mark-line', 'path')).toBe(4);
@@ -187,7 +182,7 @@ describe('figures render to valid SVG with the expected series', () => {
     const xs = [-1, -0.5, 0, 0.5, 1];
     const ys = [-1, 0, 1];
     const values = ys.flatMap((y) => xs.map((x) => x * x + 2 * y * y));
-    const svg = parseSvg(await renderSvg(landscapeFigure({ xs, ys, values }, 'bowl')));
+    const svg = await drawn(landscapeFigure({ xs, ys, values }, 'bowl'));
     expect(markItems(svg, 'mark-rect', 'path')).toBe(15);
     expect(markItems(svg, 'mark-shape', 'path')).toBeGreaterThan(0);
     expect(() => landscapeFigure({ xs, ys, values: values.slice(1) }, 'bad')).toThrow(/grid/);
@@ -197,7 +192,7 @@ describe('figures render to valid SVG with the expected series', () => {
     const cells = ['relu', 'golu'].flatMap((activation) =>
       [0.1, 0.01, 0.001].map((lr, i) => ({ activation, lr, mean: 0.9 + 0.01 * i, sem: 0.005 })),
     );
-    const svg = parseSvg(await renderSvg(lrHeatmapFigure(cells, 'accuracy', true)));
+    const svg = await drawn(lrHeatmapFigure(cells, 'accuracy', true));
     expect(markItems(svg, 'mark-rect', 'path')).toBe(6);
     const labels = findAll(svg, hasClass('mark-text'))
       .flatMap((g) => g.children.filter((c) => c.tag === 'text'))

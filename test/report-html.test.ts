@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'parse5';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupOutcomes, judgeComparison, type RunOutcome, verdictGroups } from '../src/lab/compare/stats.js';
 import { escapeHtml } from '../src/lab/report/html.js';
 import { buildRunsReport, describeComparison, groupRuns, judgeRunGroups } from '../src/lab/report/report.js';
 import { findRunDirs, type LoadedRun, loadRun } from '../src/lab/runs/read.js';
 import { RunDirectory } from '../src/lab/runs/run-folder.js';
 import type { RunSummary } from '../src/lab/train/run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-report-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('report');
 
 interface FakeRun {
   activation: string;

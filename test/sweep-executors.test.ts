@@ -7,24 +7,18 @@
  * mid-run is the only one a resubmission runs again.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseHtml } from 'parse5';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/lab/data/index.js';
 import { processesMentioning, stepsWritten } from './fault-helpers.js';
+import { MAIN_TS, runCliSync } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'gatelab-sweep-exec-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('sweep-exec');
 
-const mainTs = resolve('src/cli/main.ts');
-const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  spawnSync(process.execPath, ['--import', 'tsx', mainTs, ...args], {
-    encoding: 'utf8',
-    timeout: 400_000,
-    env,
-  });
+const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) => runCliSync(args, 400_000, env);
 
 const sweepFile = join(root, 'tiny.yaml');
 writeFileSync(
@@ -118,7 +112,7 @@ describe('sweep run on the local pool', () => {
       const dir = join(root, `killed-${what}`);
       const runner = spawn(
         process.execPath,
-        ['--import', 'tsx', mainTs, 'sweep', 'run', sweepFile, '--out', dir, '--jobs', '1'],
+        ['--import', 'tsx', MAIN_TS, 'sweep', 'run', sweepFile, '--out', dir, '--jobs', '1'],
         { detached: true, stdio: 'ignore' },
       );
       await waitFor(`${finishedBefore} finished trials and step ${atStep} of the next`, () => {
@@ -170,7 +164,7 @@ describe('sweep run on the local pool', () => {
         const child = spawn(process.execPath, [
           '--import',
           'tsx',
-          mainTs,
+          MAIN_TS,
           'sweep',
           'run',
           sweepFile,

@@ -4,14 +4,14 @@
  * runs while the main thread is blocked, and a holder that loses its lock stopping itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStale, liveHolder, tryLock } from '../src/lab/sweep/lock.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatelab-sweep-lock-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sweep-lock');
 const lockModule = resolve('src/lab/sweep/lock.ts');
 
 /**

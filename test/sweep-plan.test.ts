@@ -3,10 +3,9 @@
  * ids as content hashes (stable when the grid changes), every shipped preset plans, the Slurm scripts
  * and the Kubernetes manifest (parsed as YAML, fields checked).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseSetting, parseSweepText, readSweepFile, withSettings } from '../src/lab/sweep/file.js';
 import { SweepFolder } from '../src/lab/sweep/folder.js';
@@ -16,11 +15,11 @@ import { parseShard, planSweep, shardTrials, trialId } from '../src/lab/sweep/pl
 import { locateSweep, presetNames } from '../src/lab/sweep/presets.js';
 import { arraySpec, shellQuote, slurmScripts } from '../src/lab/sweep/slurm.js';
 import { runConfigFromJson } from '../src/lab/train/config.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const resolver = schemaTrialResolver();
 const plan = (text: string) => planSweep(parseSweepText(text, 'test.yaml'), resolver);
-const scratch = mkdtempSync(join(tmpdir(), 'gatelab-sweep-plan-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('sweep-plan');
 
 const base = 'name: t\ntask: mnist-mlp\n';
 

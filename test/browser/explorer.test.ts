@@ -89,6 +89,20 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
     await session.page.waitForFunction(() => 'gatelabExplorer' in globalThis);
   };
 
+  /** Opens the train panel at `query`, presses Start and waits (up to `timeoutMs`) until training is done or failed. */
+  const trainInPage = async (query: string, timeoutMs: number) => {
+    await goto(`panel=train&${query}`);
+    await session.page.locator('#train-start').click();
+    await session.page.waitForFunction(
+      () =>
+        ['done', 'error'].includes(
+          (globalThis as unknown as { gatelabExplorer: Probe }).gatelabExplorer.training.phase,
+        ),
+      null,
+      { timeout: timeoutMs },
+    );
+  };
+
   beforeAll(async () => {
     site = await buildExplorerSite();
     session = await openExplorer(site);
@@ -284,15 +298,9 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
   });
 
   const train = async (device: 'wasm' | 'webgpu', activations: string) => {
-    await goto(`panel=train&task=mnist-mlp&tact=${activations}&seeds=0&steps=20&batch=32&device=${device}`);
-    await session.page.locator('#train-start').click();
-    await session.page.waitForFunction(
-      () =>
-        ['done', 'error'].includes(
-          (globalThis as unknown as { gatelabExplorer: Probe }).gatelabExplorer.training.phase,
-        ),
-      null,
-      { timeout: 400_000 },
+    await trainInPage(
+      `task=mnist-mlp&tact=${activations}&seeds=0&steps=20&batch=32&device=${device}`,
+      400_000,
     );
     const result = await probe((p) => ({
       ...p.training,
@@ -428,16 +436,7 @@ describe.skipIf(missing !== undefined)('explorer page in headless Chromium', () 
 
   it('the small CNN and the char GPT train in the page too', { timeout: 300_000 }, async () => {
     for (const task of ['mnist-cnn', 'text-gpt']) {
-      await goto(`panel=train&task=${task}&tact=golu&seeds=0&steps=6&batch=16&device=wasm`);
-      await session.page.locator('#train-start').click();
-      await session.page.waitForFunction(
-        () =>
-          ['done', 'error'].includes(
-            (globalThis as unknown as { gatelabExplorer: Probe }).gatelabExplorer.training.phase,
-          ),
-        null,
-        { timeout: 240_000 },
-      );
+      await trainInPage(`task=${task}&tact=golu&seeds=0&steps=6&batch=16&device=wasm`, 240_000);
       const result = await probe((p) => ({
         error: p.training.error,
         loss: p.training.live?.loss[0],

@@ -3,6 +3,7 @@
  * tests (test/adapter-jax.test.ts: the exact form; test/adapter-jax-first-order.test.ts: the
  * first-order training form), so both forms are held to the same points.
  */
+import { grad, jit, jvp, numpy as np } from '@jax-js/jax';
 import { activationNames } from '../../src/activations/resolve.js';
 
 /** float32 machine epsilon: the unit of the condition-scaled tolerance. */
@@ -41,4 +42,34 @@ export const PARAMETER_CASES: readonly [string, Record<string, number>][] = [
 export function catalogSecond(derivative: (x: number) => number, x: number): number {
   const h = 1e-4 * Math.max(1, Math.abs(x));
   return (derivative(x + h) - derivative(x - h)) / (2 * h);
+}
+
+/** A measure of float32 results against a float64 reference, each point judged on its condition scale. */
+export type GridMeasure<M> = (
+  got: ArrayLike<number>,
+  want: (x: number) => number,
+  scale: (x: number) => number,
+) => M;
+
+/**
+ * `f` over GRID against the catalog's `reference`: its value, its grad (reverse mode) and its jvp
+ * (forward mode), the derivatives jitted, each put to `measure` on the problem's condition: |f(x)| +
+ * |x f'(x)| for the value, |f'(x)| + |x f''(x)| for the derivatives.
+ */
+export function measureOnGrid<M>(
+  f: (x: np.Array) => np.Array,
+  reference: { value: (x: number) => number; derivative: (x: number) => number },
+  measure: GridMeasure<M>,
+): { value: M; grad: M; jvp: M } {
+  const y = f(np.array(GRID)).dataSync();
+  const g = jit(grad((x: np.Array) => f(x).sum()))(np.array(GRID)).dataSync();
+  const t = jit((x: np.Array) => jvp(f, [x.ref], [np.onesLike(x)])[1])(np.array(GRID)).dataSync();
+  const valueScale = (x: number) => Math.abs(reference.value(x)) + Math.abs(x * reference.derivative(x));
+  const derivativeScale = (x: number) =>
+    Math.abs(reference.derivative(x)) + Math.abs(x * catalogSecond(reference.derivative, x));
+  return {
+    value: measure(y, reference.value, valueScale),
+    grad: measure(g, reference.derivative, derivativeScale),
+    jvp: measure(t, reference.derivative, derivativeScale),
+  };
 }

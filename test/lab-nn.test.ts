@@ -348,6 +348,21 @@ describe('loss', () => {
     expect(correctCount(logits, labels).item()).toBe(1);
   });
 
+  it('correctCount takes the first maximum on ties and never counts a row holding a NaN', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const logits = np.array([
+      [1, 3, 3], // tie: the first maximum (1) wins
+      [1, 3, 3],
+      [Number.NaN, 0, 5], // NaN: wrong whatever the label
+      [0, Number.NaN, 0],
+      [-inf, -inf, -inf], // all equal: index 0
+      [0, inf, 1],
+      [-inf, 0, -1],
+    ]);
+    const labels = np.array([1, 2, 2, 0, 0, 1, 1], { dtype: np.int32 });
+    expect(correctCount(logits, labels).item()).toBe(4);
+  });
+
   it('cross-entropy gradient is softmax - onehot (finite differences)', () => {
     const r = input([1]);
     r.data[0] = 1;

@@ -30,9 +30,32 @@ export function crossEntropySum(logits: JaxArray, labels: JaxArray): JaxArray {
   return logSoftmax(logits).mul(nn.oneHot(labels, classes)).sum().neg();
 }
 
-/** Number of rows whose arg-max equals the label (int32 scalar). Consumes both. */
+/**
+ * Number of rows whose arg-max (the first maximum, as np.argmax) equals the label (int32 scalar); a row
+ * holding a NaN never counts as correct. Consumes both.
+ *
+ * Written without float equality: jax-js's np.argmax is `equal(x, max(x))`, and its WebGPU code writes
+ * each float comparison `a != b` as `(a != b || min(a, inf) != a)` (a NaN test). The short-circuit `||`
+ * becomes a branch, and SwiftShader's pipeline compile time grows exponentially with the branches in one
+ * shader (measured on the arg-max shader: 11 `||` 0.3 s, 22 5 s, 33 > 2 min, the same shader with a
+ * non-short-circuit `|` 0.3 s); jax-js computed 4 rows per thread for 1024 rows of 11 classes (not for
+ * 256), 44 branches, and mnist-seg's first evaluation (10,752 pixel rows) never finished. Here only `<`
+ * comparisons and integer arithmetic reach the shader: for a NaN-free row, x < max(x) is false exactly
+ * at the maxima.
+ */
 export function correctCount(logits: JaxArray, labels: JaxArray): JaxArray {
-  return np.argmax(logits, -1).equal(labels).astype(np.int32).sum();
+  const classes = logits.shape[logits.ndim - 1];
+  const rowMax = np.max(logits.ref, -1, { keepdims: true });
+  const atMax = np.subtract(1, logits.ref.less(rowMax).astype(np.int32));
+  // The first maximum gets the largest weight (classes - index), as in jax-js's np.argmax.
+  const weights = np.arange(classes, 0, -1, { dtype: np.int32 });
+  const predicted = np.subtract(classes, np.max(atMax.mul(weights), -1));
+  // Not NaN: below +inf or above -inf (integer max, not a boolean `||`).
+  const notNaN = np.maximum(
+    logits.ref.less(Number.POSITIVE_INFINITY).astype(np.int32),
+    logits.greater(Number.NEGATIVE_INFINITY).astype(np.int32),
+  );
+  return predicted.equal(labels).astype(np.int32).mul(np.min(notNaN, -1)).sum();
 }
 
 /**

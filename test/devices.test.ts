@@ -1,10 +1,11 @@
 /**
  * The lab on WebGPU in Node (Dawn from the optional `webgpu` package), end to end through the CLI in
- * child processes: the MLP, a small GPT, a small ViT and a masked LM train a few steps on webgpu and on
- * wasm, and their losses agree within float32 tolerance; the run records the device and adapter;
- * `--device webgpu` without an adapter is a clear error that leaves no run folder. Without a GPU, Dawn runs on SwiftShader's Vulkan
- * driver, shipped by Debian's chromium package (apt-get install -y chromium libvulkan1). Where no
- * adapter can be had, the WebGPU tests are skipped with the reason printed.
+ * child processes: every task trains a few steps at a tiny size on webgpu and on wasm, and their losses
+ * agree within float32 tolerance (the CIFAR tasks need --data; mnist-resnet trains the same ResNet);
+ * the run records the device and adapter; `--device webgpu` without an adapter is a clear error that
+ * leaves no run folder. Without a GPU, Dawn runs on SwiftShader's Vulkan driver, shipped by Debian's
+ * chromium package (apt-get install -y chromium libvulkan1). Where no adapter can be had, the WebGPU
+ * tests are skipped with the reason printed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,11 +26,12 @@ function webgpuEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The CLI in a child process; its caches (mnist-ddpm's FID classifier) stay in this test's folder. */
 const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
     encoding: 'utf8',
     timeout: 800_000,
-    env,
+    env: { ...env, GATELAB_CACHE: join(runsDir, 'cache') },
   });
 
 /** Probed in a child process, so this test process never loads Dawn. */
@@ -151,8 +153,8 @@ const SCENE = [
   '--model',
   'groups=2',
 ];
-/** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
-const VIT = [
+/** A few steps on a few images (the CNN, the ResNet, the ViTs). */
+const IMAGES = [
   '--max-steps',
   '3',
   '--limit-train',
@@ -163,6 +165,35 @@ const VIT = [
   '32',
   '--batch-size',
   '16',
+];
+/** Conv, batch norm, max pooling. */
+const CNN = [...IMAGES, '--model', 'channels=4,8'];
+/** ResNet-8 with a width change, so the projection shortcuts run too. */
+const RESNET = [...IMAGES, '--model', 'depth=8', '--model', 'widths=4,8,8'];
+/** The DDPM U-Net: time embedding, group norm, the noise-prediction loss, and a 2-step DDIM sampler. */
+const DDPM = [
+  '--max-steps',
+  '2',
+  '--limit-train',
+  '32',
+  '--limit-eval',
+  '16',
+  '--batch-size',
+  '8',
+  '--eval-batch-size',
+  '16',
+  '--model',
+  'channels=4,4',
+  '--model',
+  'groups=2',
+  '--model',
+  'samples=4',
+  '--model',
+  'sampleSteps=2',
+];
+/** The ViT and the masked LM: bidirectional attention, patches, the masked loss and label count. */
+const VIT = [
+  ...IMAGES,
   '--model',
   'patchSize=14',
   '--model',
@@ -177,14 +208,18 @@ const MLM = GPT;
 describe('training on webgpu matches wasm', () => {
   for (const [task, extra] of [
     ['mnist-mlp', MLP],
+    ['fashion-cnn', CNN],
+    ['mnist-resnet', RESNET],
     ['text-gpt', GPT],
     ['mnist-vit', VIT],
+    ['fashion-vit', VIT],
     ['text-mlm', MLM],
     ['mnist-seg', SCENE],
     ['mnist-det', SCENE],
+    ['mnist-ddpm', DDPM],
   ] as const) {
     it.skipIf(!webgpu.available)(
-      `${task}: losses after 3 steps agree within ${LOSS_TOLERANCE} (relative)`,
+      `${task}: losses after ${extra[extra.indexOf('--max-steps') + 1]} steps agree within ${LOSS_TOLERANCE} (relative)`,
       () => {
         const onWasm = train(task, 'wasm', [...extra]);
         const onGpu = train(task, 'webgpu', [...extra], webgpuEnv());

@@ -483,6 +483,7 @@ export function buildTaskModel(
       return unet({
         inputShape: image,
         numClasses: data.outputSize,
+        classPrior: data.classFrequencies,
         activation,
         channels: list('channels') as [number, number, number] | undefined,
         groups: num('groups'),

@@ -56,6 +56,13 @@ export function argmaxRows(outputs: Float32Array, classes: number): Int32Array {
   return out;
 }
 
+/** Share of each class among the pixels of the masks. */
+export function classFrequencies(mask: Int32Array | Uint8Array, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const c of mask) counts[c]++;
+  return counts.map((n) => n / Math.max(1, mask.length));
+}
+
 function sceneSplit(split: SegmentationSplitData, pixels: number): SceneSplit {
   return stackedTargets(
     split,
@@ -122,6 +129,7 @@ export function segmentationData(set: SegmentationSet): TrainingData {
     inputShape: [height, width, 1],
     inputDtype: 'float32',
     outputSize: classes,
+    classFrequencies: classFrequencies(set.train.mask, classes),
     trainSize: set.train.n,
     stepsPerEpoch: (batchSize) => batchCount(set.train.n, batchSize, true),
     trainBatches: (epoch, batchSize, seed, startBatch = 0) =>

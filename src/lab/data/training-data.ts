@@ -78,6 +78,11 @@ export interface TrainingData {
   readonly inputDtype: 'float32' | 'int32';
   /** Classes or vocabulary size. */
   readonly outputSize: number;
+  /**
+   * Frequency of each class among the training targets, where a model starts its logits from it
+   * (segmentation: background covers ~96 % of the pixels).
+   */
+  readonly classFrequencies?: readonly number[];
   /** Examples in the training split (images, or tokens for text). */
   readonly trainSize: number;
   stepsPerEpoch(batchSize: number): number;

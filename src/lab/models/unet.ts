@@ -28,8 +28,24 @@ export interface StagedConvConfig {
   groups?: number;
 }
 
+/** Smallest class frequency taken as a prior (an absent class would give log 0). */
+const PRIOR_FLOOR = 1e-4;
+
+/** Per-class logit biases whose softmax is the given prior (floored at PRIOR_FLOOR). */
+export function priorLogits(prior: readonly number[]): Float32Array {
+  return Float32Array.from(prior, (f) => Math.log(Math.max(f, PRIOR_FLOOR)));
+}
+
 /** The U-Net's options; channels: the two encoder stages and the bottleneck, default [16, 32, 64]. */
-export type UnetConfig = StagedConvConfig;
+export interface UnetConfig extends StagedConvConfig {
+  /**
+   * Frequency of each class among the training pixels: the head's biases start at their logarithms, so
+   * the first prediction is the class prior (background ~96 %) instead of uniform. Without it the
+   * network spends its first ~130 steps learning that prior through its other weights and then sits at
+   * "all background" (measured: mIoU 8.8 % after one default epoch).
+   */
+  classPrior?: readonly number[];
+}
 
 type ConvBlock = { conv1: Conv2dParams; norm1: GroupNormParams; conv2: Conv2dParams; norm2: GroupNormParams };
 type UnetParams = {
@@ -76,6 +92,11 @@ export function stageSizes(
 
 export function unet(config: UnetConfig): Model {
   const { channels, groups, height, width, inChannels, act } = stageSizes('unet', config, [16, 32, 64]);
+  if (config.classPrior !== undefined && config.classPrior.length !== config.numClasses) {
+    throw new RangeError(
+      `unet classPrior must have one frequency per class (${config.numClasses}), got ${config.classPrior.length}`,
+    );
+  }
   const [c1, c2, c3] = channels;
   const label = activationLabel(config.activation);
 
@@ -106,6 +127,10 @@ export function unet(config: UnetConfig): Model {
         up1: blockInit(rand, c2 + c1, c1),
         head: conv2dInit(rand, c1, config.numClasses, 1, { init: 'xavier-uniform' }),
       };
+      if (config.classPrior !== undefined && 'b' in params.head) {
+        params.head.b.dispose();
+        params.head.b = np.array(priorLogits(config.classPrior));
+      }
       return { params: params as unknown as ArrayTree, state: {} };
     },
     apply(params, state, x, ctx) {

@@ -4,7 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { segmentationCanvases } from '../src/lab/data/canvas.js';
+import { classFrequencies } from '../src/lab/data/segmentation-data.js';
 import { unet } from '../src/lab/models/index.js';
+import { priorLogits } from '../src/lab/models/unet.js';
 import { evalContext } from '../src/lab/models/types.js';
 import { adamw } from '../src/lab/optim/adamw.js';
 import { initLabRuntime, np, tree } from '../src/lab/runtime.js';
@@ -74,5 +76,37 @@ describe('unet', () => {
     expect(losses[15]!, JSON.stringify(losses)).toBeLessThan(0.7 * losses[0]!);
     tree.dispose(state as never);
     steps.dispose();
+  });
+
+  it('starts from the class prior: the first softmax of every pixel is the training frequencies', () => {
+    const mask = Uint8Array.from([0, 0, 0, 0, 0, 0, 1, 2]);
+    const prior = classFrequencies(mask, 4);
+    expect(prior).toEqual([0.75, 0.125, 0.125, 0]);
+    // An absent class gets the floor, not log 0.
+    expect(Array.from(priorLogits(prior))[3]).toBeCloseTo(Math.log(1e-4), 5);
+    const model = unet({
+      inputShape: [8, 8, 1],
+      numClasses: 4,
+      activation: { name: 'relu' },
+      channels: [4, 4, 4],
+      classPrior: prior,
+    });
+    const { params, state } = initModel(model, 3);
+    // Zero input: GroupNorm of a constant is 0, so the logits are the head's biases alone.
+    const out = model.apply(params, state, np.zeros([1, 8, 8, 1]), evalContext);
+    const rows = out.logits.js() as number[][]; // consumes the logits
+    expect(rows.length).toBe(64);
+    const total = 1 + 1e-4;
+    for (const logits of rows) {
+      const e = logits.map(Math.exp);
+      const sum = e.reduce((a, b) => a + b, 0);
+      expect(e[0]! / sum).toBeCloseTo(0.75 / total, 6);
+      expect(e[1]! / sum).toBeCloseTo(0.125 / total, 6);
+      expect(e[2]! / sum).toBeCloseTo(0.125 / total, 6);
+      expect(e[3]! / sum).toBeCloseTo(1e-4 / total, 7);
+    }
+    expect(() =>
+      unet({ inputShape: [8, 8, 1], numClasses: 3, activation: { name: 'relu' }, classPrior: [0.5, 0.5] }),
+    ).toThrow('unet classPrior must have one frequency per class (3), got 2');
   });
 });

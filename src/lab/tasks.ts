@@ -74,7 +74,6 @@ export interface TaskSpec {
 
 /** mnist-seg: sized by measurement for about 10 minutes per run on this CPU (README: Segmentation and detection). */
 const SEG_DEFAULTS = {
-  epochs: 2,
   batchSize: 16,
   lr: 3e-3,
   weightDecay: 1e-4,

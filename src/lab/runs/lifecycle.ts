@@ -76,12 +76,16 @@ export function watchForStop(): StopWatch {
   process.on('SIGTERM', onSignal);
   restoreTerminalOnExit();
   const child = typeof process.send === 'function';
+  // A host that listens on the channel itself (a test runner's worker running a command in-process)
+  // needs it to keep the process alive: unreferenced, the worker could exit under it whenever nothing
+  // else is pending (seen as "Worker exited unexpectedly" / EPIPE under load).
+  const hostListens = process.listenerCount('message') > 0;
   let poll: NodeJS.Timeout | null = null;
   if (child) {
     process.on('disconnect', onDisconnect);
     process.on('message', onMessage);
-    // The channel must not keep a finished child alive.
-    process.channel?.unref();
+    // The channel must not keep a finished CLI child alive.
+    if (!hostListens) process.channel?.unref();
     process.stdout.on('error', ignorePipeErrors);
     process.stderr.on('error', ignorePipeErrors);
     const parent = process.ppid;
@@ -103,9 +107,6 @@ export function watchForStop(): StopWatch {
       process.off('disconnect', onDisconnect);
       process.off('message', onMessage);
       if (poll !== null) clearInterval(poll);
-      // Undo the unref for a host that listens on the channel itself (a test runner's worker running a
-      // command in-process would otherwise exit under it); a CLI child has no listener left and exits.
-      if (child && process.listenerCount('message') > 0) process.channel?.ref();
     },
   };
 }

@@ -36,10 +36,9 @@ export function crossEntropySum(logits: JaxArray, labels: JaxArray): JaxArray {
  *
  * Written without float equality: jax-js's np.argmax is `equal(x, max(x))`, and its WebGPU code writes
  * each float comparison `a != b` as `(a != b || min(a, inf) != a)` (a NaN test). The short-circuit `||`
- * becomes a branch, and SwiftShader's pipeline compile time grows exponentially with the branches in one
- * shader (measured on the arg-max shader: 11 `||` 0.3 s, 22 5 s, 33 > 2 min, the same shader with a
- * non-short-circuit `|` 0.3 s); jax-js computed 4 rows per thread for 1024 rows of 11 classes (not for
- * 256), 44 branches, and mnist-seg's first evaluation (10,752 pixel rows) never finished. Here only `<`
+ * becomes a branch, and SwiftShader's pipeline compile time grows steeply with the branches in one
+ * shader (timed by hand on the arg-max shader; with a non-short-circuit `|` it compiled at once);
+ * jax-js computed 4 rows per thread for 1024 rows of 11 classes (not for 256), 44 branches, and mnist-seg's first evaluation (10,752 pixel rows) never finished. Here only `<`
  * comparisons and integer arithmetic reach the shader: for a NaN-free row, x < max(x) is false exactly
  * at the maxima.
  */

@@ -33,17 +33,23 @@ seeds: 2
 `,
 );
 const TRIALS = 6;
+const STEPS_PER_TRIAL = 32;
 
 const results = (dir: string) => readFileSync(join(dir, 'merged', 'results.json'), 'utf8');
 const resultFiles = (dir: string) =>
   readdirSync(join(dir, 'trials')).filter((id) => existsSync(join(dir, 'trials', id, 'result.json')));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 300_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 300_000,
+  everyMs = 250,
+): Promise<void> {
   const t0 = Date.now();
   while (!check()) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
+    await sleep(everyMs);
   }
 }
 
@@ -108,28 +114,47 @@ describe('sweep run on the local pool', () => {
     'a sweep run SIGKILLed (%s) at a random point merges partially, and its rerun gives identical results',
     async (what) => {
       const finishedBefore = rng.int(TRIALS - 1);
-      const atStep = 1 + rng.int(24);
+      const atStep = 1 + rng.int(20);
       const dir = join(root, `killed-${what}`);
       const runner = spawn(
         process.execPath,
         ['--import', 'tsx', MAIN_TS, 'sweep', 'run', sweepFile, '--out', dir, '--jobs', '1'],
         { detached: true, stdio: 'ignore' },
       );
-      await waitFor(`${finishedBefore} finished trials and step ${atStep} of the next`, () => {
-        if (!existsSync(join(dir, 'trials'))) return false;
-        const ids = readdirSync(join(dir, 'trials'));
-        return (
-          resultFiles(dir).length >= finishedBefore &&
-          ids.some(
-            (id) =>
-              !existsSync(join(dir, 'trials', id, 'result.json')) &&
-              stepsWritten(join(dir, 'trials', id, 'run')) >= atStep,
-          )
+      const inFlight = () =>
+        readdirSync(join(dir, 'trials')).find(
+          (id) =>
+            !existsSync(join(dir, 'trials', id, 'result.json')) &&
+            stepsWritten(join(dir, 'trials', id, 'run')) >= atStep,
         );
-      });
+      await waitFor(
+        `${finishedBefore} finished trials and step ${atStep} of the next`,
+        () =>
+          existsSync(join(dir, 'trials')) &&
+          resultFiles(dir).length >= finishedBefore &&
+          inFlight() !== undefined,
+        300_000,
+        5,
+      );
+      // The trial is paused (SIGSTOP) while its runner dies: a tiny trial takes its last steps in well
+      // under the time a loaded machine needs to poll, so without the pause it could finish (a finished
+      // trial is published, not interrupted) before the kill, and the test would not test the kill.
+      const trialProcesses = processesMentioning(`${dir} --index `);
+      expect(trialProcesses, 'the trial process of a --jobs 1 sweep').toHaveLength(1);
+      for (const pid of trialProcesses) process.kill(pid, 'SIGSTOP');
+      const pausedTrial = inFlight();
+      expect(pausedTrial, 'the trial paused before its last step').toBeDefined();
+      expect(stepsWritten(join(dir, 'trials', pausedTrial!, 'run'))).toBeLessThan(STEPS_PER_TRIAL);
       if (what === 'group') process.kill(-runner.pid!, 'SIGKILL');
       else runner.kill('SIGKILL');
       await new Promise((done) => runner.on('close', done));
+      for (const pid of trialProcesses) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // killed with its group
+        }
+      }
       // No process of the sweep is left (the orphaned trial stops at its next step boundary).
       await waitFor('the trial processes to end', () => processesMentioning(dir).length === 0, 120_000);
       const finished = resultFiles(dir).length;

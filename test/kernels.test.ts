@@ -4,6 +4,8 @@
  * agreement; in-place; odd lengths and misaligned views; zero-copy on a caller-owned memory.
  */
 import { describe, expect, it } from 'vitest';
+import { oracleDerivative } from '../scripts/oracle/index.js';
+import { referenceFromDecimal } from '../scripts/oracle/reference.js';
 import type { ActivationSpec, Params } from '../src/index.js';
 import { getSpec, registry, resolveParams } from '../src/index.js';
 import {
@@ -16,7 +18,7 @@ import {
 import { KERNEL_OPS } from '../src/kernels/ops.js';
 import { withinKernelTolerance } from '../src/kernels/tolerance.js';
 import { instantiateKernels, simdSupported } from '../src/kernels/wasm.js';
-import { ulp } from '../src/math/float.js';
+import { ulp, ulpError } from '../src/math/float.js';
 
 type FloatArray = Float32Array | Float64Array;
 /** Float32Array or Float64Array, as one constructor type (TypeScript cannot call through the union). */
@@ -176,6 +178,37 @@ describe.each(['float32', 'float64'] as const)('fast == exact within tolerance (
       });
     }
   }
+});
+
+describe('fast path against the oracle where the exact path is too close to judge', () => {
+  // The catalog itself is a few ulp off here, so the sample above cannot see a 4.4 ulp fast result:
+  // squareplus's float64 f' just below x = 0 (f' just below 1/2, where an ulp is half as wide), once
+  // formed as f / r (4.39 and 4.36 ulp at the first two points, found by `npm run accuracy -- --path
+  // fast`), and a band out to x = -1e3 where 1 + x / r cancels.
+  it('squareplus float64 derivative within the kernel tolerance of the true value', () => {
+    const spec = getSpec('squareplus');
+    const p = resolveParams(spec, {});
+    const r = rng(11);
+    const points = [-4.38671504083632e-5, -9.243258117817701e-5, -132.4132101472954];
+    for (let k = 0; k < 300; k++) points.push(-(10 ** (-6 + 9 * r())));
+    const x = Float64Array.from(points);
+    const { dydx } = fastForwardWithDerivative(
+      spec,
+      p,
+      x,
+      new Float64Array(x.length),
+      new Float64Array(x.length),
+    );
+    const misses: string[] = [];
+    x.forEach((v, i) => {
+      const reference = referenceFromDecimal(oracleDerivative('squareplus', v), 'float64');
+      const error = ulpError(dydx[i], reference);
+      const absError = Math.abs(dydx[i] - reference.rounded);
+      const check = { kind: 'derivative', format: 'float64', x: v, ulpError: error, absError } as const;
+      if (!withinKernelTolerance(check)) misses.push(`x=${v}: ${error.toFixed(2)} ulp`);
+    });
+    expect(misses).toEqual([]);
+  });
 });
 
 describe('array handling', () => {

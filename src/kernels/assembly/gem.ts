@@ -4,80 +4,36 @@
 //   SE-GEM: the same rational on x < 0 scaled by lambda.
 // Params: p0 = epsilon, p1 = 2n, p2 = lambda; n (integer) for the power.
 // T = (x^2)^n by binary powering: relative error ~n ulp for large n (exact path: correctly rounded pow).
-import { DERIVATIVE, FORWARD, derivativeOut } from './common';
-import { select32 } from './math32';
-import { select64 } from './math64';
+import { FORWARD, valueOrDerivative } from './common';
+import { splat, where } from './math';
 
-@inline function pow32(base: v128, n: i32): v128 {
-  let result = f32x4.splat(1.0);
+@inline function integerPower<T>(base: v128, n: i32): v128 {
+  let result = splat<T>(1.0);
   let b = base;
   let e = n;
   while (e > 0) {
-    if (e & 1) result = f32x4.mul(result, b);
+    if (e & 1) result = v128.mul<T>(result, b);
     e >>= 1;
-    if (e > 0) b = f32x4.mul(b, b);
+    if (e > 0) b = v128.mul<T>(b, b);
   }
   return result;
 }
 
-@inline function pow64(base: v128, n: i32): v128 {
-  let result = f64x2.splat(1.0);
-  let b = base;
-  let e = n;
-  while (e > 0) {
-    if (e & 1) result = f64x2.mul(result, b);
-    e >>= 1;
-    if (e > 0) b = f64x2.mul(b, b);
-  }
-  return result;
+/**
+ * The x <= 0 side of v (the value or the derivative on x > 0): SE-GEM (`negativeBranch`) scales it by
+ * lambda for x < 0; the others are 0 there (andnot keeps NaN lanes: x <= 0 is false for NaN).
+ */
+@inline function negativeSide<T>(x: v128, v: v128, lambda: v128, negativeBranch: bool): v128 {
+  if (negativeBranch) return where(v128.lt<T>(x, splat<T>(0.0)), v128.mul<T>(lambda, v), v);
+  return v128.andnot(v, v128.le<T>(x, splat<T>(0.0)));
 }
 
-/** `negativeBranch`: SE-GEM (lambda-scaled rational for x < 0); otherwise 0 for x <= 0. */
-@inline export function gem32(x: v128, mode: i32, p0: v128, p1: v128, p2: v128, n: i32, negativeBranch: bool): v128 {
-  const t = pow32(f32x4.mul(x, x), n);
-  const one = f32x4.splat(1.0);
-  const g = f32x4.div(one, f32x4.add(one, f32x4.div(p0, t)));
-  const xg = f32x4.mul(x, g);
-  let y: v128;
-  if (negativeBranch) {
-    y = select32(f32x4.lt(x, f32x4.splat(0.0)), f32x4.mul(p2, xg), xg);
-  } else {
-    // andnot keeps NaN lanes (x <= 0 is false for NaN).
-    y = v128.andnot(xg, f32x4.le(x, f32x4.splat(0.0)));
-  }
+@inline export function gem<T>(x: v128, mode: i32, p0: v128, p1: v128, p2: v128, n: i32, negativeBranch: bool): v128 {
+  const t = integerPower<T>(v128.mul<T>(x, x), n);
+  const one = splat<T>(1.0);
+  const g = v128.div<T>(one, v128.add<T>(one, v128.div<T>(p0, t)));
+  const y = negativeSide<T>(x, v128.mul<T>(x, g), p2, negativeBranch);
   if (mode == FORWARD) return y;
-  const dd = f32x4.mul(g, f32x4.add(one, f32x4.mul(p1, f32x4.sub(one, g))));
-  let d: v128;
-  if (negativeBranch) {
-    d = select32(f32x4.lt(x, f32x4.splat(0.0)), f32x4.mul(p2, dd), dd);
-  } else {
-    d = v128.andnot(dd, f32x4.le(x, f32x4.splat(0.0)));
-  }
-  if (mode == DERIVATIVE) return d;
-  derivativeOut = d;
-  return y;
-}
-
-@inline export function gem64(x: v128, mode: i32, p0: v128, p1: v128, p2: v128, n: i32, negativeBranch: bool): v128 {
-  const t = pow64(f64x2.mul(x, x), n);
-  const one = f64x2.splat(1.0);
-  const g = f64x2.div(one, f64x2.add(one, f64x2.div(p0, t)));
-  const xg = f64x2.mul(x, g);
-  let y: v128;
-  if (negativeBranch) {
-    y = select64(f64x2.lt(x, f64x2.splat(0.0)), f64x2.mul(p2, xg), xg);
-  } else {
-    y = v128.andnot(xg, f64x2.le(x, f64x2.splat(0.0)));
-  }
-  if (mode == FORWARD) return y;
-  const dd = f64x2.mul(g, f64x2.add(one, f64x2.mul(p1, f64x2.sub(one, g))));
-  let d: v128;
-  if (negativeBranch) {
-    d = select64(f64x2.lt(x, f64x2.splat(0.0)), f64x2.mul(p2, dd), dd);
-  } else {
-    d = v128.andnot(dd, f64x2.le(x, f64x2.splat(0.0)));
-  }
-  if (mode == DERIVATIVE) return d;
-  derivativeOut = d;
-  return y;
+  const d = negativeSide<T>(x, v128.mul<T>(g, v128.add<T>(one, v128.mul<T>(p1, v128.sub<T>(one, g)))), p2, negativeBranch);
+  return valueOrDerivative(mode, y, d);
 }

@@ -2,8 +2,8 @@
 // Entry points: <op>_forward_<dtype>(x, y, n, a, b, c), <op>_backward_<dtype>(x, dy, dx, n, a, b, c),
 // <op>_fused_<dtype>(x, y, d, n, a, b, c). Pointers are byte offsets into the imported memory.
 import { BOTH, DERIVATIVE, FORWARD } from '../common';
-import { run32, run64 } from '../loops';
-import { prepareParams } from './dispatch';
+import { run } from '../loops';
+import { prepareParams, GoluLanes, GompertzLanes, GeluLanes, GeluTanhLanes, GeluSigmoidLanes, GemLanes, EgemLanes, SegemLanes, FmishLanes, ReluLanes, LeakyReluLanes, PreluLanes, EluLanes, SeluLanes, CeluLanes, SoftplusLanes, SwishLanes, MishLanes, SigmoidLanes, TanhLanes, SoftsignLanes, Relu6Lanes, HardSwishLanes, SquareplusLanes } from './dispatch';
 
 export function abi_version(): i32 {
   return 1;
@@ -11,577 +11,577 @@ export function abi_version(): i32 {
 
 export function golu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(0, false, a, b, c);
-  run32(0, FORWARD, x, 0, y, 0, n);
+  run<f32, GoluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function golu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(0, false, a, b, c);
-  run32(0, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, GoluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function golu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(0, false, a, b, c);
-  run32(0, BOTH, x, 0, y, d, n);
+  run<f32, GoluLanes>(BOTH, x, 0, y, d, n);
 }
 export function golu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(0, true, a, b, c);
-  run64(0, FORWARD, x, 0, y, 0, n);
+  run<f64, GoluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function golu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(0, true, a, b, c);
-  run64(0, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, GoluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function golu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(0, true, a, b, c);
-  run64(0, BOTH, x, 0, y, d, n);
+  run<f64, GoluLanes>(BOTH, x, 0, y, d, n);
 }
 export function gompertz_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(1, false, a, b, c);
-  run32(1, FORWARD, x, 0, y, 0, n);
+  run<f32, GompertzLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gompertz_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(1, false, a, b, c);
-  run32(1, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, GompertzLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gompertz_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(1, false, a, b, c);
-  run32(1, BOTH, x, 0, y, d, n);
+  run<f32, GompertzLanes>(BOTH, x, 0, y, d, n);
 }
 export function gompertz_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(1, true, a, b, c);
-  run64(1, FORWARD, x, 0, y, 0, n);
+  run<f64, GompertzLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gompertz_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(1, true, a, b, c);
-  run64(1, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, GompertzLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gompertz_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(1, true, a, b, c);
-  run64(1, BOTH, x, 0, y, d, n);
+  run<f64, GompertzLanes>(BOTH, x, 0, y, d, n);
 }
 export function gelu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(2, false, a, b, c);
-  run32(2, FORWARD, x, 0, y, 0, n);
+  run<f32, GeluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gelu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(2, false, a, b, c);
-  run32(2, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, GeluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gelu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(2, false, a, b, c);
-  run32(2, BOTH, x, 0, y, d, n);
+  run<f32, GeluLanes>(BOTH, x, 0, y, d, n);
 }
 export function gelu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(2, true, a, b, c);
-  run64(2, FORWARD, x, 0, y, 0, n);
+  run<f64, GeluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gelu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(2, true, a, b, c);
-  run64(2, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, GeluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gelu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(2, true, a, b, c);
-  run64(2, BOTH, x, 0, y, d, n);
+  run<f64, GeluLanes>(BOTH, x, 0, y, d, n);
 }
 export function gelu_tanh_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(3, false, a, b, c);
-  run32(3, FORWARD, x, 0, y, 0, n);
+  run<f32, GeluTanhLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gelu_tanh_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(3, false, a, b, c);
-  run32(3, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, GeluTanhLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gelu_tanh_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(3, false, a, b, c);
-  run32(3, BOTH, x, 0, y, d, n);
+  run<f32, GeluTanhLanes>(BOTH, x, 0, y, d, n);
 }
 export function gelu_tanh_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(3, true, a, b, c);
-  run64(3, FORWARD, x, 0, y, 0, n);
+  run<f64, GeluTanhLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gelu_tanh_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(3, true, a, b, c);
-  run64(3, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, GeluTanhLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gelu_tanh_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(3, true, a, b, c);
-  run64(3, BOTH, x, 0, y, d, n);
+  run<f64, GeluTanhLanes>(BOTH, x, 0, y, d, n);
 }
 export function gelu_sigmoid_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(4, false, a, b, c);
-  run32(4, FORWARD, x, 0, y, 0, n);
+  run<f32, GeluSigmoidLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gelu_sigmoid_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(4, false, a, b, c);
-  run32(4, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, GeluSigmoidLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gelu_sigmoid_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(4, false, a, b, c);
-  run32(4, BOTH, x, 0, y, d, n);
+  run<f32, GeluSigmoidLanes>(BOTH, x, 0, y, d, n);
 }
 export function gelu_sigmoid_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(4, true, a, b, c);
-  run64(4, FORWARD, x, 0, y, 0, n);
+  run<f64, GeluSigmoidLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gelu_sigmoid_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(4, true, a, b, c);
-  run64(4, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, GeluSigmoidLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gelu_sigmoid_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(4, true, a, b, c);
-  run64(4, BOTH, x, 0, y, d, n);
+  run<f64, GeluSigmoidLanes>(BOTH, x, 0, y, d, n);
 }
 export function gem_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(5, false, a, b, c);
-  run32(5, FORWARD, x, 0, y, 0, n);
+  run<f32, GemLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gem_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(5, false, a, b, c);
-  run32(5, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, GemLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gem_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(5, false, a, b, c);
-  run32(5, BOTH, x, 0, y, d, n);
+  run<f32, GemLanes>(BOTH, x, 0, y, d, n);
 }
 export function gem_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(5, true, a, b, c);
-  run64(5, FORWARD, x, 0, y, 0, n);
+  run<f64, GemLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function gem_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(5, true, a, b, c);
-  run64(5, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, GemLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function gem_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(5, true, a, b, c);
-  run64(5, BOTH, x, 0, y, d, n);
+  run<f64, GemLanes>(BOTH, x, 0, y, d, n);
 }
 export function egem_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(6, false, a, b, c);
-  run32(6, FORWARD, x, 0, y, 0, n);
+  run<f32, EgemLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function egem_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(6, false, a, b, c);
-  run32(6, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, EgemLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function egem_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(6, false, a, b, c);
-  run32(6, BOTH, x, 0, y, d, n);
+  run<f32, EgemLanes>(BOTH, x, 0, y, d, n);
 }
 export function egem_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(6, true, a, b, c);
-  run64(6, FORWARD, x, 0, y, 0, n);
+  run<f64, EgemLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function egem_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(6, true, a, b, c);
-  run64(6, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, EgemLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function egem_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(6, true, a, b, c);
-  run64(6, BOTH, x, 0, y, d, n);
+  run<f64, EgemLanes>(BOTH, x, 0, y, d, n);
 }
 export function segem_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(7, false, a, b, c);
-  run32(7, FORWARD, x, 0, y, 0, n);
+  run<f32, SegemLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function segem_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(7, false, a, b, c);
-  run32(7, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SegemLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function segem_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(7, false, a, b, c);
-  run32(7, BOTH, x, 0, y, d, n);
+  run<f32, SegemLanes>(BOTH, x, 0, y, d, n);
 }
 export function segem_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(7, true, a, b, c);
-  run64(7, FORWARD, x, 0, y, 0, n);
+  run<f64, SegemLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function segem_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(7, true, a, b, c);
-  run64(7, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SegemLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function segem_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(7, true, a, b, c);
-  run64(7, BOTH, x, 0, y, d, n);
+  run<f64, SegemLanes>(BOTH, x, 0, y, d, n);
 }
 export function fmish_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(8, false, a, b, c);
-  run32(8, FORWARD, x, 0, y, 0, n);
+  run<f32, FmishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function fmish_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(8, false, a, b, c);
-  run32(8, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, FmishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function fmish_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(8, false, a, b, c);
-  run32(8, BOTH, x, 0, y, d, n);
+  run<f32, FmishLanes>(BOTH, x, 0, y, d, n);
 }
 export function fmish_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(8, true, a, b, c);
-  run64(8, FORWARD, x, 0, y, 0, n);
+  run<f64, FmishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function fmish_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(8, true, a, b, c);
-  run64(8, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, FmishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function fmish_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(8, true, a, b, c);
-  run64(8, BOTH, x, 0, y, d, n);
+  run<f64, FmishLanes>(BOTH, x, 0, y, d, n);
 }
 export function relu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(9, false, a, b, c);
-  run32(9, FORWARD, x, 0, y, 0, n);
+  run<f32, ReluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function relu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(9, false, a, b, c);
-  run32(9, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, ReluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function relu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(9, false, a, b, c);
-  run32(9, BOTH, x, 0, y, d, n);
+  run<f32, ReluLanes>(BOTH, x, 0, y, d, n);
 }
 export function relu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(9, true, a, b, c);
-  run64(9, FORWARD, x, 0, y, 0, n);
+  run<f64, ReluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function relu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(9, true, a, b, c);
-  run64(9, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, ReluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function relu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(9, true, a, b, c);
-  run64(9, BOTH, x, 0, y, d, n);
+  run<f64, ReluLanes>(BOTH, x, 0, y, d, n);
 }
 export function leaky_relu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(10, false, a, b, c);
-  run32(10, FORWARD, x, 0, y, 0, n);
+  run<f32, LeakyReluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function leaky_relu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(10, false, a, b, c);
-  run32(10, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, LeakyReluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function leaky_relu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(10, false, a, b, c);
-  run32(10, BOTH, x, 0, y, d, n);
+  run<f32, LeakyReluLanes>(BOTH, x, 0, y, d, n);
 }
 export function leaky_relu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(10, true, a, b, c);
-  run64(10, FORWARD, x, 0, y, 0, n);
+  run<f64, LeakyReluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function leaky_relu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(10, true, a, b, c);
-  run64(10, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, LeakyReluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function leaky_relu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(10, true, a, b, c);
-  run64(10, BOTH, x, 0, y, d, n);
+  run<f64, LeakyReluLanes>(BOTH, x, 0, y, d, n);
 }
 export function prelu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(11, false, a, b, c);
-  run32(11, FORWARD, x, 0, y, 0, n);
+  run<f32, PreluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function prelu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(11, false, a, b, c);
-  run32(11, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, PreluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function prelu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(11, false, a, b, c);
-  run32(11, BOTH, x, 0, y, d, n);
+  run<f32, PreluLanes>(BOTH, x, 0, y, d, n);
 }
 export function prelu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(11, true, a, b, c);
-  run64(11, FORWARD, x, 0, y, 0, n);
+  run<f64, PreluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function prelu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(11, true, a, b, c);
-  run64(11, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, PreluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function prelu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(11, true, a, b, c);
-  run64(11, BOTH, x, 0, y, d, n);
+  run<f64, PreluLanes>(BOTH, x, 0, y, d, n);
 }
 export function elu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(12, false, a, b, c);
-  run32(12, FORWARD, x, 0, y, 0, n);
+  run<f32, EluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function elu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(12, false, a, b, c);
-  run32(12, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, EluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function elu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(12, false, a, b, c);
-  run32(12, BOTH, x, 0, y, d, n);
+  run<f32, EluLanes>(BOTH, x, 0, y, d, n);
 }
 export function elu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(12, true, a, b, c);
-  run64(12, FORWARD, x, 0, y, 0, n);
+  run<f64, EluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function elu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(12, true, a, b, c);
-  run64(12, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, EluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function elu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(12, true, a, b, c);
-  run64(12, BOTH, x, 0, y, d, n);
+  run<f64, EluLanes>(BOTH, x, 0, y, d, n);
 }
 export function selu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(13, false, a, b, c);
-  run32(13, FORWARD, x, 0, y, 0, n);
+  run<f32, SeluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function selu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(13, false, a, b, c);
-  run32(13, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SeluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function selu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(13, false, a, b, c);
-  run32(13, BOTH, x, 0, y, d, n);
+  run<f32, SeluLanes>(BOTH, x, 0, y, d, n);
 }
 export function selu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(13, true, a, b, c);
-  run64(13, FORWARD, x, 0, y, 0, n);
+  run<f64, SeluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function selu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(13, true, a, b, c);
-  run64(13, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SeluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function selu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(13, true, a, b, c);
-  run64(13, BOTH, x, 0, y, d, n);
+  run<f64, SeluLanes>(BOTH, x, 0, y, d, n);
 }
 export function celu_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(14, false, a, b, c);
-  run32(14, FORWARD, x, 0, y, 0, n);
+  run<f32, CeluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function celu_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(14, false, a, b, c);
-  run32(14, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, CeluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function celu_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(14, false, a, b, c);
-  run32(14, BOTH, x, 0, y, d, n);
+  run<f32, CeluLanes>(BOTH, x, 0, y, d, n);
 }
 export function celu_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(14, true, a, b, c);
-  run64(14, FORWARD, x, 0, y, 0, n);
+  run<f64, CeluLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function celu_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(14, true, a, b, c);
-  run64(14, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, CeluLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function celu_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(14, true, a, b, c);
-  run64(14, BOTH, x, 0, y, d, n);
+  run<f64, CeluLanes>(BOTH, x, 0, y, d, n);
 }
 export function softplus_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(15, false, a, b, c);
-  run32(15, FORWARD, x, 0, y, 0, n);
+  run<f32, SoftplusLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function softplus_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(15, false, a, b, c);
-  run32(15, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SoftplusLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function softplus_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(15, false, a, b, c);
-  run32(15, BOTH, x, 0, y, d, n);
+  run<f32, SoftplusLanes>(BOTH, x, 0, y, d, n);
 }
 export function softplus_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(15, true, a, b, c);
-  run64(15, FORWARD, x, 0, y, 0, n);
+  run<f64, SoftplusLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function softplus_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(15, true, a, b, c);
-  run64(15, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SoftplusLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function softplus_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(15, true, a, b, c);
-  run64(15, BOTH, x, 0, y, d, n);
+  run<f64, SoftplusLanes>(BOTH, x, 0, y, d, n);
 }
 export function swish_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(16, false, a, b, c);
-  run32(16, FORWARD, x, 0, y, 0, n);
+  run<f32, SwishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function swish_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(16, false, a, b, c);
-  run32(16, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SwishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function swish_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(16, false, a, b, c);
-  run32(16, BOTH, x, 0, y, d, n);
+  run<f32, SwishLanes>(BOTH, x, 0, y, d, n);
 }
 export function swish_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(16, true, a, b, c);
-  run64(16, FORWARD, x, 0, y, 0, n);
+  run<f64, SwishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function swish_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(16, true, a, b, c);
-  run64(16, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SwishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function swish_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(16, true, a, b, c);
-  run64(16, BOTH, x, 0, y, d, n);
+  run<f64, SwishLanes>(BOTH, x, 0, y, d, n);
 }
 export function mish_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(17, false, a, b, c);
-  run32(17, FORWARD, x, 0, y, 0, n);
+  run<f32, MishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function mish_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(17, false, a, b, c);
-  run32(17, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, MishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function mish_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(17, false, a, b, c);
-  run32(17, BOTH, x, 0, y, d, n);
+  run<f32, MishLanes>(BOTH, x, 0, y, d, n);
 }
 export function mish_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(17, true, a, b, c);
-  run64(17, FORWARD, x, 0, y, 0, n);
+  run<f64, MishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function mish_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(17, true, a, b, c);
-  run64(17, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, MishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function mish_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(17, true, a, b, c);
-  run64(17, BOTH, x, 0, y, d, n);
+  run<f64, MishLanes>(BOTH, x, 0, y, d, n);
 }
 export function sigmoid_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(18, false, a, b, c);
-  run32(18, FORWARD, x, 0, y, 0, n);
+  run<f32, SigmoidLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function sigmoid_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(18, false, a, b, c);
-  run32(18, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SigmoidLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function sigmoid_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(18, false, a, b, c);
-  run32(18, BOTH, x, 0, y, d, n);
+  run<f32, SigmoidLanes>(BOTH, x, 0, y, d, n);
 }
 export function sigmoid_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(18, true, a, b, c);
-  run64(18, FORWARD, x, 0, y, 0, n);
+  run<f64, SigmoidLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function sigmoid_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(18, true, a, b, c);
-  run64(18, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SigmoidLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function sigmoid_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(18, true, a, b, c);
-  run64(18, BOTH, x, 0, y, d, n);
+  run<f64, SigmoidLanes>(BOTH, x, 0, y, d, n);
 }
 export function tanh_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(19, false, a, b, c);
-  run32(19, FORWARD, x, 0, y, 0, n);
+  run<f32, TanhLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function tanh_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(19, false, a, b, c);
-  run32(19, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, TanhLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function tanh_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(19, false, a, b, c);
-  run32(19, BOTH, x, 0, y, d, n);
+  run<f32, TanhLanes>(BOTH, x, 0, y, d, n);
 }
 export function tanh_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(19, true, a, b, c);
-  run64(19, FORWARD, x, 0, y, 0, n);
+  run<f64, TanhLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function tanh_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(19, true, a, b, c);
-  run64(19, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, TanhLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function tanh_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(19, true, a, b, c);
-  run64(19, BOTH, x, 0, y, d, n);
+  run<f64, TanhLanes>(BOTH, x, 0, y, d, n);
 }
 export function softsign_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(20, false, a, b, c);
-  run32(20, FORWARD, x, 0, y, 0, n);
+  run<f32, SoftsignLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function softsign_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(20, false, a, b, c);
-  run32(20, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SoftsignLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function softsign_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(20, false, a, b, c);
-  run32(20, BOTH, x, 0, y, d, n);
+  run<f32, SoftsignLanes>(BOTH, x, 0, y, d, n);
 }
 export function softsign_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(20, true, a, b, c);
-  run64(20, FORWARD, x, 0, y, 0, n);
+  run<f64, SoftsignLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function softsign_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(20, true, a, b, c);
-  run64(20, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SoftsignLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function softsign_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(20, true, a, b, c);
-  run64(20, BOTH, x, 0, y, d, n);
+  run<f64, SoftsignLanes>(BOTH, x, 0, y, d, n);
 }
 export function relu6_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(21, false, a, b, c);
-  run32(21, FORWARD, x, 0, y, 0, n);
+  run<f32, Relu6Lanes>(FORWARD, x, 0, y, 0, n);
 }
 export function relu6_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(21, false, a, b, c);
-  run32(21, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, Relu6Lanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function relu6_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(21, false, a, b, c);
-  run32(21, BOTH, x, 0, y, d, n);
+  run<f32, Relu6Lanes>(BOTH, x, 0, y, d, n);
 }
 export function relu6_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(21, true, a, b, c);
-  run64(21, FORWARD, x, 0, y, 0, n);
+  run<f64, Relu6Lanes>(FORWARD, x, 0, y, 0, n);
 }
 export function relu6_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(21, true, a, b, c);
-  run64(21, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, Relu6Lanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function relu6_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(21, true, a, b, c);
-  run64(21, BOTH, x, 0, y, d, n);
+  run<f64, Relu6Lanes>(BOTH, x, 0, y, d, n);
 }
 export function hard_swish_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(22, false, a, b, c);
-  run32(22, FORWARD, x, 0, y, 0, n);
+  run<f32, HardSwishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function hard_swish_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(22, false, a, b, c);
-  run32(22, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, HardSwishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function hard_swish_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(22, false, a, b, c);
-  run32(22, BOTH, x, 0, y, d, n);
+  run<f32, HardSwishLanes>(BOTH, x, 0, y, d, n);
 }
 export function hard_swish_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(22, true, a, b, c);
-  run64(22, FORWARD, x, 0, y, 0, n);
+  run<f64, HardSwishLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function hard_swish_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(22, true, a, b, c);
-  run64(22, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, HardSwishLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function hard_swish_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(22, true, a, b, c);
-  run64(22, BOTH, x, 0, y, d, n);
+  run<f64, HardSwishLanes>(BOTH, x, 0, y, d, n);
 }
 export function squareplus_forward_f32(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(23, false, a, b, c);
-  run32(23, FORWARD, x, 0, y, 0, n);
+  run<f32, SquareplusLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function squareplus_backward_f32(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(23, false, a, b, c);
-  run32(23, DERIVATIVE, x, dy, dx, 0, n);
+  run<f32, SquareplusLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function squareplus_fused_f32(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(23, false, a, b, c);
-  run32(23, BOTH, x, 0, y, d, n);
+  run<f32, SquareplusLanes>(BOTH, x, 0, y, d, n);
 }
 export function squareplus_forward_f64(x: usize, y: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(23, true, a, b, c);
-  run64(23, FORWARD, x, 0, y, 0, n);
+  run<f64, SquareplusLanes>(FORWARD, x, 0, y, 0, n);
 }
 export function squareplus_backward_f64(x: usize, dy: usize, dx: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(23, true, a, b, c);
-  run64(23, DERIVATIVE, x, dy, dx, 0, n);
+  run<f64, SquareplusLanes>(DERIVATIVE, x, dy, dx, 0, n);
 }
 export function squareplus_fused_f64(x: usize, y: usize, d: usize, n: i32, a: f64, b: f64, c: f64): void {
   prepareParams(23, true, a, b, c);
-  run64(23, BOTH, x, 0, y, d, n);
+  run<f64, SquareplusLanes>(BOTH, x, 0, y, d, n);
 }

@@ -486,6 +486,7 @@ export function buildTaskModel(
         activation,
         channels: list('channels') as [number, number, number] | undefined,
         groups: num('groups'),
+        patch: num('patch'),
       });
     case 'ddpm-unet':
       return ddpmUnet({
@@ -558,7 +559,11 @@ export const MODEL_OPTION_KEYS: Record<ModelKind, Record<string, string>> = {
     dropout: 'rate',
   },
   resnet: { depth: '6n+2 (20, 32, 44, 56, 110)', widths: 'three stage widths, e.g. 16,32,64' },
-  unet: { channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64', groups: 'group-norm groups' },
+  unet: {
+    channels: 'encoder, encoder, bottleneck widths, e.g. 16,32,64',
+    groups: 'group-norm groups',
+    patch: 'pixel blocks folded into channels: the stages run at 1/patch resolution (1: full)',
+  },
   'ddpm-unet': DIFFUSION_MODEL_OPTIONS,
   centernet: { channels: 'stage widths at stride 1, 2, 4, e.g. 8,16,32', groups: 'group-norm groups' },
   gpt: {

@@ -6,6 +6,13 @@
  * small batches this CPU affords do not couple the samples. Inputs are NHWC [B, H, W, C] with H and W
  * divisible by 4; the logits come out as [B*H*W, classes] (pixel-major, like the GPT's [B*T, vocab]),
  * so the trainer's cross-entropy and accuracy become per-pixel loss and pixel accuracy.
+ *
+ * With `patch` p > 1 the stages run at 1/p of the resolution, losslessly: the input's p x p pixel blocks
+ * become channels (space-to-depth) and the head predicts p x p pixels' logits per position
+ * (depth-to-space), as in ESPCN's sub-pixel convolution (Shi et al. 2016). The convolutions then cost
+ * about 1/p^2 as much and see p times as far (a digit's identity needs its whole shape). The input is
+ * zero-padded at the bottom and right to multiples of 4p (64x84 -> 64x88 for p = 2) and the logits
+ * cropped back.
  */
 import { type Conv2dParams, conv2d, conv2dInit } from '../nn/conv2d.js';
 import { type GroupNormParams, groupNorm, groupNormInit } from '../nn/group-norm.js';
@@ -45,6 +52,8 @@ export interface UnetConfig extends StagedConvConfig {
    * "all background" (measured: mIoU 8.8 % after one default epoch).
    */
   classPrior?: readonly number[];
+  /** Side of the pixel blocks folded into channels before the stages (1: full resolution). Default 1. */
+  patch?: number;
 }
 
 type ConvBlock = { conv1: Conv2dParams; norm1: GroupNormParams; conv2: Conv2dParams; norm2: GroupNormParams };
@@ -97,8 +106,16 @@ export function unet(config: UnetConfig): Model {
       `unet classPrior must have one frequency per class (${config.numClasses}), got ${config.classPrior.length}`,
     );
   }
+  const patch = config.patch ?? 1;
+  checkPositiveInt('unet patch', patch);
   const [c1, c2, c3] = channels;
   const label = activationLabel(config.activation);
+  const classes = config.numClasses;
+  // Padded sides: multiples of 4 * patch, so both poolings divide the patched grid.
+  const paddedHeight = Math.ceil(height / (4 * patch)) * 4 * patch;
+  const paddedWidth = Math.ceil(width / (4 * patch)) * 4 * patch;
+  const [gridHeight, gridWidth] = [paddedHeight / patch, paddedWidth / patch];
+  const blockChannels = patch * patch;
 
   const blockInit = (rand: () => number, cin: number, cout: number): ConvBlock => ({
     conv1: conv2dInit(rand, cin, cout, 3, { bias: false }),
@@ -114,35 +131,78 @@ export function unet(config: UnetConfig): Model {
 
   return {
     kind: 'unet',
-    description: `unet ${height}x${width}x${inChannels} [conv3x3 GN${groups} ${label}]x2 per block, channels ${c1}-${c2}-${c3}, ${config.numClasses} classes per pixel`,
-    config: { channels: [...channels], groups, numClasses: config.numClasses },
+    description: `unet ${height}x${width}x${inChannels}${patch > 1 ? ` in ${patch}x${patch} patches (stages at ${gridHeight}x${gridWidth})` : ''} [conv3x3 GN${groups} ${label}]x2 per block, channels ${c1}-${c2}-${c3}, ${classes} classes per pixel`,
+    config: { channels: [...channels], groups, numClasses: classes, patch },
     inputShape: config.inputShape,
     outputSize: config.numClasses,
     init(rand) {
       const params: UnetParams = {
-        down1: blockInit(rand, inChannels, c1),
+        down1: blockInit(rand, inChannels * blockChannels, c1),
         down2: blockInit(rand, c1, c2),
         bottleneck: blockInit(rand, c2, c3),
         up2: blockInit(rand, c3 + c2, c2),
         up1: blockInit(rand, c2 + c1, c1),
-        head: conv2dInit(rand, c1, config.numClasses, 1, { init: 'xavier-uniform' }),
+        // Per position: the logits of the patch x patch pixels it stands for, pixel-major.
+        head: conv2dInit(rand, c1, classes * blockChannels, 1, { init: 'xavier-uniform' }),
       };
       if (config.classPrior !== undefined && 'b' in params.head) {
         params.head.b.dispose();
-        params.head.b = np.array(priorLogits(config.classPrior));
+        const prior = priorLogits(config.classPrior);
+        params.head.b = np.array(
+          Float32Array.from({ length: classes * blockChannels }, (_, i) => prior[i % classes]),
+        );
       }
       return { params: params as unknown as ArrayTree, state: {} };
     },
     apply(params, state, x, ctx) {
       const p = params as unknown as UnetParams;
       const tap = ctx.tap.bind(ctx);
-      const skip1 = block(p.down1, x, 'down1', tap);
+      const skip1 = block(p.down1, toPatches(x, patch, paddedHeight, paddedWidth), 'down1', tap);
       const skip2 = block(p.down2, maxPool2d(skip1.ref, 2), 'down2', tap);
       const bottom = block(p.bottleneck, maxPool2d(skip2.ref, 2), 'bottleneck', tap);
       const up2 = block(p.up2, np.concatenate([upsampleNearest2d(bottom, 2), skip2], 3), 'up2', tap);
       const up1 = block(p.up1, np.concatenate([upsampleNearest2d(up2, 2), skip1], 3), 'up1', tap);
-      const logits = conv2d(p.head, up1);
-      return { logits: logits.reshape([-1, config.numClasses]), state };
+      const logits = fromPatches(conv2d(p.head, up1), patch, classes, height, width);
+      return { logits: logits.reshape([-1, classes]), state };
     },
   };
+}
+
+/** [B, H, W, C] zero-padded to [B, paddedH, paddedW, C], p x p blocks to channels: [B, paddedH/p, paddedW/p, p*p*C]. */
+export function toPatches(x: JaxArray, patch: number, paddedHeight: number, paddedWidth: number): JaxArray {
+  const [batch, height, width, channels] = x.shape;
+  let padded = x;
+  if (paddedHeight !== height || paddedWidth !== width) {
+    padded = np.pad(x, [
+      [0, 0],
+      [0, paddedHeight - height],
+      [0, paddedWidth - width],
+      [0, 0],
+    ]);
+  }
+  if (patch === 1) return padded;
+  return padded
+    .reshape([batch, paddedHeight / patch, patch, paddedWidth / patch, patch, channels])
+    .transpose([0, 1, 3, 2, 4, 5])
+    .reshape([batch, paddedHeight / patch, paddedWidth / patch, patch * patch * channels]);
+}
+
+/** The inverse for the head's output: [B, h, w, p*p*K] to [B, h*p, w*p, K], cropped to height x width. */
+export function fromPatches(
+  y: JaxArray,
+  patch: number,
+  classes: number,
+  height: number,
+  width: number,
+): JaxArray {
+  const [batch, gridHeight, gridWidth] = y.shape;
+  let pixels = y;
+  if (patch > 1) {
+    pixels = y
+      .reshape([batch, gridHeight, gridWidth, patch, patch, classes])
+      .transpose([0, 1, 3, 2, 4, 5])
+      .reshape([batch, gridHeight * patch, gridWidth * patch, classes]);
+  }
+  if (pixels.shape[1] === height && pixels.shape[2] === width) return pixels;
+  return pixels.slice([], [0, height], [0, width], []);
 }

@@ -9,7 +9,8 @@
  *   babygpt:  the GoLU paper's / nanoGPT's baby GPT (6 layers, 6 heads, width 384, context 256,
  *             vocab 89), batch 16 (nanoGPT uses 64: --batch babygpt=64)
  *   ddpm:     mnist-ddpm's noise-prediction U-Net (28x28, channels 16-32, epsilon MSE), batch 32
- *   unet:     mnist-seg's U-Net (8-16-32 channels, GroupNorm) on 64x84 canvases, 11 classes per pixel, batch 16
+ *   unet:     mnist-seg's U-Net (16-32-64 channels, GroupNorm, on 2x2 pixel blocks) on 64x84 canvases, 11 classes
+ *             per pixel, batch 8
  *   centernet: mnist-det's detector (8-16-32 channels, stride 4) on 64x64 canvases, 10 classes, batch 16
  *   vit:      mnist-vit / fashion-vit's ViT (patch 7, 4 blocks x 4 heads, width 64), batch 128
  *   mlm:      text-mlm's encoder (2 layers, 4 heads, width 64, context 64, vocab 89 + [MASK]), batch 32,
@@ -219,9 +220,15 @@ const SPECS: Record<ModelName, Spec> = {
     makeBatch: denoising,
   },
   unet: {
-    batch: 16,
+    batch: 8,
     build: (a) =>
-      unet({ inputShape: [64, 84, 1], numClasses: 11, activation: choice(a), channels: [8, 16, 32] }),
+      unet({
+        inputShape: [64, 84, 1],
+        numClasses: 11,
+        activation: choice(a),
+        channels: [16, 32, 64],
+        patch: 2,
+      }),
     makeBatch: pixelLabels(64, 84),
   },
   centernet: {

@@ -17,6 +17,7 @@
 import { type Conv2dParams, conv2d, conv2dInit } from '../nn/conv2d.js';
 import { type GroupNormParams, groupNorm, groupNormInit } from '../nn/group-norm.js';
 import { maxPool2d } from '../nn/pool.js';
+import { depthToSpace, spaceToDepth } from '../nn/space-to-depth.js';
 import { upsampleNearest2d } from '../nn/upsample.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, resolveActivation } from './activation-spec.js';
@@ -162,7 +163,7 @@ export function unet(config: UnetConfig): Model {
       const bottom = block(p.bottleneck, maxPool2d(skip2.ref, 2), 'bottleneck', tap);
       const up2 = block(p.up2, np.concatenate([upsampleNearest2d(bottom, 2), skip2], 3), 'up2', tap);
       const up1 = block(p.up1, np.concatenate([upsampleNearest2d(up2, 2), skip1], 3), 'up1', tap);
-      const logits = fromPatches(conv2d(p.head, up1), patch, classes, height, width);
+      const logits = fromPatches(conv2d(p.head, up1), patch, height, width);
       return { logits: logits.reshape([-1, classes]), state };
     },
   };
@@ -170,39 +171,22 @@ export function unet(config: UnetConfig): Model {
 
 /** [B, H, W, C] zero-padded to [B, paddedH, paddedW, C], p x p blocks to channels: [B, paddedH/p, paddedW/p, p*p*C]. */
 export function toPatches(x: JaxArray, patch: number, paddedHeight: number, paddedWidth: number): JaxArray {
-  const [batch, height, width, channels] = x.shape;
-  let padded = x;
-  if (paddedHeight !== height || paddedWidth !== width) {
-    padded = np.pad(x, [
-      [0, 0],
-      [0, paddedHeight - height],
-      [0, paddedWidth - width],
-      [0, 0],
-    ]);
-  }
-  if (patch === 1) return padded;
-  return padded
-    .reshape([batch, paddedHeight / patch, patch, paddedWidth / patch, patch, channels])
-    .transpose([0, 1, 3, 2, 4, 5])
-    .reshape([batch, paddedHeight / patch, paddedWidth / patch, patch * patch * channels]);
+  const [, height, width] = x.shape;
+  const padded =
+    paddedHeight === height && paddedWidth === width
+      ? x
+      : np.pad(x, [
+          [0, 0],
+          [0, paddedHeight - height],
+          [0, paddedWidth - width],
+          [0, 0],
+        ]);
+  return patch === 1 ? padded : spaceToDepth(padded, patch);
 }
 
 /** The inverse for the head's output: [B, h, w, p*p*K] to [B, h*p, w*p, K], cropped to height x width. */
-export function fromPatches(
-  y: JaxArray,
-  patch: number,
-  classes: number,
-  height: number,
-  width: number,
-): JaxArray {
-  const [batch, gridHeight, gridWidth] = y.shape;
-  let pixels = y;
-  if (patch > 1) {
-    pixels = y
-      .reshape([batch, gridHeight, gridWidth, patch, patch, classes])
-      .transpose([0, 1, 3, 2, 4, 5])
-      .reshape([batch, gridHeight * patch, gridWidth * patch, classes]);
-  }
+export function fromPatches(y: JaxArray, patch: number, height: number, width: number): JaxArray {
+  const pixels = patch === 1 ? y : depthToSpace(y, patch);
   if (pixels.shape[1] === height && pixels.shape[2] === width) return pixels;
   return pixels.slice([], [0, height], [0, width], []);
 }

@@ -9,6 +9,7 @@
 import { embeddingInit } from '../nn/embedding.js';
 import { type LayerNormParams, layerNorm, layerNormInit } from '../nn/layer-norm.js';
 import { type LinearParams, linear, linearInit } from '../nn/linear.js';
+import { spaceToDepth } from '../nn/space-to-depth.js';
 import { type ArrayTree, type JaxArray, np } from '../runtime.js';
 import { type ActivationChoice, activationLabel, activationLayer } from './activation-spec.js';
 import { checkPositiveInt } from './mlp.js';
@@ -48,12 +49,11 @@ type VitParams = {
 /** [B, H, W, C] -> [B, (H/p)(W/p), p*p*C] (row-major patches, each flattened as (py, px, c)). Consumes x. */
 export function patchify(x: JaxArray, patch: number): JaxArray {
   const [batch, height, width, channels] = x.shape;
-  const gh = height / patch;
-  const gw = width / patch;
-  return x
-    .reshape([batch, gh, patch, gw, patch, channels])
-    .transpose([0, 1, 3, 2, 4, 5])
-    .reshape([batch, gh * gw, patch * patch * channels]);
+  return spaceToDepth(x, patch).reshape([
+    batch,
+    (height / patch) * (width / patch),
+    patch * patch * channels,
+  ]);
 }
 
 export function vit(config: VitConfig): Model {
